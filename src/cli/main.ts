@@ -1,0 +1,45 @@
+// The CLI entry: takes argv, env and streams as one value and returns an exit code.
+// The only place (with program.ts) that touches process state.
+import type { Readable, Writable } from 'node:stream';
+import { isSmartctlError, type SmartctlError } from '../errors.js';
+import { EXIT, exitCodeForError } from './exit-codes.js';
+import { buildProgram } from './program.js';
+
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+}
+
+export function formatError(error: SmartctlError, debug: boolean): string {
+  const lines = [`smartctl: ${error.message}`];
+  if (error.hint !== undefined) lines.push(`  hint: ${error.hint}`);
+  if (debug && error.stack !== undefined) lines.push(error.stack);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const debug = argv.includes('--debug');
+  const state = { exitCode: EXIT.ok as number };
+  const program = buildProgram(io, state);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return state.exitCode;
+  } catch (error) {
+    if (isSmartctlError(error)) {
+      io.stderr.write(formatError(error, debug));
+      return exitCodeForError(error.kind);
+    }
+    const commanderCode = (error as { code?: unknown }).code;
+    if (typeof commanderCode === 'string' && commanderCode.startsWith('commander.')) {
+      // commander already printed help, version or its error message.
+      return (error as { exitCode?: number }).exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    // An untyped exception is a bug: say so, with the stack only under --debug.
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`smartctl: internal error: ${message}\n  hint: this is a bug in smartctl; rerun with --debug and report it.\n`);
+    if (debug && error instanceof Error && error.stack !== undefined) io.stderr.write(`${error.stack}\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,253 @@
+// The command tree: options, help examples, and lazy actions. This file loads
+// commander (and, through the renderer, chalk) only; every action imports its
+// command module when it runs, so `--version` and `decode` stay fast.
+import { Command, Option, InvalidArgumentError } from 'commander';
+import type { CommandContext, GlobalOptions, Narrator } from '../commands/context.js';
+import type { Report } from '../report/report.js';
+import { redactReport } from '../report/redact.js';
+import { renderHuman } from '../report/render/human.js';
+import { renderJson } from '../report/render/json.js';
+import { exitCodeForReport } from './exit-codes.js';
+import type { CliIo } from './main.js';
+
+export const VERSION = '0.1.0';
+
+type Options = Record<string, unknown>;
+type CommandRunner = (ctx: CommandContext, args: string[], options: Options) => Promise<Report | undefined>;
+
+export function parseInteger(name: string, min: number, max: number): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}, got "${value}".`);
+    }
+    return n;
+  };
+}
+
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function isSet(value: string | undefined): boolean {
+  return value !== undefined && value !== '';
+}
+
+function readGlobals(opts: Options, io: CliIo): GlobalOptions {
+  const json = opts['json'] === true;
+  const forced = isSet(io.env['FORCE_COLOR']) && io.env['FORCE_COLOR'] !== '0';
+  const color =
+    opts['color'] !== false && !isSet(io.env['NO_COLOR']) && (forced || (io.stdout.isTTY === true && !isSet(io.env['CI'])));
+  const noInput = opts['input'] === false || isSet(io.env['CI']) || io.stdin.isTTY !== true || io.stdout.isTTY !== true;
+  return {
+    json,
+    color: color && !json,
+    verbose: opts['verbose'] === true,
+    quiet: opts['quiet'] === true,
+    debug: opts['debug'] === true,
+    showSecrets: opts['showSecrets'] === true,
+    timeoutMs: typeof opts['timeout'] === 'number' ? opts['timeout'] : 10_000,
+    insecure: opts['insecure'] === true,
+    noInput,
+  };
+}
+
+function makeNarrator(globals: GlobalOptions, io: CliIo): Narrator {
+  const dim = (s: string): string => (globals.color && io.stderr.isTTY === true ? `\u001b[2m${s}\u001b[22m` : s);
+  const chatty = !globals.quiet && (!globals.json || globals.verbose);
+  return {
+    step: (m) => {
+      if (chatty) io.stderr.write(`${dim('→')} ${m}\n`);
+    },
+    info: (m) => {
+      if (chatty) io.stderr.write(`  ${m}\n`);
+    },
+    warn: (m) => {
+      if (!globals.quiet) io.stderr.write(`! ${m}\n`);
+    },
+  };
+}
+
+function readAll(stream: CliIo['stdin']): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer | string) => chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
+    stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    stream.on('error', reject);
+  });
+}
+
+function render(report: Report, globals: GlobalOptions, compactJson = false): string {
+  const safe = redactReport(report, globals.showSecrets);
+  return globals.json ? renderJson(safe, { compact: compactJson }) : renderHuman(safe, globals);
+}
+
+export function makeContext(globals: GlobalOptions, io: CliIo): CommandContext {
+  return {
+    globals,
+    env: io.env,
+    cwd: process.cwd(),
+    narrate: makeNarrator(globals, io),
+    now: () => new Date(),
+    interactive: !globals.noInput,
+    stdinIsTTY: io.stdin.isTTY === true,
+    readStdin: () => readAll(io.stdin),
+    print: (report, options) => {
+      io.stdout.write(render(report, globals, options?.compactJson === true));
+    },
+    untilInterrupted: () =>
+      new Promise<void>((resolve) => {
+        const done = (): void => {
+          process.off('SIGINT', done);
+          process.off('SIGTERM', done);
+          resolve();
+        };
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+      }),
+  };
+}
+
+function examples(lines: string[]): string {
+  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}
+
+export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
+  const program = new Command('smartctl');
+
+  const action =
+    (run: CommandRunner) =>
+    async (...received: unknown[]): Promise<void> => {
+      const cmd = received[received.length - 1] as Command;
+      const globals = readGlobals(cmd.optsWithGlobals(), io);
+      const ctx = makeContext(globals, io);
+      const report = await run(ctx, cmd.args, cmd.opts());
+      if (report !== undefined) {
+        io.stdout.write(render(report, globals));
+        state.exitCode = exitCodeForReport(report);
+      }
+    };
+
+  program
+    .description('Test and diagnose SMART on FHIR / OpenID Connect authorization flows.')
+    .version(VERSION, '-V, --version', 'print the smartctl version')
+    .option('--json', 'print one JSON document on stdout instead of the human view')
+    .option('--no-color', 'no colour (also NO_COLOR=1; colour is off when stdout is not a TTY or CI is set)')
+    .option('-v, --verbose', 'show every HTTP exchange in full (secrets still redacted)')
+    .option('-q, --quiet', 'print only problems and the verdict')
+    .option('--debug', 'print stack traces for errors')
+    .option('--show-secrets', 'do not redact tokens, secrets, codes and keys in the output')
+    .option('--timeout <ms>', 'network timeout per request, in ms', parseInteger('--timeout', 1, 600_000), 10_000)
+    .option('--insecure', 'skip TLS certificate verification (for test servers with self-signed certificates only)')
+    .option('--no-input', 'never prompt; fail and name the missing flag instead')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .addHelpText(
+      'after',
+      `${examples([
+        'smartctl launch --sandbox',
+        'smartctl discover https://fhir.example.org/r4',
+        'smartctl decode eyJhbGciOiJSUzI1NiJ9...',
+        'smartctl diff-scopes "openid fhirUser patient/*.read" "patient/*.read"',
+      ])}\nExit codes: 0 ok, 1 error findings, 2 usage or input error, 3 network error.\n`,
+    );
+
+  // Every subcommand inherits exitOverride and output from the program.
+  const command = (name: string, description: string): Command =>
+    program
+      .command(name)
+      .description(description)
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+      .showHelpAfterError('(run with --help for usage)');
+
+  // ---- decode -------------------------------------------------------------
+  command('decode', 'decode and lint a JWT, a Bearer header or a whole token response')
+    .argument('[token]', 'the token, "Bearer <jwt>", or token-response JSON; read from stdin when omitted or "-"')
+    .option('--verify', 'verify the signature (with --jwks or --issuer, else the key set named by the token\'s own iss)')
+    .option('--jwks <file|url>', 'JWKS to verify against: a file path or an http(s) URL')
+    .option('--issuer <url>', 'expected issuer; its OpenID discovery document gives jwks_uri')
+    .option('--audience <aud>', 'expected aud (for an id_token: your client id)')
+    .option('--nonce <nonce>', 'expected nonce (id_token)')
+    .option('--client-id <id>', 'your client id (checks id_token aud and client-assertion iss/sub)')
+    .option('--token-url <url>', 'the token endpoint a client assertion must name as aud')
+    .addOption(new Option('--profile <profile>', 'which rules to apply (auto-detected when omitted)').choices(['id-token', 'client-assertion', 'access-token']))
+    .addHelpText(
+      'after',
+      examples([
+        'smartctl decode eyJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.eyJzdWIiOiIxIn0.c2ln',
+        'pbpaste | smartctl decode',
+        "smartctl decode 'Bearer eyJ...'",
+        'smartctl decode @token-response.json',
+        'smartctl decode --verify --issuer https://ehr.example.org --audience my-app $ID_TOKEN',
+        'smartctl decode --verify --jwks jwks.json --profile client-assertion $ASSERTION',
+      ]),
+    )
+    .action(action(async (ctx, args, opts) => (await import('../commands/decode.js')).decodeCommand(ctx, args[0], opts)));
+
+  // ---- keygen -------------------------------------------------------------
+  command('keygen', 'create a signing key pair for private_key_jwt (PEM private key + public JWKS to register)')
+    .addOption(new Option('--alg <alg>', 'signature algorithm').choices(['RS384', 'ES384']).default('ES384'))
+    .option('--out <prefix>', 'write <prefix>.private.pem (mode 0600) and <prefix>.jwks.json', 'smart-client')
+    .option('--force', 'overwrite existing files')
+    .addHelpText(
+      'after',
+      examples(['smartctl keygen --alg ES384 --out keys/my-app', 'smartctl keygen --alg RS384 --out backend --json']),
+    )
+    .action(action(async (ctx, _args, opts) => (await import('../commands/keygen.js')).keygenCommand(ctx, opts)));
+
+  // ---- jwt-assert ---------------------------------------------------------
+  command('jwt-assert', 'build (or --check) a signed client assertion for private_key_jwt')
+    .option('--key <file>', 'private key: PKCS#8/PKCS#1/SEC1 PEM, a JWK, or a JWKS with private keys')
+    .option('--kid <kid>', 'which key of a JWKS to use; also the kid header')
+    .option('--client-id <id>', 'your client id (iss and sub)')
+    .option('--aud <token-url>', 'the token endpoint (the assertion aud)')
+    .option('--iss <fhir-base>', 'discover the token endpoint from this FHIR base and use it as aud')
+    .addOption(new Option('--alg <alg>', 'override the algorithm derived from the key').choices(['RS384', 'ES384', 'ES256', 'RS256', 'PS384', 'ES512']))
+    .option('--lifetime <s>', 'seconds until exp (at most 300 unless --force)', parseInteger('--lifetime', 1, 86_400), 300)
+    .option('--jku <url>', 'add a jku header pointing at your JWKS URL')
+    .option('--force', 'allow a lifetime over 300 s')
+    .option('--print-jwks', 'also print the public JWKS to register')
+    .option('--check <assertion>', 'lint an existing assertion instead of building one ("-" for stdin)')
+    .option('--jwks <file|url>', 'with --check: verify the signature against this JWKS')
+    .addHelpText(
+      'after',
+      examples([
+        'smartctl jwt-assert --key my-app.private.pem --client-id my-app --aud https://ehr.example.org/oauth2/token',
+        'smartctl jwt-assert --key my-app.private.pem --client-id my-app --iss https://ehr.example.org/fhir',
+        'smartctl jwt-assert --key keys.jwks.json --kid abc --client-id my-app --aud https://ehr.example.org/token --print-jwks',
+        'smartctl jwt-assert --check "$ASSERTION" --client-id my-app --aud https://ehr.example.org/token --jwks my-app.jwks.json',
+      ]),
+    )
+    .action(action(async (ctx, _args, opts) => (await import('../commands/jwt-assert.js')).jwtAssertCommand(ctx, opts)));
+
+  // ---- diff-scopes --------------------------------------------------------
+  command('diff-scopes', 'compare requested and granted scopes and explain what a difference costs')
+    .argument('<requested>', 'requested scopes: a space/newline-separated string, @file, or - for stdin')
+    .argument('<granted>', 'granted scopes: a space/newline-separated string, @file, or - for stdin')
+    .addHelpText(
+      'after',
+      examples([
+        'smartctl diff-scopes "launch openid fhirUser patient/*.read" "launch patient/*.read"',
+        'smartctl diff-scopes @requested.txt @granted.txt --json',
+        'echo "patient/Observation.rs" | smartctl diff-scopes "patient/Observation.read" -',
+      ]),
+    )
+    .action(action(async (ctx, args) => (await import('../commands/diff-scopes.js')).diffScopesCommand(ctx, args[0] ?? '', args[1] ?? '')));
+
+  // ---- discover -----------------------------------------------------------
+  command('discover', 'fetch and check a FHIR server\'s SMART configuration, CapabilityStatement, OpenID metadata and JWKS')
+    .argument('<fhir-base-url>', 'the FHIR base URL (the iss an EHR launch sends)')
+    .addHelpText(
+      'after',
+      examples(['smartctl discover https://fhir.example.org/r4', 'smartctl discover http://127.0.0.1:8080/fhir --json', 'smartctl discover https://ehr.test --insecure --verbose']),
+    )
+    .action(action(async (ctx, args) => (await import('../commands/discover.js')).discoverCommand(ctx, args[0] ?? '')));
+
+  return program;
+}

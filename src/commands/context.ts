@@ -1,0 +1,42 @@
+// What a command receives from the CLI instead of touching process itself.
+import type { Report } from '../report/report.js';
+
+export interface GlobalOptions {
+  json: boolean;
+  color: boolean;
+  verbose: boolean;
+  quiet: boolean;
+  debug: boolean;
+  showSecrets: boolean;
+  /** Per-request network timeout in ms. */
+  timeoutMs: number;
+  /** Skip TLS verification (explicit --insecure only). */
+  insecure: boolean;
+  /** Never prompt (--no-input, CI, or no TTY). */
+  noInput: boolean;
+}
+
+/** Progress lines on stderr; silent with --quiet or --json. */
+export interface Narrator {
+  step(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface CommandContext {
+  globals: GlobalOptions;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  narrate: Narrator;
+  now(): Date;
+  /** True only on a TTY, outside CI and without --no-input: prompts are allowed. */
+  interactive: boolean;
+  /** Whether stdin is a terminal (then there is nothing piped to read). */
+  stdinIsTTY: boolean;
+  /** Reads all of stdin as text. */
+  readStdin(): Promise<string>;
+  /** Renders a report at once (for long-running commands that report on start-up, like sandbox). */
+  print(report: Report, options?: { compactJson?: boolean }): void;
+  /** Resolves on Ctrl-C / SIGTERM (long-running commands wait on it). */
+  untilInterrupted(): Promise<void>;
+}

@@ -1,0 +1,71 @@
+// The report every command returns: data plus findings, redacted once, then rendered.
+import { hasErrors, type Finding, compareSeverity } from './finding.js';
+import type { TraceEntry } from './trace.js';
+
+/** A block of the human view. Commands describe what to show; renderers decide how. */
+export interface ReportSection {
+  title: string;
+  /** Label/value rows, aligned. */
+  rows?: Array<[label: string, value: string]> | undefined;
+  /** Free lines of text. */
+  lines?: string[] | undefined;
+  /** A verbatim block (JSON, a token, a form body): shown as is. */
+  code?: string | undefined;
+  /** Set only for what the user asked the command to produce (jwt-assert's assertion): kept out of redaction. */
+  reveal?: boolean | undefined;
+}
+
+export interface Report {
+  command: string;
+  ok: boolean;
+  findings: Finding[];
+  /** Command-specific data; spread at the top level of the JSON document. */
+  data: Record<string, unknown>;
+  /** The human view; not part of the JSON document. */
+  sections: ReportSection[];
+  /** One line summing up the run, shown last in the human view. */
+  summary?: string | undefined;
+  trace?: TraceEntry[] | undefined;
+  /**
+   * Data keys holding what the user asked the command to produce (a signed assertion
+   * from jwt-assert), which redaction must leave alone. Never a token a server sent.
+   */
+  unredacted?: string[] | undefined;
+}
+
+export interface ReportInput {
+  command: string;
+  findings?: Finding[] | undefined;
+  data?: Record<string, unknown> | undefined;
+  sections?: ReportSection[] | undefined;
+  summary?: string | undefined;
+  trace?: TraceEntry[] | undefined;
+  unredacted?: string[] | undefined;
+}
+
+/** ok is derived, never set: a report is ok when no finding is an error. */
+export function makeReport(input: ReportInput): Report {
+  const findings = [...(input.findings ?? [])].sort(compareSeverity);
+  return {
+    command: input.command,
+    ok: !hasErrors(findings),
+    findings,
+    data: input.data ?? {},
+    sections: input.sections ?? [],
+    summary: input.summary,
+    trace: input.trace,
+    unredacted: input.unredacted,
+  };
+}
+
+/** The JSON document: { command, ok, findings, ...data, trace? }. */
+export function toJsonDocument(report: Report): Record<string, unknown> {
+  const doc: Record<string, unknown> = {
+    command: report.command,
+    ok: report.ok,
+    findings: report.findings,
+    ...report.data,
+  };
+  if (report.trace !== undefined) doc['trace'] = report.trace;
+  return doc;
+}

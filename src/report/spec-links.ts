@@ -1,0 +1,66 @@
+// Every spec URL smartctl cites, by key. Findings name a key, never a literal URL,
+// so a moved section is fixed in one place.
+
+const SMART = 'https://hl7.org/fhir/smart-app-launch';
+
+export const SPEC_LINKS = {
+  'smart-discovery': `${SMART}/conformance.html`,
+  'smart-capabilities': `${SMART}/conformance.html#capabilities`,
+  'smart-config-metadata': `${SMART}/conformance.html#metadata`,
+  'smart-app-launch': `${SMART}/app-launch.html`,
+  'smart-authorize': `${SMART}/app-launch.html#obtain-authorization-code`,
+  'smart-authorize-params': `${SMART}/app-launch.html#request-4`,
+  'smart-authorize-response': `${SMART}/app-launch.html#response-4`,
+  'smart-token-request': `${SMART}/app-launch.html#obtain-access-token`,
+  'smart-token-response': `${SMART}/app-launch.html#response-5`,
+  'smart-refresh': `${SMART}/app-launch.html#refresh-access-token`,
+  'smart-ehr-launch': `${SMART}/app-launch.html#launch-app-ehr-launch`,
+  'smart-standalone-launch': `${SMART}/app-launch.html#launch-app-standalone-launch`,
+  'smart-pkce': `${SMART}/app-launch.html#considerations-for-pkce-support`,
+  'smart-scopes': `${SMART}/scopes-and-launch-context.html`,
+  'smart-scopes-v2': `${SMART}/scopes-and-launch-context.html#scopes-for-requesting-fhir-resources`,
+  'smart-scopes-v1-v2': `${SMART}/scopes-and-launch-context.html#scopes-for-requesting-fhir-resources`,
+  'smart-launch-context': `${SMART}/scopes-and-launch-context.html#scopes-for-requesting-context-data`,
+  'smart-identity-scopes': `${SMART}/scopes-and-launch-context.html#scopes-for-requesting-identity-data`,
+  'smart-refresh-scopes': `${SMART}/scopes-and-launch-context.html#scopes-for-requesting-a-refresh-token`,
+  'smart-fhiruser': `${SMART}/scopes-and-launch-context.html#scopes-for-requesting-identity-data`,
+  'smart-client-asymmetric': `${SMART}/client-confidential-asymmetric.html`,
+  'smart-client-assertion-claims': `${SMART}/client-confidential-asymmetric.html#authentication-jwt-header-values`,
+  'smart-client-assertion-request': `${SMART}/client-confidential-asymmetric.html#request`,
+  'smart-client-symmetric': `${SMART}/client-confidential-symmetric.html`,
+  'smart-backend-services': `${SMART}/backend-services.html`,
+  'smart-token-introspection': `${SMART}/token-introspection.html`,
+  'rfc6749-authorize-error': 'https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2.1',
+  'rfc6749-token-error': 'https://www.rfc-editor.org/rfc/rfc6749#section-5.2',
+  'rfc6749-client-auth': 'https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1',
+  'rfc6749-state': 'https://www.rfc-editor.org/rfc/rfc6749#section-10.12',
+  'rfc6749-token-response': 'https://www.rfc-editor.org/rfc/rfc6749#section-5.1',
+  'rfc6750-www-authenticate': 'https://www.rfc-editor.org/rfc/rfc6750#section-3',
+  'rfc7519-exp': 'https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4',
+  'rfc7519-nbf': 'https://www.rfc-editor.org/rfc/rfc7519#section-4.1.5',
+  'rfc7519-iat': 'https://www.rfc-editor.org/rfc/rfc7519#section-4.1.6',
+  'rfc7515-alg': 'https://www.rfc-editor.org/rfc/rfc7515#section-4.1.1',
+  'rfc7515-kid': 'https://www.rfc-editor.org/rfc/rfc7515#section-4.1.4',
+  'rfc7523-client-assertion': 'https://www.rfc-editor.org/rfc/rfc7523#section-3',
+  'rfc7636-pkce': 'https://www.rfc-editor.org/rfc/rfc7636',
+  'rfc7638-thumbprint': 'https://www.rfc-editor.org/rfc/rfc7638',
+  'rfc7662-introspection': 'https://www.rfc-editor.org/rfc/rfc7662',
+  'rfc7009-revocation': 'https://www.rfc-editor.org/rfc/rfc7009',
+  'rfc8252-loopback': 'https://www.rfc-editor.org/rfc/rfc8252#section-7.3',
+  'rfc8414-metadata': 'https://www.rfc-editor.org/rfc/rfc8414#section-2',
+  'oidc-id-token': 'https://openid.net/specs/openid-connect-core-1_0.html#IDToken',
+  'oidc-id-token-validation': 'https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation',
+  'oidc-nonce': 'https://openid.net/specs/openid-connect-core-1_0.html#NonceNotes',
+  'oidc-prompt': 'https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest',
+  'oidc-discovery': 'https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata',
+  'oidc-discovery-issuer': 'https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationValidation',
+  'oidc-signing-keys': 'https://openid.net/specs/openid-connect-core-1_0.html#Signing',
+  'fhir-capability-security': 'https://hl7.org/fhir/R4/capabilitystatement-definitions.html#CapabilityStatement.rest.security',
+  'fhir-http-read': 'https://hl7.org/fhir/R4/http.html#read',
+} as const;
+
+export type SpecKey = keyof typeof SPEC_LINKS;
+
+export function specUrl(key: SpecKey): string {
+  return SPEC_LINKS[key];
+}

@@ -1,0 +1,86 @@
+// The trace: the ordered record of a run. Only http/ writes exchanges (failed ones
+// included); flows add events. Everything downstream (findings, renderers, HAR
+// export, explain) reads this one shape.
+
+export type HttpErrorCode =
+  | 'dns-failure'
+  | 'connection-refused'
+  | 'connection-reset'
+  | 'tls-failure'
+  | 'timeout'
+  | 'network-failure';
+
+export type HeaderMap = Record<string, string | string[]>;
+
+export interface TraceRequest {
+  method: string;
+  url: string;
+  headers: HeaderMap;
+  body?: string | undefined;
+}
+
+export interface TraceResponse {
+  status: number;
+  headers: HeaderMap;
+  body: string;
+}
+
+export interface HttpExchange {
+  type: 'exchange';
+  id: number;
+  /** What the exchange was for: "discovery.smart-configuration", "token", "fhir.read" ... */
+  step: string;
+  request: TraceRequest;
+  response?: TraceResponse | undefined;
+  /** ISO time the request started, and how long until the body was read (ms). */
+  startedAt: string;
+  durationMs: number;
+  error?: { code: HttpErrorCode; message: string } | undefined;
+}
+
+export interface TraceEvent {
+  type: 'event';
+  id: number;
+  at: string;
+  /** Stable kebab-case name: "listener-started", "browser-opened", "callback" ... */
+  name: string;
+  message: string;
+  data?: Record<string, unknown> | undefined;
+}
+
+export type TraceEntry = HttpExchange | TraceEvent;
+
+export function isExchange(entry: TraceEntry): entry is HttpExchange {
+  return entry.type === 'exchange';
+}
+
+/** Header lookup that ignores case and joins repeated headers. */
+export function headerValue(headers: HeaderMap, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === wanted) return Array.isArray(value) ? value.join(', ') : value;
+  }
+  return undefined;
+}
+
+/** Collects entries in order and hands out ids. Holds no clock: callers pass times. */
+export class Trace {
+  readonly entries: TraceEntry[] = [];
+  private nextId = 1;
+
+  addExchange(exchange: Omit<HttpExchange, 'type' | 'id'>): HttpExchange {
+    const entry: HttpExchange = { type: 'exchange', id: this.nextId++, ...exchange };
+    this.entries.push(entry);
+    return entry;
+  }
+
+  addEvent(event: Omit<TraceEvent, 'type' | 'id'>): TraceEvent {
+    const entry: TraceEvent = { type: 'event', id: this.nextId++, ...event };
+    this.entries.push(entry);
+    return entry;
+  }
+
+  exchanges(step?: string): HttpExchange[] {
+    return this.entries.filter(isExchange).filter((e) => step === undefined || e.step === step);
+  }
+}

@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { REDACTED, redactBody, redactReport, redactString, redactUrl, redactValue } from '../../src/report/redact.js';
+import { makeReport } from '../../src/report/report.js';
+
+const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXZhbHVl';
+
+test('JWT-shaped strings are removed whole, wherever they are', () => {
+  const out = redactString(`token was ${JWT} here`);
+  assert.equal(out, `token was ${REDACTED} here`);
+  assert.ok(!out.includes('c2lnbmF0dXJl'));
+});
+
+test('secret fields in JSON bodies are replaced, others kept', () => {
+  const body = JSON.stringify({ access_token: 'opaque-abc-123', token_type: 'Bearer', scope: 'openid', refresh_token: 'r1' });
+  const parsed = JSON.parse(redactBody(body)) as Record<string, string>;
+  assert.equal(parsed['access_token'], REDACTED);
+  assert.equal(parsed['refresh_token'], REDACTED);
+  assert.equal(parsed['scope'], 'openid');
+});
+
+test('form bodies lose code, verifier, secret and assertion', () => {
+  const out = redactBody('grant_type=authorization_code&code=abc123&code_verifier=vvv&client_secret=sss&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb');
+  assert.ok(!/abc123|vvv|sss/.test(out), out);
+  assert.ok(out.includes('grant_type=authorization_code'));
+  assert.ok(out.includes('redirect_uri='));
+});
+
+test('callback URLs lose the code but keep state', () => {
+  const out = redactUrl('http://127.0.0.1:5000/callback?code=SECRETCODE&state=xyz');
+  assert.ok(!out.includes('SECRETCODE'));
+  assert.ok(out.includes('state=xyz'));
+});
+
+test('Authorization headers keep the scheme only; private JWK members go', () => {
+  const out = redactValue({ headers: { Authorization: 'Basic dXNlcjpwYXNz', accept: 'x' }, jwk: { kty: 'EC', crv: 'P-384', x: 'pub', d: 'private' } }) as {
+    headers: Record<string, string>;
+    jwk: Record<string, string>;
+  };
+  assert.equal(out.headers['Authorization'], `Basic ${REDACTED}`);
+  assert.equal(out.jwk['d'], REDACTED);
+  assert.equal(out.jwk['x'], 'pub');
+});
+
+test('PEM private keys are removed', () => {
+  const pem = '-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg\n-----END PRIVATE KEY-----';
+  assert.ok(!redactString(pem).includes('MIGHAgEA'));
+});
+
+test('redactReport leaves the report untouched with showSecrets and keeps unredacted keys', () => {
+  const report = makeReport({ command: 'x', data: { assertion: JWT, access_token: 'abc' }, unredacted: ['assertion'] });
+  const safe = redactReport(report, false);
+  assert.equal(safe.data['assertion'], JWT);
+  assert.equal(safe.data['access_token'], REDACTED);
+  assert.equal(redactReport(report, true).data['access_token'], 'abc');
+});
