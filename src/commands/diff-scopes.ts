@@ -1,0 +1,106 @@
+// smartctl diff-scopes <requested> <granted>: classify every scope and explain what
+// a difference costs. Each side is a space/newline-separated string, @file, or - for
+// stdin; a side may also be a token response (JSON with a "scope" member).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { inputError, usageError } from '../errors.js';
+import { compareScopes, scopeFindings, type ScopeComparison, type ScopeComparisonEntry } from '../protocol/scopes/compare.js';
+import { parseScopes } from '../protocol/scopes/parse.js';
+import { makeReport, type Report, type ReportSection } from '../report/report.js';
+import type { CommandContext } from './context.js';
+
+type Side = 'requested' | 'granted';
+
+async function readSource(ctx: CommandContext, side: Side, arg: string): Promise<string> {
+  if (arg === '-') {
+    if (ctx.stdinIsTTY) throw usageError('stdin-is-tty', `${side} scopes: "-" reads stdin, but stdin is a terminal`, `pipe the scopes in, e.g. echo "patient/*.read" | smartctl diff-scopes "patient/*.read" -`);
+    return ctx.readStdin();
+  }
+  if (arg.startsWith('@')) {
+    const file = arg.slice(1);
+    if (file === '') throw usageError('file-name-missing', `${side} scopes: "@" must be followed by a file name`, 'e.g. @granted.txt');
+    try {
+      return await readFile(path.resolve(ctx.cwd, file), 'utf8');
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : 'cannot be read';
+      throw inputError('file-unreadable', `${side} scopes: ${file}: ${why}`, 'give a readable file after @, a quoted scope string, or - for stdin', error);
+    }
+  }
+  return arg;
+}
+
+/** A token response (JSON object) gives its "scope" member; anything else is the scope text itself. */
+function scopeText(side: Side, text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{')) return text;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed);
+  } catch (error) {
+    throw inputError('json-malformed', `${side} scopes look like JSON but do not parse: ${(error as Error).message}`, 'give a scope string, or a token response JSON with a "scope" member', error);
+  }
+  const scope = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>)['scope'] : undefined;
+  if (typeof scope !== 'string') {
+    throw inputError('scope-member-missing', `${side} scopes: the JSON has no string "scope" member`, 'a token response carries the granted scopes in "scope" (SMART App Launch, token response)');
+  }
+  return scope;
+}
+
+function entryLine(e: ScopeComparisonEntry, width: number): string {
+  const parts = [`${e.classification.padEnd(18)}  ${e.scope.padEnd(width)}`];
+  const answeredBy = e.grantedAs.filter((g) => g !== e.scope);
+  if (answeredBy.length > 0) parts.push(`→ ${answeredBy.join(' ')}${e.grantedAsMore !== undefined ? ` (+${e.grantedAsMore} more)` : ''}`);
+  if (e.missing !== undefined && e.missing !== '') parts.push(`missing "${e.missing}"`);
+  if (e.extra !== undefined && e.extra !== '') parts.push(`extra "${e.extra}"`);
+  if (e.parsed.kind === 'malformed') parts.push('(malformed)');
+  return parts.join('  ').trimEnd();
+}
+
+function sections(c: ScopeComparison): ReportSection[] {
+  const width = Math.min(48, c.entries.reduce((w, e) => Math.max(w, e.scope.length), 0));
+  const distinctRequested = c.entries.filter((e) => e.side === 'requested').length;
+  const distinctGranted = new Set(c.granted.map((s) => s.raw)).size;
+  return [
+    {
+      title: 'Scopes',
+      rows: [
+        ['requested', `${c.requested.length} (${distinctRequested} distinct)`],
+        ['granted', `${c.granted.length} (${distinctGranted} distinct)`],
+        ...Object.entries(c.counts).map(([k, n]): [string, string] => [k, String(n)]),
+      ],
+    },
+    { title: 'Scope table', lines: c.entries.length > 0 ? c.entries.map((e) => entryLine(e, width)) : ['(no scopes on either side)'] },
+  ];
+}
+
+function summary(c: ScopeComparison): string {
+  const n = c.counts;
+  const lost = n.dropped + n.narrowed;
+  return lost === 0
+    ? `every requested scope was granted (${n['granted-as-asked']} as asked, ${n['granted-equivalent']} equivalent, ${n.widened} widened, ${n.added} added)`
+    : `${n.dropped} dropped, ${n.narrowed} narrowed of ${c.entries.filter((e) => e.side === 'requested').length} requested scopes`;
+}
+
+export async function diffScopesCommand(ctx: CommandContext, requested: string, granted: string): Promise<Report> {
+  if (requested === '-' && granted === '-') {
+    throw usageError('stdin-used-twice', 'only one of <requested> and <granted> can be "-" (stdin)', 'put the other side in a quoted string or a file: @granted.txt');
+  }
+  const requestedText = scopeText('requested', await readSource(ctx, 'requested', requested));
+  const grantedText = scopeText('granted', await readSource(ctx, 'granted', granted));
+  const comparison = compareScopes(parseScopes(requestedText), parseScopes(grantedText));
+  ctx.narrate.step(`compared ${comparison.requested.length} requested with ${comparison.granted.length} granted scopes`);
+  return makeReport({
+    command: 'diff-scopes',
+    findings: scopeFindings(comparison),
+    data: {
+      requested: comparison.requested.map((s) => s.raw),
+      granted: comparison.granted.map((s) => s.raw),
+      counts: comparison.counts,
+      scopes: comparison.entries,
+      duplicates: comparison.duplicates,
+    },
+    sections: sections(comparison),
+    summary: summary(comparison),
+  });
+}

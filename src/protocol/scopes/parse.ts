@@ -1,0 +1,179 @@
+// SMART scope strings -> a discriminated union. Understands SMART v1
+// (`patient/Observation.read`, `.write`, `.*`) and v2 (`patient/Observation.rs`,
+// letters from `cruds` in that order, `?param=value` restrictions), the identity,
+// refresh and launch-context scopes, and flags what looks like a SMART scope but
+// is not one. Never throws: every string becomes a Scope.
+// SMART App Launch 2.x, "Scopes and Launch Context".
+
+export type Compartment = 'patient' | 'user' | 'system';
+export type ScopeSyntax = 'v1' | 'v2';
+/** SMART v2 permission letters: create, read, update, delete, search. */
+export type Interaction = 'c' | 'r' | 'u' | 'd' | 's';
+export type V1Permission = 'read' | 'write' | '*';
+
+export interface ResourceScope {
+  kind: 'resource';
+  raw: string;
+  compartment: Compartment;
+  /** A FHIR resource type, or '*' for every type. */
+  resourceType: string;
+  syntax: ScopeSyntax;
+  /** Normalised v2 letters, a subset of 'cruds' in that order (v1 read = 'rs', write = 'cud', * = 'cruds'). */
+  permissions: string;
+  /** v2 only: the query after '?', as written (e.g. 'category=laboratory'). */
+  query?: string;
+}
+
+export type SimpleScopeKind = 'openid' | 'fhirUser' | 'profile' | 'launch' | 'offline_access' | 'online_access';
+
+export interface SimpleScope {
+  kind: SimpleScopeKind;
+  raw: string;
+}
+
+export interface LaunchContextScope {
+  kind: 'launch-context';
+  raw: string;
+  /** What follows `launch/` (without any `?query`): 'patient', 'encounter', or another context. */
+  context: 'patient' | 'encounter' | (string & {});
+}
+
+export interface OtherScope {
+  kind: 'other';
+  raw: string;
+}
+
+export interface MalformedScope {
+  kind: 'malformed';
+  raw: string;
+  /** Why, in one sentence that quotes the offending part. */
+  reason: string;
+}
+
+export type Scope = ResourceScope | SimpleScope | LaunchContextScope | OtherScope | MalformedScope;
+
+export const COMPARTMENTS: readonly Compartment[] = ['patient', 'user', 'system'];
+export const INTERACTIONS: readonly Interaction[] = ['c', 'r', 'u', 'd', 's'];
+
+const SIMPLE_KINDS: readonly SimpleScopeKind[] = ['openid', 'fhirUser', 'profile', 'launch', 'offline_access', 'online_access'];
+const SIMPLE_BY_NAME = new Map<string, SimpleScopeKind>(SIMPLE_KINDS.map((k) => [k, k]));
+const SIMPLE_BY_LOWER = new Map<string, SimpleScopeKind>(SIMPLE_KINDS.map((k) => [k.toLowerCase(), k]));
+
+/** v1 permission word -> v2 letters (SMART 2.x scope equivalence table). */
+export const V1_TO_V2: Readonly<Record<V1Permission, string>> = { read: 'rs', write: 'cud', '*': 'cruds' };
+
+// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+const RESOURCE_TYPE = /^[A-Z][A-Za-z0-9]*$/;
+const V2_LETTERS = /^c?r?u?d?s?$/;
+
+function malformed(raw: string, reason: string): MalformedScope {
+  return { kind: 'malformed', raw, reason };
+}
+
+function quoteChar(ch: string): string {
+  const code = ch.codePointAt(0) ?? 0;
+  if (code < 0x20 || code === 0x7f) return `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (ch === ' ') return 'a space';
+  return `"${ch}"`;
+}
+
+function firstBadChar(raw: string): string {
+  for (const ch of raw) if (!SCOPE_TOKEN.test(ch)) return ch;
+  return '';
+}
+
+/** Sorts a permission string's letters into 'cruds' order (dropping duplicates and unknown letters). */
+export function normalisePermissions(letters: string): string {
+  return INTERACTIONS.filter((l) => letters.includes(l)).join('');
+}
+
+function parseResourceScope(raw: string, compartment: Compartment, rest: string): Scope {
+  const q = rest.indexOf('?');
+  const body = q === -1 ? rest : rest.slice(0, q);
+  const query = q === -1 ? undefined : rest.slice(q + 1);
+  const dot = body.lastIndexOf('.');
+  if (dot === -1) {
+    return malformed(raw, `no permission after the resource type: expected ".read", ".write" or ".*" (v1) or letters from "cruds" such as ".rs" (v2), got "${raw}"`);
+  }
+  const resourceType = body.slice(0, dot);
+  const permission = body.slice(dot + 1);
+  if (resourceType === '') return malformed(raw, `no resource type between "${compartment}/" and ".${permission}": expected a FHIR resource type or "*"`);
+  if (resourceType !== '*' && !RESOURCE_TYPE.test(resourceType)) {
+    const hint = /^[a-z][A-Za-z0-9]*$/.test(resourceType) ? ` (FHIR resource types start with a capital: "${resourceType[0]?.toUpperCase() ?? ''}${resourceType.slice(1)}")` : '';
+    return malformed(raw, `"${resourceType}" is not a FHIR resource type name${hint}`);
+  }
+  if (permission === 'read' || permission === 'write' || permission === '*') {
+    if (query !== undefined) return malformed(raw, `v1 scopes (".${permission}") cannot carry a "?${query}" restriction; use v2 letters (".${V1_TO_V2[permission]}?${query}")`);
+    return { kind: 'resource', raw, compartment, resourceType, syntax: 'v1', permissions: V1_TO_V2[permission] };
+  }
+  if (permission === '') return malformed(raw, `no permission after "${resourceType}.": expected "read", "write", "*" (v1) or letters from "cruds" (v2)`);
+  if (!V2_LETTERS.test(permission)) {
+    if (/^[cruds]+$/.test(permission)) {
+      const sorted = normalisePermissions(permission);
+      return malformed(raw, `v2 permission letters must appear once each in the order c, r, u, d, s: expected ".${sorted}", got ".${permission}"`);
+    }
+    return malformed(raw, `unknown permission ".${permission}": expected "read", "write", "*" (v1) or letters from "cruds" such as "rs" (v2)`);
+  }
+  if (query === undefined) return { kind: 'resource', raw, compartment, resourceType, syntax: 'v2', permissions: permission };
+  if (query === '') return malformed(raw, `empty restriction after "?": expected "param=value", e.g. "${body}?category=laboratory"`);
+  for (const pair of query.split('&')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) return malformed(raw, `restriction "${pair}" is not "param=value"`);
+  }
+  return { kind: 'resource', raw, compartment, resourceType, syntax: 'v2', permissions: permission, query };
+}
+
+/** Parses one scope token. Never throws. */
+export function parseScope(raw: string): Scope {
+  if (raw === '') return malformed(raw, 'empty scope');
+  if (!SCOPE_TOKEN.test(raw)) {
+    return malformed(raw, `contains ${quoteChar(firstBadChar(raw))}, which a scope token cannot hold (RFC 6749 §3.3)`);
+  }
+  const simple = SIMPLE_BY_NAME.get(raw);
+  if (simple !== undefined) return { kind: simple, raw };
+  const lowerSimple = SIMPLE_BY_LOWER.get(raw.toLowerCase());
+  if (lowerSimple !== undefined) return malformed(raw, `scopes are case-sensitive: expected "${lowerSimple}", got "${raw}"`);
+
+  const slash = raw.indexOf('/');
+  if (slash === -1) return { kind: 'other', raw };
+  const prefix = raw.slice(0, slash);
+  const rest = raw.slice(slash + 1);
+
+  if (prefix === 'launch') {
+    const context = rest.split('?')[0] ?? '';
+    if (context === '') return malformed(raw, 'no context after "launch/": expected "launch/patient" or "launch/encounter"');
+    return { kind: 'launch-context', raw, context };
+  }
+  if (prefix === 'patient' || prefix === 'user' || prefix === 'system') return parseResourceScope(raw, prefix, rest);
+  const lower = prefix.toLowerCase();
+  if (lower === 'patient' || lower === 'user' || lower === 'system' || lower === 'launch') {
+    return malformed(raw, `scopes are case-sensitive: expected "${lower}/", got "${prefix}/"`);
+  }
+  return { kind: 'other', raw };
+}
+
+/** Splits a space- or newline-separated scope string and parses each token. Never throws. */
+export function parseScopes(text: string): Scope[] {
+  const out: Scope[] = [];
+  for (const token of text.split(/[ \t\r\n\f\v]+/)) if (token !== '') out.push(parseScope(token));
+  return out;
+}
+
+/** True for scopes that ask for FHIR resource access. */
+export function isResourceScope(scope: Scope): scope is ResourceScope {
+  return scope.kind === 'resource';
+}
+
+/** The query restriction as sorted "name=value" pairs, so equal restrictions compare equal. */
+export function normaliseQuery(query: string | undefined): string {
+  if (query === undefined || query === '') return '';
+  const pairs = [...new URLSearchParams(query)].map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+  return [...new Set(pairs)].sort().join('&');
+}
+
+/** The query restriction as [name, value] pairs (decoded). */
+export function queryPairs(query: string | undefined): Array<[string, string]> {
+  if (query === undefined || query === '') return [];
+  return [...new URLSearchParams(query)];
+}
