@@ -70,7 +70,8 @@ function sections(c: ScopeComparison): ReportSection[] {
         ...Object.entries(c.counts).map(([k, n]): [string, string] => [k, String(n)]),
       ],
     },
-    { title: 'Scope table', lines: c.entries.length > 0 ? c.entries.map((e) => entryLine(e, width)) : ['(no scopes on either side)'] },
+    // Scope restrictions such as "?code=…" look like secret URL parameters to the redactor; scopes are no secret.
+    { title: 'Scope table', reveal: true, lines: c.entries.length > 0 ? c.entries.map((e) => entryLine(e, width)) : ['(no scopes on either side)'] },
   ];
 }
 
@@ -101,6 +102,7 @@ export async function diffScopesCommand(ctx: CommandContext, requested: string, 
       duplicates: comparison.duplicates,
     },
     sections: sections(comparison),
+    unredacted: ['requested', 'granted', 'scopes', 'duplicates'],
     summary: summary(comparison),
   });
 }

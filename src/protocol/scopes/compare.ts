@@ -262,7 +262,7 @@ class Comparer {
       });
       const answering = [...exactScopes, ...wideScopes];
       if ((need & ~(exactMask | requestedWide)) === 0) {
-        return this.entry(r, 'granted-equivalent', answering, { note: `covered by requested ${quoteList(wideScopes)}` });
+        return this.entry(r, 'granted-equivalent', answering, { note: `covered by ${quoteList(wideScopes)}, granted for a broader requested scope` });
       }
       return this.entry(r, 'widened', answering, { note: `covered by the broader ${quoteList(wideScopes)}` });
     }

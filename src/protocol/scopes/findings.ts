@@ -64,7 +64,7 @@ export function openidScopeDropped(c: ScopeComparison): Finding | undefined {
   const identity = droppedKinds(c, ['fhirUser', 'profile']);
   const names = [...openid, ...identity].map((e) => e.scope);
   const lines = [
-    `requested ${quoteAll(names)}; the granted scope has ${names.length === 1 ? 'no' : 'none of'} ${names.length === 1 ? 'such scope' : 'them'}: expected "openid" in the granted scope, got ${quoteScopeString(c.granted)}.`,
+    `requested ${quoteAll(names)}, ${names.length === 1 ? 'which is not' : 'none of which is'} in the granted scope: expected "openid" in it, got ${quoteScopeString(c.granted)}.`,
     `So: ${SIMPLE_CONSEQUENCE.openid}.`,
   ];
   if (identity.length > 0) lines.push(`And ${SIMPLE_CONSEQUENCE.fhirUser.replace(/^no fhirUser claim/, `no ${plainAll(identity.map((e) => e.scope))} claim`)}.`);
