@@ -1,0 +1,191 @@
+// Client authentication at the token, introspection and revocation endpoints:
+// none (public, client_id in the body), client_secret_basic, client_secret_post
+// (RFC 6749 §2.3.1) and private_key_jwt as SMART requires it
+// (client-confidential-asymmetric: RS384/ES384, kid, iss = sub = client_id,
+// aud = the token endpoint, exp at most 5 minutes ahead, jti not replayed,
+// signature against the client's registered JWKS).
+import { timingSafeEqual, createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type CryptoKey, type JWTPayload, type JWTVerifyGetKey, type KeyObject } from 'jose';
+import type { SandboxContext } from './context.js';
+import type { ClientRegistration } from './types.js';
+
+export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const ASSERTION_ALGS = ['RS384', 'ES384'];
+/** SMART: exp no more than five minutes in the future; a few seconds allowed for clock drift. */
+export const MAX_ASSERTION_LIFETIME_S = 300;
+const CLOCK_LEEWAY_S = 5;
+
+export type ClientAuthMethod = ClientRegistration['token_endpoint_auth_method'];
+
+export type ClientAuthResult =
+  | { ok: true; client: ClientRegistration; method: ClientAuthMethod }
+  | { ok: false; error: 'invalid_client' | 'invalid_request'; description: string; page?: string | undefined; basicChallenge?: boolean | undefined };
+
+function invalidClient(description: string, page?: string, basicChallenge?: boolean): ClientAuthResult {
+  return { ok: false, error: 'invalid_client', description, page, basicChallenge };
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+function secretsEqual(a: string, b: string): boolean {
+  return timingSafeEqual(sha256(a), sha256(b));
+}
+
+function decodeFormComponent(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/** RFC 6749 §2.3.1: Basic base64(urlencode(client_id) ":" urlencode(client_secret)). */
+export function parseBasic(value: string): { id: string; secret: string } | undefined {
+  const encoded = value.slice(value.indexOf(' ') + 1).trim();
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return undefined;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return undefined;
+  const id = decodeFormComponent(decoded.slice(0, colon));
+  const secret = decodeFormComponent(decoded.slice(colon + 1));
+  return id === undefined || secret === undefined ? undefined : { id, secret };
+}
+
+const keyCache = new WeakMap<ClientRegistration, Map<string, CryptoKey | KeyObject | Uint8Array>>();
+const remoteCache = new WeakMap<ClientRegistration, JWTVerifyGetKey>();
+
+async function registeredKey(client: ClientRegistration, kid: string, alg: string): Promise<CryptoKey | KeyObject | Uint8Array | JWTVerifyGetKey | undefined> {
+  if (client.jwks !== undefined) {
+    let cache = keyCache.get(client);
+    if (cache === undefined) {
+      cache = new Map();
+      keyCache.set(client, cache);
+    }
+    const cacheKey = `${kid} ${alg}`;
+    const hit = cache.get(cacheKey);
+    if (hit !== undefined) return hit;
+    const jwk = client.jwks.keys.find((k) => k['kid'] === kid);
+    if (jwk === undefined) return undefined;
+    const key = await importJWK(jwk, alg);
+    cache.set(cacheKey, key);
+    return key;
+  }
+  if (client.jwks_uri !== undefined) {
+    let remote = remoteCache.get(client);
+    if (remote === undefined) {
+      remote = createRemoteJWKSet(new URL(client.jwks_uri));
+      remoteCache.set(client, remote);
+    }
+    return remote;
+  }
+  return undefined;
+}
+
+function audienceIncludes(aud: JWTPayload['aud'], expected: string): boolean {
+  return Array.isArray(aud) ? aud.includes(expected) : aud === expected;
+}
+
+/** Verifies a private_key_jwt client assertion; every failure says which SMART rule it broke. */
+export async function verifyClientAssertion(ctx: SandboxContext, assertionType: string | null, assertion: string | null, bodyClientId: string | null): Promise<ClientAuthResult> {
+  const page = 'invalid-client-assertion';
+  if (assertionType !== JWT_BEARER_ASSERTION) return invalidClient(`client_assertion_type: expected "${JWT_BEARER_ASSERTION}", got ${assertionType === null ? '(missing)' : `"${assertionType}"`}`, page);
+  if (assertion === null || assertion === '') return { ok: false, error: 'invalid_request', description: 'client_assertion is missing' };
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  let claims: JWTPayload;
+  try {
+    header = decodeProtectedHeader(assertion);
+    claims = decodeJwt(assertion);
+  } catch {
+    return invalidClient('client_assertion is not a compact JWS JWT (three base64url parts with JSON header and claims)', page);
+  }
+  if (typeof header.alg !== 'string' || !ASSERTION_ALGS.includes(header.alg)) return invalidClient(`client_assertion alg: expected RS384 or ES384, got ${JSON.stringify(header.alg ?? null)}`, page);
+  if (typeof header.kid !== 'string' || header.kid === '') return invalidClient('client_assertion header has no kid; SMART requires the kid of a key in the registered JWKS', page);
+  if (typeof claims.iss !== 'string' || claims.iss === '') return invalidClient('client_assertion has no iss (must be the client_id)', page);
+  if (claims.sub !== claims.iss) return invalidClient(`client_assertion sub: expected "${claims.iss}" (= iss = client_id), got ${JSON.stringify(claims.sub ?? null)}`, page);
+  if (bodyClientId !== null && bodyClientId !== claims.iss) return invalidClient(`client_id "${bodyClientId}" differs from client_assertion iss "${claims.iss}"`, page);
+  const client = ctx.clients.get(claims.iss);
+  if (client === undefined) return invalidClient(`client_assertion iss "${claims.iss}" is not a registered client_id`, page);
+  if (client.token_endpoint_auth_method !== 'private_key_jwt') return invalidClient(`client "${client.client_id}" is registered for ${client.token_endpoint_auth_method}, not private_key_jwt`, page);
+  if (!audienceIncludes(claims.aud, ctx.urls.token)) return invalidClient(`client_assertion aud: expected "${ctx.urls.token}", got ${JSON.stringify(claims.aud ?? null)}`, page);
+  const now = ctx.nowSeconds();
+  if (typeof claims.exp !== 'number') return invalidClient('client_assertion has no numeric exp', page);
+  if (claims.exp + CLOCK_LEEWAY_S <= now) return invalidClient(`client_assertion expired ${now - claims.exp} s ago`, page);
+  if (claims.exp - now > MAX_ASSERTION_LIFETIME_S + CLOCK_LEEWAY_S) return invalidClient(`client_assertion exp is ${claims.exp - now} s ahead; SMART allows at most ${MAX_ASSERTION_LIFETIME_S} s`, page);
+  if (typeof claims.jti !== 'string' || claims.jti === '') return invalidClient('client_assertion has no jti', page);
+  const jtiKey = `${client.client_id} ${claims.jti}`;
+  if (ctx.store.jtis.get(jtiKey) !== undefined) return invalidClient(`client_assertion jti "${claims.jti}" was already used (replay)`, page);
+  const key = await registeredKey(client, header.kid, header.alg);
+  if (key === undefined) return invalidClient(`no key with kid "${header.kid}" in the JWKS registered for "${client.client_id}"`, page);
+  try {
+    if (typeof key === 'function') await jwtVerify(assertion, key, { algorithms: ASSERTION_ALGS, clockTolerance: CLOCK_LEEWAY_S, currentDate: new Date(now * 1000) });
+    else await jwtVerify(assertion, key, { algorithms: ASSERTION_ALGS, clockTolerance: CLOCK_LEEWAY_S, currentDate: new Date(now * 1000) });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'ERR_JWKS_NO_MATCHING_KEY') return invalidClient(`no key with kid "${header.kid}" at the jwks_uri registered for "${client.client_id}"`, page);
+    if (code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JOSE_GENERIC') return invalidClient(`the jwks_uri registered for "${client.client_id}" could not be read`, page);
+    return invalidClient(`client_assertion signature does not verify with key "${header.kid}" registered for "${client.client_id}"`, page);
+  }
+  ctx.store.jtis.set(jtiKey, { exp: claims.exp + CLOCK_LEEWAY_S });
+  return { ok: true, client, method: 'private_key_jwt' };
+}
+
+function usesSecret(client: ClientRegistration): boolean {
+  return client.token_endpoint_auth_method === 'client_secret_basic' || client.token_endpoint_auth_method === 'client_secret_post';
+}
+
+/** Authenticates the client of a token, introspection or revocation request. */
+export async function authenticateClient(ctx: SandboxContext, req: IncomingMessage, body: URLSearchParams): Promise<ClientAuthResult> {
+  const strict = ctx.faults.some((f) => f.strictAuthorizationHeader === true);
+  const header = req.headers.authorization;
+  const bodyClientId = body.get('client_id');
+  const hasAssertion = body.has('client_assertion') || body.has('client_assertion_type');
+  let basic: { id: string; secret: string } | undefined;
+  if (header !== undefined) {
+    const scheme = header.split(' ')[0]?.toLowerCase() ?? '';
+    if (scheme === 'bearer') {
+      return invalidClient(
+        'the Authorization header carries a Bearer token; a token endpoint takes client credentials as Basic, or a client assertion in the body (client_assertion_type + client_assertion)',
+        'invalid-authorization-header',
+      );
+    }
+    if (scheme === 'basic') {
+      basic = parseBasic(header);
+      if (basic === undefined) return invalidClient('the Basic Authorization header is not base64(client_id:client_secret)', 'invalid-authorization-header', true);
+    } else if (strict) {
+      return invalidClient(`unexpected Authorization scheme "${header.split(' ')[0] ?? ''}" on a token request`, 'invalid-authorization-header');
+    }
+  }
+  if (hasAssertion) {
+    if (basic !== undefined && strict) return invalidClient('a Basic Authorization header was sent together with a client assertion; use one client authentication method (RFC 6749 §2.3)', 'invalid-authorization-header');
+    return verifyClientAssertion(ctx, body.get('client_assertion_type'), body.get('client_assertion'), bodyClientId);
+  }
+  if (basic !== undefined) {
+    const client = ctx.clients.get(basic.id);
+    if (client === undefined) return invalidClient(`client_id "${basic.id}" (from the Basic Authorization header) is not registered`, undefined, true);
+    if (bodyClientId !== null && bodyClientId !== basic.id) return { ok: false, error: 'invalid_request', description: `client_id "${bodyClientId}" in the body differs from "${basic.id}" in the Authorization header` };
+    if (!usesSecret(client)) {
+      if (strict || client.token_endpoint_auth_method === 'private_key_jwt') {
+        return invalidClient(`client "${client.client_id}" is registered for ${client.token_endpoint_auth_method}, but the request sent a Basic Authorization header`, 'invalid-authorization-header', true);
+      }
+      return { ok: true, client, method: 'none' };
+    }
+    if (client.client_secret === undefined || !secretsEqual(basic.secret, client.client_secret)) return invalidClient(`wrong client_secret for "${client.client_id}"`, undefined, true);
+    return { ok: true, client, method: 'client_secret_basic' };
+  }
+  if (bodyClientId === null || bodyClientId === '') return invalidClient('no client authentication: send client_id (public client), client credentials, or a client assertion');
+  const client = ctx.clients.get(bodyClientId);
+  if (client === undefined) return invalidClient(`client_id "${bodyClientId}" is not registered`);
+  const secret = body.get('client_secret');
+  if (secret !== null) {
+    if (!usesSecret(client)) return invalidClient(`client "${client.client_id}" is registered for ${client.token_endpoint_auth_method} and has no client_secret`);
+    if (client.client_secret === undefined || !secretsEqual(secret, client.client_secret)) return invalidClient(`wrong client_secret for "${client.client_id}"`);
+    return { ok: true, client, method: 'client_secret_post' };
+  }
+  if (client.token_endpoint_auth_method !== 'none') {
+    return invalidClient(`client "${client.client_id}" is confidential (${client.token_endpoint_auth_method}) but the request carries no client credentials`, undefined, usesSecret(client));
+  }
+  return { ok: true, client, method: 'none' };
+}
