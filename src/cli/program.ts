@@ -9,6 +9,7 @@ import { renderHuman } from '../report/render/human.js';
 import { renderJson } from '../report/render/json.js';
 import { exitCodeForReport } from './exit-codes.js';
 import type { CliIo } from './main.js';
+import { FAULTS as SANDBOX_FAULTS } from '../sandbox/faults/index.js';
 
 export const VERSION = '0.1.0';
 
@@ -248,6 +249,26 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
       examples(['smartctl discover https://fhir.example.org/r4', 'smartctl discover http://127.0.0.1:8080/fhir --json', 'smartctl discover https://ehr.test --insecure --verbose']),
     )
     .action(action(async (ctx, args) => (await import('../commands/discover.js')).discoverCommand(ctx, args[0] ?? '')));
+
+  // ---- sandbox ------------------------------------------------------------
+  command('sandbox', 'run a local SMART on FHIR server (authorization server + FHIR API) with demo clients and optional faults')
+    .option('--port <n>', 'port to listen on (0 picks a free one)', parseInteger('--port', 0, 65_535), 0)
+    .option('--host <host>', 'address to bind (anything but loopback is reachable from other machines)', '127.0.0.1')
+    .option('--fault <name>', 'misbehave like a real server does (repeatable; listed below)', collect)
+    .option('--clients <file>', 'also register the clients in this JSON array (RFC 7591 names: client_id, client_secret, redirect_uris, token_endpoint_auth_method, jwks or jwks_uri, scope, grant_types)')
+    .addOption(new Option('--scopes <syntax>', 'which SMART scope syntax to grant').choices(['v1', 'v2', 'both']).default('both'))
+    .option('--auto-approve', 'skip login, patient picker and consent: the default user and patient approve everything (per request: header "x-sandbox-auto-approve: 1")')
+    .addHelpText(
+      'after',
+      `\nFaults (--fault <name>), each mirroring a real failure:\n${SANDBOX_FAULTS.map((f) => `  ${f.name}\n      ${f.effect}\n      mirrors: ${f.mirrors}\n      finding: ${f.findingId}`).join('\n')}\n${examples([
+        'smartctl sandbox',
+        'smartctl sandbox --port 8080 --auto-approve',
+        'smartctl sandbox --fault drop-openid --fault jwks-down',
+        'smartctl sandbox --clients my-clients.json --scopes v2',
+        'smartctl sandbox --json > sandbox.json &   # one JSON line: fhirBaseUrl, issuer, ehrLaunchUrl, faults, clients',
+      ])}`,
+    )
+    .action(action(async (ctx, _args, opts) => (await import('../commands/sandbox.js')).sandboxCommand(ctx, opts)));
 
   return program;
 }
