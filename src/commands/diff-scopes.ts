@@ -1,10 +1,10 @@
 // smartctl diff-scopes <requested> <granted>: classify every scope and explain what
 // a difference costs. Each side is a space/newline-separated string, @file, or - for
 // stdin; a side may also be a token response (JSON with a "scope" member).
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inputError, usageError } from '../errors.js';
-import { compareScopes, scopeFindings, type ScopeComparison, type ScopeComparisonEntry } from '../protocol/scopes/compare.js';
+import { compareScopes, scopeFindings, type ScopeClassification, type ScopeComparison, type ScopeComparisonEntry } from '../protocol/scopes/compare.js';
 import { parseScopes } from '../protocol/scopes/parse.js';
 import { makeReport, type Report, type ReportSection } from '../report/report.js';
 import type { CommandContext } from './context.js';
@@ -20,7 +20,7 @@ async function readSource(ctx: CommandContext, side: Side, arg: string): Promise
     const file = arg.slice(1);
     if (file === '') throw usageError('file-name-missing', `${side} scopes: "@" must be followed by a file name`, 'e.g. @granted.txt');
     try {
-      return await readFile(path.resolve(ctx.cwd, file), 'utf8');
+      return readFileSync(path.resolve(ctx.cwd, file), 'utf8');
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : 'cannot be read';
@@ -47,14 +47,26 @@ function scopeText(side: Side, text: string): string {
   return scope;
 }
 
+const LABELS: Readonly<Record<ScopeClassification, string>> = {
+  'granted-as-asked': 'granted-as-asked    ',
+  'granted-equivalent': 'granted-equivalent  ',
+  narrowed: 'narrowed            ',
+  widened: 'widened             ',
+  dropped: 'dropped             ',
+  added: 'added               ',
+};
+
+/** One row of the scope table: classification, scope, then what answered it and what differs. */
 function entryLine(e: ScopeComparisonEntry, width: number): string {
-  const parts = [`${e.classification.padEnd(18)}  ${e.scope.padEnd(width)}`];
+  const head = LABELS[e.classification] + e.scope;
+  if (e.classification === 'granted-as-asked' || e.classification === 'added') return e.parsed.kind === 'malformed' ? `${head}  (malformed)` : head;
+  let tail = '';
   const answeredBy = e.grantedAs.filter((g) => g !== e.scope);
-  if (answeredBy.length > 0) parts.push(`→ ${answeredBy.join(' ')}${e.grantedAsMore !== undefined ? ` (+${e.grantedAsMore} more)` : ''}`);
-  if (e.missing !== undefined && e.missing !== '') parts.push(`missing "${e.missing}"`);
-  if (e.extra !== undefined && e.extra !== '') parts.push(`extra "${e.extra}"`);
-  if (e.parsed.kind === 'malformed') parts.push('(malformed)');
-  return parts.join('  ').trimEnd();
+  if (answeredBy.length > 0) tail += `  → ${answeredBy.join(' ')}${e.grantedAsMore !== undefined ? ` (+${e.grantedAsMore} more)` : ''}`;
+  if (e.missing !== undefined && e.missing !== '') tail += `  missing "${e.missing}"`;
+  if (e.extra !== undefined && e.extra !== '') tail += `  extra "${e.extra}"`;
+  if (e.parsed.kind === 'malformed') tail += '  (malformed)';
+  return tail === '' ? head : head + ' '.repeat(Math.max(0, width - e.scope.length)) + tail;
 }
 
 function sections(c: ScopeComparison): ReportSection[] {
@@ -89,7 +101,8 @@ export async function diffScopesCommand(ctx: CommandContext, requested: string, 
   }
   const requestedText = scopeText('requested', await readSource(ctx, 'requested', requested));
   const grantedText = scopeText('granted', await readSource(ctx, 'granted', granted));
-  const comparison = compareScopes(parseScopes(requestedText), parseScopes(grantedText));
+  const requestedScopes = parseScopes(requestedText);
+  const comparison = compareScopes(requestedScopes, parseScopes(grantedText, requestedScopes));
   ctx.narrate.step(`compared ${comparison.requested.length} requested with ${comparison.granted.length} granted scopes`);
   return makeReport({
     command: 'diff-scopes',

@@ -4,7 +4,10 @@
 // listed as added. Linear in the number of scopes: granted resource scopes are indexed
 // by compartment, resource type and restriction, never compared pairwise.
 // SMART App Launch 2.x, "Scopes and Launch Context".
-import { normaliseQuery, queryPairs, type Compartment, type ResourceScope, type Scope } from './parse.js';
+import type { Compartment, ResourceScope, Scope } from './parse.js';
+import { maskLetters, permissionMask, ScopeIndex, type Slot } from './scope-index.js';
+
+export { maskLetters, permissionMask } from './scope-index.js';
 
 export type ScopeClassification = 'granted-as-asked' | 'granted-equivalent' | 'narrowed' | 'widened' | 'dropped' | 'added';
 
@@ -47,173 +50,112 @@ export interface ScopeComparison {
 
 export const GRANTED_AS_LIMIT = 10;
 
-// ---- permission masks -------------------------------------------------------
-
-const LETTERS = ['c', 'r', 'u', 'd', 's'] as const;
-
-export function permissionMask(letters: string): number {
-  let mask = 0;
-  LETTERS.forEach((l, i) => {
-    if (letters.includes(l)) mask |= 1 << i;
-  });
-  return mask;
-}
-
-export function maskLetters(mask: number): string {
-  return LETTERS.filter((_l, i) => (mask & (1 << i)) !== 0).join('');
-}
-
-// ---- index of granted resource scopes ----------------------------------------
-
-interface Group {
-  mask: number;
-  scopes: ResourceScope[];
-}
-
-function typeKey(compartment: Compartment, resourceType: string): string {
-  return `${compartment}/${resourceType}`;
-}
-
-function fullKey(compartment: Compartment, resourceType: string, normQuery: string): string {
-  return `${compartment}/${resourceType}?${normQuery}`;
-}
-
-function keyOf(scope: ResourceScope): string {
-  return fullKey(scope.compartment, scope.resourceType, normaliseQuery(scope.query));
-}
-
-function pairKey(pair: [string, string]): string {
-  return `${encodeURIComponent(pair[0])}=${encodeURIComponent(pair[1])}`;
-}
-
-function addTo(map: Map<string, Group>, key: string, scope: ResourceScope): void {
-  const group = map.get(key);
-  const mask = permissionMask(scope.permissions);
-  if (group === undefined) map.set(key, { mask, scopes: [scope] });
-  else {
-    group.mask |= mask;
-    group.scopes.push(scope);
-  }
-}
-
-function addToList(map: Map<string, ResourceScope[]>, key: string, scope: ResourceScope): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [scope]);
-  else list.push(scope);
-}
-
-class GrantedIndex {
-  /** compartment/type?normalisedQuery -> scopes and their permissions. */
-  readonly byKey = new Map<string, Group>();
-  /** compartment/type -> the scopes of that type carrying a ?restriction. */
-  readonly restrictedByType = new Map<string, ResourceScope[]>();
-  /** compartment/type|name=value -> restricted scopes holding that pair. */
-  readonly restrictedByPair = new Map<string, ResourceScope[]>();
-  /** compartment -> scopes naming one resource type (not '*'). */
-  readonly specificByCompartment = new Map<string, ResourceScope[]>();
-
-  add(scope: ResourceScope): void {
-    addTo(this.byKey, keyOf(scope), scope);
-    const tk = typeKey(scope.compartment, scope.resourceType);
-    if (normaliseQuery(scope.query) !== '') {
-      addToList(this.restrictedByType, tk, scope);
-      for (const pair of new Set(queryPairs(scope.query).map(pairKey))) addToList(this.restrictedByPair, `${tk}|${pair}`, scope);
-    }
-    if (scope.resourceType !== '*') addToList(this.specificByCompartment, scope.compartment, scope);
-  }
-}
-
 // ---- helpers ------------------------------------------------------------------
 
-/** Every sub-list of the restriction's pairs, as normalised query strings (all of them up to 6 pairs; else none and all). */
-function restrictionSubsets(pairs: string[]): string[] {
-  const sorted = [...new Set(pairs)].sort();
-  if (sorted.length > 6) return ['', sorted.join('&')];
+/** Every proper sub-list of sorted pairs (all of them up to 6 pairs; else only the empty one). */
+function properSubsets(pairs: readonly string[]): string[] {
+  if (pairs.length > 6) return [''];
   const out: string[] = [];
-  for (let bits = 0; bits < 1 << sorted.length; bits++) {
-    out.push(sorted.filter((_p, i) => (bits & (1 << i)) !== 0).join('&'));
-  }
+  const all = (1 << pairs.length) - 1;
+  for (let bits = 0; bits < all; bits++) out.push(pairs.filter((_p, i) => (bits & (1 << i)) !== 0).join('&'));
   return out;
-}
-
-/** Whether restriction `outer` holds every pair of `inner` and more (so it is narrower). */
-function isStrictSuperset(outer: ResourceScope, innerPairs: ReadonlySet<string>): boolean {
-  const pairs = new Set(queryPairs(outer.query).map(pairKey));
-  if (pairs.size <= innerPairs.size) return false;
-  for (const p of innerPairs) if (!pairs.has(p)) return false;
-  return true;
 }
 
 function emptyCounts(): Record<ScopeClassification, number> {
   return { 'granted-as-asked': 0, 'granted-equivalent': 0, narrowed: 0, widened: 0, dropped: 0, added: 0 };
 }
 
-function distinct(scopes: readonly Scope[], side: 'requested' | 'granted', duplicates: ScopeDuplicate[]): Scope[] {
+/** Distinct scopes in order, and how often each raw string appears. */
+function distinct(scopes: readonly Scope[], side: 'requested' | 'granted', duplicates: ScopeDuplicate[]): { list: Scope[]; seen: Map<string, number> } {
   const seen = new Map<string, number>();
-  const out: Scope[] = [];
+  const list: Scope[] = [];
   for (const s of scopes) {
-    const n = seen.get(s.raw) ?? 0;
-    seen.set(s.raw, n + 1);
-    if (n === 0) out.push(s);
+    const n = seen.get(s.raw);
+    if (n === undefined) {
+      seen.set(s.raw, 1);
+      list.push(s);
+    } else seen.set(s.raw, n + 1);
   }
-  for (const [scope, count] of seen) if (count > 1) duplicates.push({ side, scope, count });
-  return out;
+  if (list.length < scopes.length) for (const [scope, count] of seen) if (count > 1) duplicates.push({ side, scope, count });
+  return { list, seen };
 }
 
 function quoteList(raws: readonly string[]): string {
   return raws.map((r) => `"${r}"`).join(', ');
 }
 
+function rawsNeeded(scopes: readonly ResourceScope[], need: number, out: string[]): void {
+  for (const s of scopes) if ((permissionMask(s.permissions) & need) !== 0) out.push(s.raw);
+}
+
 // ---- comparison -----------------------------------------------------------------
 
 class Comparer {
-  readonly index = new GrantedIndex();
-  readonly grantedRaw = new Set<string>();
-  readonly grantedLaunchContexts = new Map<string, string>();
-  readonly requestedMaskByKey = new Map<string, number>();
-  /** Granted scopes that answer some requested scope (so they are not "added"). */
+  private readonly index = new ScopeIndex();
+  private requestedIndex: ScopeIndex | undefined;
+  private readonly grantedLaunchContexts = new Map<string, string>();
+  /** Granted scopes that answer a requested scope in another form (so they are not "added"). */
   readonly accounted = new Set<string>();
-  private readonly compartmentMemo = new Map<string, { mask: number; scopes: ResourceScope[] }>();
+  private readonly compartmentMemo = new Map<string, ResourceScope[]>();
 
-  constructor(requested: readonly Scope[], granted: readonly Scope[]) {
+  constructor(
+    private readonly requested: readonly Scope[],
+    granted: readonly Scope[],
+    private readonly grantedRaw: ReadonlyMap<string, number>,
+  ) {
     for (const g of granted) {
-      this.grantedRaw.add(g.raw);
       if (g.kind === 'resource') this.index.add(g);
-      if (g.kind === 'launch-context' && !this.grantedLaunchContexts.has(g.context)) this.grantedLaunchContexts.set(g.context, g.raw);
-    }
-    for (const r of requested) {
-      if (r.kind !== 'resource') continue;
-      const k = keyOf(r);
-      this.requestedMaskByKey.set(k, (this.requestedMaskByKey.get(k) ?? 0) | permissionMask(r.permissions));
+      else if (g.kind === 'launch-context' && !this.grantedLaunchContexts.has(g.context)) this.grantedLaunchContexts.set(g.context, g.raw);
     }
   }
 
-  private entry(scope: Scope, classification: ScopeClassification, answering: readonly string[], extra: Partial<ScopeComparisonEntry> = {}): ScopeComparisonEntry {
+  /** Permissions requested for this compartment, type and restriction (index built on first use). */
+  private requestedMask(compartment: Compartment, type: string, restriction: string): number {
+    if (this.requestedIndex === undefined) {
+      this.requestedIndex = new ScopeIndex();
+      for (const r of this.requested) if (r.kind === 'resource') this.requestedIndex.add(r);
+    }
+    return this.requestedIndex.slot(compartment, type, restriction)?.mask ?? 0;
+  }
+
+  /** `answering` becomes the entry's own grantedAs: pass a fresh array. */
+  private entry(scope: Scope, classification: ScopeClassification, answering: string[]): ScopeComparisonEntry {
     for (const raw of answering) this.accounted.add(raw);
-    const e: ScopeComparisonEntry = { scope: scope.raw, parsed: scope, side: 'requested', classification, grantedAs: answering.slice(0, GRANTED_AS_LIMIT), ...extra };
+    const e: ScopeComparisonEntry = {
+      scope: scope.raw,
+      parsed: scope,
+      side: 'requested',
+      classification,
+      grantedAs: answering.length > GRANTED_AS_LIMIT ? answering.slice(0, GRANTED_AS_LIMIT) : answering,
+    };
     if (answering.length > GRANTED_AS_LIMIT) e.grantedAsMore = answering.length - GRANTED_AS_LIMIT;
     return e;
   }
 
   classify(r: Scope): ScopeComparisonEntry {
-    if (this.grantedRaw.has(r.raw)) return this.entry(r, 'granted-as-asked', [r.raw]);
+    if (this.grantedRaw.has(r.raw)) {
+      return { scope: r.raw, parsed: r, side: 'requested', classification: 'granted-as-asked', grantedAs: [r.raw] };
+    }
     switch (r.kind) {
       case 'resource':
         return this.classifyResource(r);
       case 'offline_access':
         if (this.grantedRaw.has('online_access')) {
-          return this.entry(r, 'narrowed', ['online_access'], { note: 'online_access instead: the refresh token works only while the user stays online' });
+          const e = this.entry(r, 'narrowed', ['online_access']);
+          e.note = 'online_access instead: the refresh token works only while the user stays online';
+          return e;
         }
         return this.entry(r, 'dropped', []);
       case 'online_access':
         if (this.grantedRaw.has('offline_access')) {
-          return this.entry(r, 'widened', ['offline_access'], { note: 'offline_access instead: the refresh token outlives the user session' });
+          const e = this.entry(r, 'widened', ['offline_access']);
+          e.note = 'offline_access instead: the refresh token outlives the user session';
+          return e;
         }
         return this.entry(r, 'dropped', []);
       case 'launch-context': {
         const same = this.grantedLaunchContexts.get(r.context);
-        if (same !== undefined) return this.entry(r, 'granted-equivalent', [same]);
-        return this.entry(r, 'dropped', []);
+        return same === undefined ? this.entry(r, 'dropped', []) : this.entry(r, 'granted-equivalent', [same]);
       }
       default:
         return this.entry(r, 'dropped', []);
@@ -222,95 +164,91 @@ class Comparer {
 
   private classifyResource(r: ResourceScope): ScopeComparisonEntry {
     const need = permissionMask(r.permissions);
-    const pairs = queryPairs(r.query).map(pairKey);
-    const norm = normaliseQuery(r.query);
-    const ownKey = fullKey(r.compartment, r.resourceType, norm);
-    const exact = this.index.byKey.get(ownKey);
+    const pairs = this.index.pairs(r);
+    const restriction = this.index.restriction(r);
+    const exact = this.index.slot(r.compartment, r.resourceType, restriction);
     const exactMask = exact?.mask ?? 0;
+    const exactScopes = exact === undefined ? [] : exact.scopes.map((s) => s.raw);
 
-    // Broader granted scopes: the '*' type and/or a restriction with fewer pairs.
-    const types = r.resourceType === '*' ? ['*'] : [r.resourceType, '*'];
-    const wide: Group[] = [];
-    const wideKeys: string[] = [];
-    for (const t of types) {
-      for (const q of restrictionSubsets(pairs)) {
-        const k = fullKey(r.compartment, t, q);
-        if (k === ownKey) continue;
-        const g = this.index.byKey.get(k);
-        if (g !== undefined && (g.mask & need) !== 0) {
-          wide.push(g);
-          wideKeys.push(k);
-        }
+    // Answered by grants for the same type and restriction alone: equivalent, or widened if they give more.
+    if ((need & ~exactMask) === 0) {
+      // More than this scope asks is still no widening when the request asks it elsewhere (.read + .write).
+      const beyond = exactMask === need ? 0 : exactMask & ~this.requestedMask(r.compartment, r.resourceType, restriction);
+      if (beyond === 0) return this.entry(r, 'granted-equivalent', exactScopes);
+      const e = this.entry(r, 'widened', exactScopes);
+      e.extra = maskLetters(beyond);
+      e.note = `granted ${quoteList(exactScopes)}: also "${e.extra}"`;
+      return e;
+    }
+
+    // Broader grants: the '*' type and/or a restriction with fewer pairs.
+    const wide: Array<{ type: string; restriction: string; slot: Slot }> = [];
+    const restrictions = pairs.length === 0 ? [''] : [...properSubsets(pairs), restriction];
+    for (const type of r.resourceType === '*' ? ['*'] : [r.resourceType, '*']) {
+      for (const sub of restrictions) {
+        if (type === r.resourceType && sub === restriction) continue;
+        const slot = this.index.slot(r.compartment, type, sub);
+        if (slot !== undefined && (slot.mask & need) !== 0) wide.push({ type, restriction: sub, slot });
       }
     }
-    const wideMask = wide.reduce((m, g) => m | g.mask, 0);
+    let wideMask = 0;
+    const wideScopes: string[] = [];
+    for (const w of wide) {
+      wideMask |= w.slot.mask;
+      rawsNeeded(w.slot.scopes, need, wideScopes);
+    }
     const covered = exactMask | wideMask;
-    const exactScopes = (exact?.scopes ?? []).map((s) => s.raw);
-    const wideScopes = wide.flatMap((g) => g.scopes.filter((s) => (permissionMask(s.permissions) & need) !== 0).map((s) => s.raw));
 
     if ((need & ~covered) === 0) {
-      const requestedHere = this.requestedMaskByKey.get(ownKey) ?? 0;
-      if ((need & ~exactMask) === 0) {
-        const beyond = exactMask & ~requestedHere;
-        if (beyond === 0) return this.entry(r, 'granted-equivalent', exactScopes);
-        return this.entry(r, 'widened', exactScopes, { extra: maskLetters(beyond), note: `granted ${quoteList(exactScopes)}: also "${maskLetters(beyond)}"` });
-      }
-      // Answered (partly) through a broader scope: equivalent when that broader scope was itself requested.
+      // Equivalent when the broader scope answers a requested broader scope; else widened.
       let requestedWide = 0;
-      wide.forEach((g, i) => {
-        requestedWide |= g.mask & (this.requestedMaskByKey.get(wideKeys[i] ?? '') ?? 0);
-      });
+      for (const w of wide) requestedWide |= w.slot.mask & this.requestedMask(r.compartment, w.type, w.restriction);
       const answering = [...exactScopes, ...wideScopes];
       if ((need & ~(exactMask | requestedWide)) === 0) {
-        return this.entry(r, 'granted-equivalent', answering, { note: `covered by ${quoteList(wideScopes)}, granted for a broader requested scope` });
+        const e = this.entry(r, 'granted-equivalent', answering);
+        e.note = `covered by ${quoteList(wideScopes)}, granted for a broader requested scope`;
+        return e;
       }
-      return this.entry(r, 'widened', answering, { note: `covered by the broader ${quoteList(wideScopes)}` });
+      const e = this.entry(r, 'widened', answering);
+      e.note = `covered by the broader ${quoteList(wideScopes)}`;
+      return e;
     }
 
-    // Not fully granted: look for narrower grants (specific types for '*', added restrictions).
-    const partial = this.narrowerGrants(r, pairs).filter((s) => (permissionMask(s.permissions) & need) !== 0);
-    const partialMask = partial.reduce((m, s) => m | permissionMask(s.permissions), 0);
+    // Not fully granted: look for narrower grants (specific types under a '*', added restrictions).
+    const partial: string[] = [];
+    let partialMask = 0;
+    for (const s of this.narrowerGrants(r, pairs, restriction)) {
+      const mask = permissionMask(s.permissions);
+      if ((mask & need) === 0) continue;
+      partialMask |= mask;
+      partial.push(s.raw);
+    }
     if (((covered | partialMask) & need) === 0) return this.entry(r, 'dropped', []);
-    const missing = maskLetters(need & ~covered);
-    const answering = [...exactScopes, ...wideScopes, ...partial.map((s) => s.raw)];
+    const e = this.entry(r, 'narrowed', [...exactScopes, ...wideScopes, ...partial]);
+    e.missing = maskLetters(need & ~covered);
     const notes: string[] = [];
     if ((covered & need) !== 0) notes.push(`"${maskLetters(covered & need)}" granted`);
     if (partial.length > 0) {
-      const shown = partial.slice(0, 3).map((s) => `"${s.raw}"`);
+      const shown = partial.slice(0, 3).map((raw) => `"${raw}"`);
       notes.push(`only narrower ${shown.join(', ')}${partial.length > 3 ? ` and ${partial.length - 3} more` : ''}`);
     }
-    return this.entry(r, 'narrowed', answering, { missing, note: notes.join('; ') });
+    e.note = notes.join('; ');
+    return e;
   }
 
   /** Granted scopes that cover only part of what `r` names: specific types under a '*', or extra restrictions. */
-  private narrowerGrants(r: ResourceScope, pairs: string[]): ResourceScope[] {
+  private narrowerGrants(r: ResourceScope, pairs: readonly string[], restriction: string): ResourceScope[] {
     const out: ResourceScope[] = [];
-    const innerPairs = new Set(pairs);
     if (r.resourceType === '*') {
-      const memoKey = `${r.compartment}?${normaliseQuery(r.query)}`;
+      const memoKey = `${r.compartment}?${restriction}`;
       let memo = this.compartmentMemo.get(memoKey);
       if (memo === undefined) {
-        const list = (this.index.specificByCompartment.get(r.compartment) ?? []).filter((s) => {
-          if (innerPairs.size === 0) return true;
-          const own = new Set(queryPairs(s.query).map(pairKey));
-          for (const p of innerPairs) if (!own.has(p)) return false;
-          return true;
-        });
-        memo = { mask: list.reduce((m, s) => m | permissionMask(s.permissions), 0), scopes: list };
+        memo = this.index.specificTypes(r.compartment, pairs);
         this.compartmentMemo.set(memoKey, memo);
       }
-      out.push(...memo.scopes);
+      out.push(...memo);
     }
-    const tk = typeKey(r.compartment, r.resourceType);
-    let candidates: readonly ResourceScope[] = innerPairs.size === 0 ? (this.index.restrictedByType.get(tk) ?? []) : [];
-    // Any narrower grant holds every pair of r: scan only the shortest of those pairs' lists.
-    let first = true;
-    for (const p of innerPairs) {
-      const list = this.index.restrictedByPair.get(`${tk}|${p}`) ?? [];
-      if (first || list.length < candidates.length) candidates = list;
-      first = false;
-    }
-    for (const s of candidates) if (isStrictSuperset(s, innerPairs)) out.push(s);
+    out.push(...this.index.narrowerRestrictions(r.compartment, r.resourceType, pairs));
     return out;
   }
 }
@@ -320,14 +258,19 @@ export function compareScopes(requested: readonly Scope[], granted: readonly Sco
   const duplicates: ScopeDuplicate[] = [];
   const req = distinct(requested, 'requested', duplicates);
   const gr = distinct(granted, 'granted', duplicates);
-  const comparer = new Comparer(req, gr);
-  const entries = req.map((r) => comparer.classify(r));
-  for (const g of gr) {
-    if (comparer.accounted.has(g.raw)) continue;
+  const comparer = new Comparer(req.list, gr.list, gr.seen);
+  const counts = emptyCounts();
+  const entries: ScopeComparisonEntry[] = [];
+  for (const r of req.list) {
+    const e = comparer.classify(r);
+    counts[e.classification]++;
+    entries.push(e);
+  }
+  for (const g of gr.list) {
+    if (req.seen.has(g.raw) || comparer.accounted.has(g.raw)) continue;
+    counts.added++;
     entries.push({ scope: g.raw, parsed: g, side: 'granted', classification: 'added', grantedAs: [g.raw] });
   }
-  const counts = emptyCounts();
-  for (const e of entries) counts[e.classification]++;
   return { requested: [...requested], granted: [...granted], entries, duplicates, counts };
 }
 

@@ -5,7 +5,7 @@
 import { makeFinding, type Finding } from '../../report/finding.js';
 import type { ScopeComparison, ScopeComparisonEntry } from './compare.js';
 import { launchContextConsequence, resourceConsequence, SIMPLE_CONSEQUENCE } from './consequences.js';
-import type { ResourceScope, Scope } from './parse.js';
+import type { MalformedScope, ResourceScope, Scope } from './parse.js';
 
 export interface ScopeFindingOptions {
   /**
@@ -21,15 +21,21 @@ const LIST_LIMIT = 20;
 /** Quoted scope strings are cut at this many characters. */
 const QUOTE_LIMIT = 300;
 
-function bulleted(lines: readonly string[]): string {
-  const shown = lines.slice(0, LIST_LIMIT).map((l) => `- ${l}`);
-  if (lines.length > LIST_LIMIT) shown.push(`- … and ${lines.length - LIST_LIMIT} more (see the scope table, or --json)`);
+/** A bulleted list of the first LIST_LIMIT items (only those are formatted), then how many more. */
+function bulleted<T>(items: readonly T[], format: (item: T) => string): string {
+  const shown: string[] = [];
+  for (let i = 0; i < items.length && i < LIST_LIMIT; i++) shown.push(`- ${format(items[i] as T)}`);
+  if (items.length > LIST_LIMIT) shown.push(`- … and ${items.length - LIST_LIMIT} more (see the scope table, or --json)`);
   return shown.join('\n');
 }
 
 function quoteScopeString(scopes: readonly Scope[]): string {
-  const text = scopes.map((s) => s.raw).join(' ');
-  return text.length > QUOTE_LIMIT ? `"${text.slice(0, QUOTE_LIMIT)}…" (${scopes.length} scopes)` : `"${text}"`;
+  let text = '';
+  for (const s of scopes) {
+    text = text === '' ? s.raw : `${text} ${s.raw}`;
+    if (text.length > QUOTE_LIMIT) return `"${text.slice(0, QUOTE_LIMIT)}…" (${scopes.length} scopes)`;
+  }
+  return `"${text}"`;
 }
 
 function quoteAll(raws: readonly string[]): string {
@@ -43,12 +49,35 @@ function plainAll(raws: readonly string[]): string {
   return `${raws.slice(0, -1).join(', ')} and ${raws[raws.length - 1] ?? ''}`;
 }
 
-function requestedEntries(c: ScopeComparison): ScopeComparisonEntry[] {
-  return c.entries.filter((e) => e.side === 'requested');
+/** Entries by classification, and dropped ones by scope kind: one pass, cached per comparison. */
+const grouped = new WeakMap<ScopeComparison, Map<string, ScopeComparisonEntry[]>>();
+
+function push(map: Map<string, ScopeComparisonEntry[]>, key: string, e: ScopeComparisonEntry): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [e]);
+  else list.push(e);
+}
+
+function groups(c: ScopeComparison): Map<string, ScopeComparisonEntry[]> {
+  let g = grouped.get(c);
+  if (g === undefined) {
+    g = new Map();
+    for (const e of c.entries) {
+      if (e.classification === 'granted-as-asked') continue;
+      push(g, e.classification, e);
+      if (e.classification === 'dropped') push(g, `dropped:${e.parsed.kind}`, e);
+    }
+    grouped.set(c, g);
+  }
+  return g;
+}
+
+function classified(c: ScopeComparison, classification: ScopeComparisonEntry['classification']): ScopeComparisonEntry[] {
+  return groups(c).get(classification) ?? [];
 }
 
 function droppedKinds(c: ScopeComparison, kinds: readonly Scope['kind'][]): ScopeComparisonEntry[] {
-  return requestedEntries(c).filter((e) => e.classification === 'dropped' && kinds.includes(e.parsed.kind));
+  return kinds.flatMap((k) => groups(c).get(`dropped:${k}`) ?? []);
 }
 
 function grantedHas(c: ScopeComparison, raw: string): boolean {
@@ -122,15 +151,14 @@ export function identityScopeWithoutOpenid(c: ScopeComparison): Finding | undefi
 export function launchContextScopeDropped(c: ScopeComparison): Finding | undefined {
   const dropped = droppedKinds(c, ['launch', 'launch-context']);
   if (dropped.length === 0) return undefined;
-  const lines = dropped.map((e) =>
-    e.parsed.kind === 'launch-context' ? `"${e.scope}": ${launchContextConsequence(e.parsed.context)}` : `"${e.scope}": ${SIMPLE_CONSEQUENCE.launch}`,
-  );
+  const line = (e: ScopeComparisonEntry): string =>
+    e.parsed.kind === 'launch-context' ? `"${e.scope}": ${launchContextConsequence(e.parsed.context)}` : `"${e.scope}": ${SIMPLE_CONSEQUENCE.launch}`;
   const names = dropped.map((e) => e.scope);
   return makeFinding({
     id: 'launch-context-scope-dropped',
     severity: 'error',
     title: `${plainAll(names)} ${names.length === 1 ? 'was' : 'were'} requested but not granted: no launch context`,
-    detail: `expected ${quoteAll(names)} in the granted scope, got ${quoteScopeString(c.granted)}:\n${bulleted(lines)}`,
+    detail: `expected ${quoteAll(names)} in the granted scope, got ${quoteScopeString(c.granted)}:\n${bulleted(dropped, line)}`,
     fix: 'Allow the launch scopes in the app\'s registration. EHR launch: request "launch" and send the launch parameter the EHR gave you. Standalone: request "launch/patient" so the server runs a patient picker.',
     spec: 'smart-launch-context',
   });
@@ -153,14 +181,14 @@ export function refreshScopeDropped(c: ScopeComparison): Finding | undefined {
 
 /** Resource scopes not granted at all: name the calls that will fail. */
 export function resourceScopeDropped(c: ScopeComparison): Finding | undefined {
-  const dropped = requestedEntries(c).filter((e) => e.classification === 'dropped' && e.parsed.kind === 'resource');
+  const dropped = droppedKinds(c, ['resource']);
   if (dropped.length === 0) return undefined;
-  const lines = dropped.map((e) => `"${e.scope}": ${resourceConsequence(e.parsed as ResourceScope, (e.parsed as ResourceScope).permissions)}`);
+  const line = (e: ScopeComparisonEntry): string => `"${e.scope}": ${resourceConsequence(e.parsed as ResourceScope, (e.parsed as ResourceScope).permissions)}`;
   return makeFinding({
     id: 'scope-dropped',
     severity: 'error',
     title: `${dropped.length} requested resource scope${dropped.length === 1 ? ' was' : 's were'} not granted: those FHIR calls will be refused`,
-    detail: `requested but absent from the granted scope (nothing granted covers them):\n${bulleted(lines)}`,
+    detail: `requested but absent from the granted scope (nothing granted covers them):\n${bulleted(dropped, line)}`,
     fix: 'Allow these scopes in the app\'s registration (and check the user consented to them), or make the app cope without them: SMART lets a server grant less than asked, and the granted scope is the one to trust.',
     spec: 'smart-scopes-v2',
   });
@@ -168,9 +196,9 @@ export function resourceScopeDropped(c: ScopeComparison): Finding | undefined {
 
 /** Resource scopes granted only in part: name the calls that will fail. */
 export function resourceScopeNarrowed(c: ScopeComparison): Finding | undefined {
-  const narrowed = requestedEntries(c).filter((e) => e.classification === 'narrowed');
+  const narrowed = classified(c, 'narrowed');
   if (narrowed.length === 0) return undefined;
-  const lines = narrowed.map((e) => {
+  const line = (e: ScopeComparisonEntry): string => {
     const granted = e.grantedAs.length > 0 ? ` (granted ${e.grantedAs.map((g) => `"${g}"`).join(', ')}${e.grantedAsMore !== undefined ? ` and ${e.grantedAsMore} more` : ''})` : '';
     if (e.parsed.kind === 'resource') {
       const missing = e.missing ?? '';
@@ -179,12 +207,12 @@ export function resourceScopeNarrowed(c: ScopeComparison): Finding | undefined {
       return `"${e.scope}"${granted}: ${cost}${partly}`;
     }
     return `"${e.scope}"${granted}: ${e.note ?? 'granted in a narrower form'}`;
-  });
+  };
   return makeFinding({
     id: 'scope-narrowed',
     severity: 'warning',
     title: `${narrowed.length} requested scope${narrowed.length === 1 ? ' was' : 's were'} granted only in part`,
-    detail: `expected the requested permissions, got fewer:\n${bulleted(lines)}`,
+    detail: `expected the requested permissions, got fewer:\n${bulleted(narrowed, line)}`,
     fix: 'Make the app read the granted scope and skip what it does not allow, or ask the server administrator to allow the full scope for this app.',
     spec: 'smart-scopes-v2',
   });
@@ -192,14 +220,15 @@ export function resourceScopeNarrowed(c: ScopeComparison): Finding | undefined {
 
 /** Granted more than asked for a requested scope. */
 export function resourceScopeWidened(c: ScopeComparison): Finding | undefined {
-  const widened = requestedEntries(c).filter((e) => e.classification === 'widened');
+  const widened = classified(c, 'widened');
   if (widened.length === 0) return undefined;
-  const lines = widened.map((e) => `"${e.scope}": ${e.note ?? `granted as ${e.grantedAs.map((g) => `"${g}"`).join(', ')}`}${e.extra !== undefined ? ` (extra permissions "${e.extra}")` : ''}`);
+  const line = (e: ScopeComparisonEntry): string =>
+    `"${e.scope}": ${e.note ?? `granted as ${e.grantedAs.map((g) => `"${g}"`).join(', ')}`}${e.extra !== undefined ? ` (extra permissions "${e.extra}")` : ''}`;
   return makeFinding({
     id: 'scope-widened',
     severity: 'warning',
     title: `${widened.length} requested scope${widened.length === 1 ? ' was' : 's were'} granted more widely than asked`,
-    detail: `expected the requested permissions, got more:\n${bulleted(lines)}`,
+    detail: `expected the requested permissions, got more:\n${bulleted(widened, line)}`,
     fix: 'Nothing breaks, but the token can do more than the app needs: if that is not intended, narrow the scopes allowed for the app in its registration (least privilege).',
     spec: 'smart-scopes-v2',
   });
@@ -207,13 +236,13 @@ export function resourceScopeWidened(c: ScopeComparison): Finding | undefined {
 
 /** Granted scopes nobody asked for. */
 export function scopeAdded(c: ScopeComparison): Finding | undefined {
-  const added = c.entries.filter((e) => e.classification === 'added');
+  const added = classified(c, 'added');
   if (added.length === 0) return undefined;
   return makeFinding({
     id: 'scope-added',
     severity: 'info',
     title: `${added.length} scope${added.length === 1 ? ' was' : 's were'} granted without being requested`,
-    detail: `not in the requested scope, but granted:\n${bulleted(added.map((e) => `"${e.scope}"`))}`,
+    detail: `not in the requested scope, but granted:\n${bulleted(added, (e) => `"${e.scope}"`)}`,
     fix: 'Usually harmless (servers may add scopes from the registration); if the token should not carry them, remove them from the app\'s registration.',
     spec: 'smart-scopes',
   });
@@ -223,18 +252,18 @@ export function scopeAdded(c: ScopeComparison): Finding | undefined {
 
 function malformedOn(side: 'requested' | 'granted', scopes: readonly Scope[]): Finding | undefined {
   const seen = new Set<string>();
-  const lines: string[] = [];
+  const bad: MalformedScope[] = [];
   for (const s of scopes) {
     if (s.kind !== 'malformed' || seen.has(s.raw)) continue;
     seen.add(s.raw);
-    lines.push(`"${s.raw}": ${s.reason}`);
+    bad.push(s);
   }
-  if (lines.length === 0) return undefined;
+  if (bad.length === 0) return undefined;
   return makeFinding({
     id: 'scope-malformed',
     severity: side === 'requested' ? 'error' : 'warning',
-    title: `${lines.length} ${side} scope${lines.length === 1 ? ' is' : 's are'} not valid SMART scope syntax`,
-    detail: bulleted(lines),
+    title: `${bad.length} ${side} scope${bad.length === 1 ? ' is' : 's are'} not valid SMART scope syntax`,
+    detail: bulleted(bad, (m) => `"${m.raw}": ${m.reason}`),
     fix: side === 'requested'
       ? 'Correct the scope: servers answer invalid_scope (or silently drop it). SMART v1: patient/Observation.read; v2: patient/Observation.rs.'
       : 'The server granted a scope that is not valid SMART syntax; report it to the server\'s maintainers and do not rely on it.',
@@ -247,17 +276,22 @@ export function requestedScopeMalformed(requested: readonly Scope[]): Finding | 
   return malformedOn('requested', requested);
 }
 
-/** The same scope written more than once. */
-export function scopeDuplicate(requested: readonly Scope[]): Finding | undefined {
+/** Scopes written more than once, with their counts. */
+function duplicatesOf(scopes: readonly Scope[]): Array<[string, number]> {
   const counts = new Map<string, number>();
-  for (const s of requested) counts.set(s.raw, (counts.get(s.raw) ?? 0) + 1);
-  const dups = [...counts].filter(([, n]) => n > 1);
+  for (const s of scopes) counts.set(s.raw, (counts.get(s.raw) ?? 0) + 1);
+  if (counts.size === scopes.length) return [];
+  return [...counts].filter(([, n]) => n > 1);
+}
+
+/** The same scope written more than once (`dups` when already counted, as compareScopes does). */
+export function scopeDuplicate(requested: readonly Scope[], dups: ReadonlyArray<[string, number]> = duplicatesOf(requested)): Finding | undefined {
   if (dups.length === 0) return undefined;
   return makeFinding({
     id: 'scope-duplicate',
     severity: 'warning',
     title: `${dups.length} requested scope${dups.length === 1 ? ' is' : 's are'} repeated`,
-    detail: `expected each scope once, got:\n${bulleted(dups.map(([raw, n]) => `"${raw}" ${n} times`))}`,
+    detail: `expected each scope once, got:\n${bulleted(dups, ([raw, n]) => `"${raw}" ${n} times`)}`,
     fix: 'Remove the repeats; some servers reject a scope parameter with duplicates, and long scope strings push the authorize URL towards length limits.',
     spec: 'smart-scopes',
   });
@@ -265,16 +299,22 @@ export function scopeDuplicate(requested: readonly Scope[]): Finding | undefined
 
 /** v1 (.read/.write/.*) and v2 (cruds letters) in the same request. */
 export function scopeSyntaxMixed(requested: readonly Scope[]): Finding | undefined {
-  const v1: string[] = [];
-  const v2: string[] = [];
-  for (const s of requested) if (s.kind === 'resource') (s.syntax === 'v1' ? v1 : v2).push(s.raw);
-  if (v1.length === 0 || v2.length === 0) return undefined;
-  const sample = (list: string[]): string => `${list.slice(0, 3).map((r) => `"${r}"`).join(', ')}${list.length > 3 ? ` and ${list.length - 3} more` : ''}`;
+  // Counts, and the first three of each as samples.
+  const v1 = { n: 0, sample: [] as string[] };
+  const v2 = { n: 0, sample: [] as string[] };
+  for (const s of requested) {
+    if (s.kind !== 'resource') continue;
+    const side = s.syntax === 'v1' ? v1 : v2;
+    side.n++;
+    if (side.sample.length < 3) side.sample.push(s.raw);
+  }
+  if (v1.n === 0 || v2.n === 0) return undefined;
+  const sample = (list: { n: number; sample: string[] }): string => `${list.sample.map((r) => `"${r}"`).join(', ')}${list.n > 3 ? ` and ${list.n - 3} more` : ''}`;
   return makeFinding({
     id: 'scope-syntax-mixed',
     severity: 'warning',
     title: 'the request mixes SMART v1 and v2 scope syntax',
-    detail: `${v1.length} v1 scope${v1.length === 1 ? '' : 's'} (${sample(v1)}) and ${v2.length} v2 scope${v2.length === 1 ? '' : 's'} (${sample(v2)}); a v1-only server rejects the v2 ones (invalid_scope), and some v2 servers reject v1.`,
+    detail: `${v1.n} v1 scope${v1.n === 1 ? '' : 's'} (${sample(v1)}) and ${v2.n} v2 scope${v2.n === 1 ? '' : 's'} (${sample(v2)}); a v1-only server rejects the v2 ones (invalid_scope), and some v2 servers reject v1.`,
     fix: 'Use one syntax: v2 (.rs, .cud, .cruds) when the server\'s smart-configuration lists the "permission-v2" capability, else v1 (.read, .write, .*).',
     spec: 'smart-scopes-v1-v2',
   });
@@ -297,21 +337,23 @@ function looksUserFacing(requested: readonly Scope[]): boolean {
 export function systemScopeInUserRequest(requested: readonly Scope[], options: ScopeFindingOptions = {}): Finding | undefined {
   const userFacing = options.userFacing ?? looksUserFacing(requested);
   if (!userFacing) return undefined;
-  const system = [...new Set(requested.filter((s) => s.kind === 'resource' && s.compartment === 'system').map((s) => s.raw))];
+  const seen = new Set<string>();
+  for (const s of requested) if (s.kind === 'resource' && s.compartment === 'system') seen.add(s.raw);
+  const system = [...seen];
   if (system.length === 0) return undefined;
   return makeFinding({
     id: 'system-scope-in-user-request',
     severity: 'error',
     title: 'system/ scopes in a user-facing request',
-    detail: `expected patient/ or user/ scopes in an app launch, got ${system.length} system/ scope${system.length === 1 ? '' : 's'}:\n${bulleted(system.map((r) => `"${r}"`))}\nsystem/ scopes are for backend services (client_credentials); servers answer invalid_scope or drop them.`,
+    detail: `expected patient/ or user/ scopes in an app launch, got ${system.length} system/ scope${system.length === 1 ? '' : 's'}:\n${bulleted(system, (r) => `"${r}"`)}\nsystem/ scopes are for backend services (client_credentials); servers answer invalid_scope or drop them.`,
     fix: 'Replace system/ with user/ (what the signed-in user may see) or patient/ (the launch patient), or move this access to a backend-services client.',
     spec: 'smart-backend-services',
   });
 }
 
 /** Lints of a requested scope list on its own (before any grant): for `launch` and `explain --url` too. */
-export function lintRequestedScopes(requested: readonly Scope[], options: ScopeFindingOptions = {}): Finding[] {
-  return [requestedScopeMalformed(requested), scopeDuplicate(requested), scopeSyntaxMixed(requested), systemScopeInUserRequest(requested, options)].filter(
+export function lintRequestedScopes(requested: readonly Scope[], options: ScopeFindingOptions = {}, dups?: ReadonlyArray<[string, number]>): Finding[] {
+  return [requestedScopeMalformed(requested), scopeDuplicate(requested, dups), scopeSyntaxMixed(requested), systemScopeInUserRequest(requested, options)].filter(
     (f): f is Finding => f !== undefined,
   );
 }
@@ -329,6 +371,10 @@ export function scopeFindings(comparison: ScopeComparison, options: ScopeFinding
     identityScopeWithoutOpenid(comparison),
     scopeAdded(comparison),
     malformedOn('granted', comparison.granted),
-    ...lintRequestedScopes(comparison.requested, options),
+    ...lintRequestedScopes(
+      comparison.requested,
+      options,
+      comparison.duplicates.filter((d) => d.side === 'requested').map((d): [string, number] => [d.scope, d.count]),
+    ),
   ].filter((f): f is Finding => f !== undefined);
 }

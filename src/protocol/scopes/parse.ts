@@ -88,16 +88,16 @@ export function normalisePermissions(letters: string): string {
   return INTERACTIONS.filter((l) => letters.includes(l)).join('');
 }
 
-function parseResourceScope(raw: string, compartment: Compartment, rest: string): Scope {
-  const q = rest.indexOf('?');
-  const body = q === -1 ? rest : rest.slice(0, q);
-  const query = q === -1 ? undefined : rest.slice(q + 1);
-  const dot = body.lastIndexOf('.');
-  if (dot === -1) {
+function parseResourceScope(raw: string, compartment: Compartment, start: number): Scope {
+  const q = raw.indexOf('?', start);
+  const end = q === -1 ? raw.length : q;
+  const dot = raw.lastIndexOf('.', end - 1);
+  if (dot < start) {
     return malformed(raw, `no permission after the resource type: expected ".read", ".write" or ".*" (v1) or letters from "cruds" such as ".rs" (v2), got "${raw}"`);
   }
-  const resourceType = body.slice(0, dot);
-  const permission = body.slice(dot + 1);
+  const resourceType = raw.slice(start, dot);
+  const permission = raw.slice(dot + 1, end);
+  const query = q === -1 ? undefined : raw.slice(q + 1);
   if (resourceType === '') return malformed(raw, `no resource type between "${compartment}/" and ".${permission}": expected a FHIR resource type or "*"`);
   if (resourceType !== '*' && !RESOURCE_TYPE.test(resourceType)) {
     const hint = /^[a-z][A-Za-z0-9]*$/.test(resourceType) ? ` (FHIR resource types start with a capital: "${resourceType[0]?.toUpperCase() ?? ''}${resourceType.slice(1)}")` : '';
@@ -116,12 +116,20 @@ function parseResourceScope(raw: string, compartment: Compartment, rest: string)
     return malformed(raw, `unknown permission ".${permission}": expected "read", "write", "*" (v1) or letters from "cruds" such as "rs" (v2)`);
   }
   if (query === undefined) return { kind: 'resource', raw, compartment, resourceType, syntax: 'v2', permissions: permission };
-  if (query === '') return malformed(raw, `empty restriction after "?": expected "param=value", e.g. "${body}?category=laboratory"`);
+  if (query === '') return malformed(raw, `empty restriction after "?": expected "param=value", e.g. "${raw.slice(0, q)}?category=laboratory"`);
   for (const pair of query.split('&')) {
     const eq = pair.indexOf('=');
     if (eq <= 0) return malformed(raw, `restriction "${pair}" is not "param=value"`);
   }
   return { kind: 'resource', raw, compartment, resourceType, syntax: 'v2', permissions: permission, query };
+}
+
+function compartmentAt(raw: string, slash: number): Compartment | 'launch' | undefined {
+  if (slash === 7 && raw.startsWith('patient')) return 'patient';
+  if (slash === 4 && raw.startsWith('user')) return 'user';
+  if (slash === 6 && raw.startsWith('system')) return 'system';
+  if (slash === 6 && raw.startsWith('launch')) return 'launch';
+  return undefined;
 }
 
 /** Parses one scope token. Never throws. */
@@ -130,33 +138,44 @@ export function parseScope(raw: string): Scope {
   if (!SCOPE_TOKEN.test(raw)) {
     return malformed(raw, `contains ${quoteChar(firstBadChar(raw))}, which a scope token cannot hold (RFC 6749 §3.3)`);
   }
-  const simple = SIMPLE_BY_NAME.get(raw);
-  if (simple !== undefined) return { kind: simple, raw };
-  const lowerSimple = SIMPLE_BY_LOWER.get(raw.toLowerCase());
-  if (lowerSimple !== undefined) return malformed(raw, `scopes are case-sensitive: expected "${lowerSimple}", got "${raw}"`);
-
   const slash = raw.indexOf('/');
-  if (slash === -1) return { kind: 'other', raw };
-  const prefix = raw.slice(0, slash);
-  const rest = raw.slice(slash + 1);
-
+  if (slash === -1) {
+    const simple = SIMPLE_BY_NAME.get(raw);
+    if (simple !== undefined) return { kind: simple, raw };
+    const lowerSimple = SIMPLE_BY_LOWER.get(raw.toLowerCase());
+    if (lowerSimple !== undefined) return malformed(raw, `scopes are case-sensitive: expected "${lowerSimple}", got "${raw}"`);
+    return { kind: 'other', raw };
+  }
+  const prefix = compartmentAt(raw, slash);
   if (prefix === 'launch') {
-    const context = rest.split('?')[0] ?? '';
+    const context = raw.slice(slash + 1).split('?')[0] ?? '';
     if (context === '') return malformed(raw, 'no context after "launch/": expected "launch/patient" or "launch/encounter"');
     return { kind: 'launch-context', raw, context };
   }
-  if (prefix === 'patient' || prefix === 'user' || prefix === 'system') return parseResourceScope(raw, prefix, rest);
-  const lower = prefix.toLowerCase();
+  if (prefix !== undefined) return parseResourceScope(raw, prefix, slash + 1);
+  const lower = raw.slice(0, slash).toLowerCase();
   if (lower === 'patient' || lower === 'user' || lower === 'system' || lower === 'launch') {
-    return malformed(raw, `scopes are case-sensitive: expected "${lower}/", got "${prefix}/"`);
+    return malformed(raw, `scopes are case-sensitive: expected "${lower}/", got "${raw.slice(0, slash)}/"`);
   }
   return { kind: 'other', raw };
 }
 
-/** Splits a space- or newline-separated scope string and parses each token. Never throws. */
-export function parseScopes(text: string): Scope[] {
+/**
+ * Splits a space- or newline-separated scope string and parses each token. Never throws.
+ * `known` (scopes parsed before, e.g. the requested ones when parsing the granted) is
+ * reused for tokens it holds: a Scope is immutable, and most grants repeat the request.
+ */
+export function parseScopes(text: string, known?: readonly Scope[]): Scope[] {
+  let cache: Map<string, Scope> | undefined;
+  if (known !== undefined && known.length > 0) {
+    cache = new Map();
+    for (const s of known) cache.set(s.raw, s);
+  }
   const out: Scope[] = [];
-  for (const token of text.split(/[ \t\r\n\f\v]+/)) if (token !== '') out.push(parseScope(token));
+  for (const token of text.split(/[ \t\r\n\f\v]+/)) {
+    if (token === '') continue;
+    out.push(cache?.get(token) ?? parseScope(token));
+  }
   return out;
 }
 
@@ -165,11 +184,21 @@ export function isResourceScope(scope: Scope): scope is ResourceScope {
   return scope.kind === 'resource';
 }
 
+const EMPTY_PAIRS: readonly string[] = Object.freeze([]);
+// One pair of characters that neither decoding nor encodeURIComponent changes: already normal.
+const PLAIN_PAIR = /^[A-Za-z0-9_.~-]+=[A-Za-z0-9_.~-]*$/;
+
+/** The restriction's distinct pairs as encoded "name=value" strings, sorted: equal restrictions give equal lists. */
+export function normalisedPairs(query: string | undefined): readonly string[] {
+  if (query === undefined || query === '') return EMPTY_PAIRS;
+  if (PLAIN_PAIR.test(query)) return [query];
+  const pairs = [...new URLSearchParams(query)].map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+  return [...new Set(pairs)].sort();
+}
+
 /** The query restriction as sorted "name=value" pairs, so equal restrictions compare equal. */
 export function normaliseQuery(query: string | undefined): string {
-  if (query === undefined || query === '') return '';
-  const pairs = [...new URLSearchParams(query)].map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
-  return [...new Set(pairs)].sort().join('&');
+  return normalisedPairs(query).join('&');
 }
 
 /** The query restriction as [name, value] pairs (decoded). */

@@ -1,0 +1,101 @@
+// npm run bench: builds, then times whole processes of the built CLI against
+// `node -e 0` on the same machine in the same run, and prints medians and ratios.
+// A script, never a test: tests do not assert on time.
+//
+//   node dist/scripts/bench.js [--runs <n>] [--warmup <n>] [--suite <name>]... [--json]
+//
+// How a suite is shaped: a file scripts/bench/<name>.ts that exports
+//
+//   import type { BenchSuite } from './harness.js';
+//   export const suite: BenchSuite = {
+//     name: 'sandbox',                       // kebab-case, selects it with --suite
+//     description: 'one line shown above the rows',
+//     async run(ctx) {
+//       // A whole process, interleaved with `node -e 0`: median, ratio, target, peak RSS.
+//       await ctx.measureProcess({ label: 'smartctl --help', args: ctx.smartctl('--help'), target: 1.5 });
+//       // Something in-process (a server the suite started itself): median of `runs` calls.
+//       await ctx.measureAsync('token request', () => fetchToken(), { runs: 50 });
+//       ctx.row({ label: 'requests/s', note: '1234' });   // any other figure
+//       ctx.note('a line of explanation');
+//     },
+//   };
+//
+// ctx also gives bin (bin/smartctl.js), tmpDir and scratch(name, content) for input
+// files, and runs (the --runs value). Then import it below and add it to SUITES:
+// one import line and one array entry. Suites run in SUITES order; each cleans up
+// what it starts (servers, child processes) before returning.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cpus } from 'node:os';
+import { Harness, type BenchRow, type BenchSuite } from './bench/harness.js';
+import { suite as cliStartup } from './bench/cli-startup.js';
+
+export const SUITES: BenchSuite[] = [
+  cliStartup,
+];
+
+interface Args {
+  runs: number;
+  warmup: number;
+  suites: string[];
+  json: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { runs: 15, warmup: 2, suites: [], json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = argv[i + 1];
+    const count = (): number => {
+      const n = Number(value);
+      if (value === undefined || !Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`${flag} needs a whole number from 1 to 1000, got "${value ?? ''}"`);
+      i++;
+      return n;
+    };
+    if (flag === '--runs') args.runs = count();
+    else if (flag === '--warmup') args.warmup = count();
+    else if (flag === '--suite') {
+      if (value === undefined) throw new Error('--suite needs a suite name');
+      args.suites.push(value);
+      i++;
+    } else if (flag === '--json') args.json = true;
+    else throw new Error(`unknown argument "${flag ?? ''}" (use --runs <n>, --warmup <n>, --suite <name>, --json)`);
+  }
+  const unknown = args.suites.filter((s) => !SUITES.some((suite) => suite.name === s));
+  if (unknown.length > 0) throw new Error(`no suite named ${unknown.join(', ')}; suites: ${SUITES.map((s) => s.name).join(', ')}`);
+  return args;
+}
+
+async function main(): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  const rows: Array<BenchRow & { suite: string }> = [];
+  const print = (line: string): void => {
+    if (!args.json) process.stdout.write(`${line}\n`);
+  };
+  const harness = new Harness({ repoRoot, runs: args.runs, warmup: args.warmup, rows, print });
+  const cpu = cpus();
+  print(`smartctl bench: node ${process.version}, ${process.platform} ${process.arch}, ${cpu.length} CPU${cpu.length === 1 ? '' : 's'} (${cpu[0]?.model.trim() ?? 'unknown'})`);
+  print(`${args.runs} runs per case after ${args.warmup} warm-up, each interleaved with a run of node -e 0; medians of wall time; peak RSS from one extra run`);
+  try {
+    for (const suite of SUITES) {
+      if (args.suites.length > 0 && !args.suites.includes(suite.name)) continue;
+      print('');
+      print(`${suite.name}: ${suite.description}`);
+      harness.header();
+      await suite.run(harness.context(suite));
+    }
+  } finally {
+    harness.close();
+  }
+  if (args.json) process.stdout.write(`${JSON.stringify({ node: process.version, runs: args.runs, rows }, null, 2)}\n`);
+  return 0;
+}
+
+process.exitCode = await main();

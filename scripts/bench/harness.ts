@@ -1,0 +1,263 @@
+// The bench harness: times whole processes against `node -e 0` in the same run,
+// interleaved so both see the same machine load, and prints medians and ratios.
+// Suites get a BenchContext (see scripts/bench.ts for how a suite is shaped).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+export interface ProcessCase {
+  /** Row label, e.g. "smartctl --version". */
+  label: string;
+  /** Arguments to node, e.g. ctx.smartctl('--version') or ['-e', '0']. */
+  args: string[];
+  /** Written to the child's stdin. */
+  stdin?: string | undefined;
+  cwd?: string | undefined;
+  env?: Record<string, string> | undefined;
+  /** Exit codes that mean the case ran as intended (default [0]). Others: the row says so and is not timed. */
+  expectExit?: number[] | undefined;
+  /** Target: median at most this many times the `node -e 0` median. */
+  target?: number | undefined;
+  /** Rounds for this case (default: the run's --runs). */
+  runs?: number | undefined;
+}
+
+export interface CaseResult {
+  label: string;
+  /** Median wall time of the whole process, ms. */
+  medianMs: number;
+  /** Median of the `node -e 0` runs interleaved with this case, ms. */
+  baselineMs: number;
+  /** medianMs / baselineMs. */
+  ratio: number;
+  minMs: number;
+  maxMs: number;
+  runs: number;
+  target?: number | undefined;
+  /** Peak resident set size of one separate run, MB. */
+  peakRssMb?: number | undefined;
+  /** Set when the case could not run as intended (then no timing). */
+  skipped?: string | undefined;
+}
+
+export interface AsyncResult {
+  label: string;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  runs: number;
+}
+
+/** A free-form row (for suites that measure something other than a process). */
+export interface BenchRow {
+  label: string;
+  medianMs?: number | undefined;
+  ratio?: number | undefined;
+  target?: number | undefined;
+  peakRssMb?: number | undefined;
+  note?: string | undefined;
+}
+
+export interface BenchContext {
+  readonly repoRoot: string;
+  /** bin/smartctl.js (the built CLI). */
+  readonly bin: string;
+  /** Scratch directory for this run, removed at the end. */
+  readonly tmpDir: string;
+  /** Rounds per case (--runs). */
+  readonly runs: number;
+  /** node args that run the built CLI: [bin, ...args]. */
+  smartctl(...args: string[]): string[];
+  /** Writes a scratch file and returns its absolute path. */
+  scratch(name: string, content: string, mode?: number): string;
+  /** Times a whole process, interleaved with `node -e 0`; prints and returns the row. */
+  measureProcess(c: ProcessCase): Promise<CaseResult>;
+  /** Times an in-process async function (for servers a suite starts itself); prints and returns the row. */
+  measureAsync(label: string, fn: () => Promise<unknown>, options?: { runs?: number; warmup?: number; note?: string }): Promise<AsyncResult>;
+  /** Prints a free-form row. */
+  row(row: BenchRow): void;
+  /** Prints an indented note line under the suite. */
+  note(text: string): void;
+}
+
+export interface BenchSuite {
+  /** Short kebab-case name, used by --suite. */
+  name: string;
+  /** One line printed above the suite's rows. */
+  description: string;
+  run(ctx: BenchContext): Promise<void>;
+}
+
+interface RunResult {
+  ms: number;
+  code: number;
+  stderr: string;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+function runOnce(args: readonly string[], options: { stdin?: string | undefined; cwd?: string | undefined; env?: Record<string, string> | undefined }): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, {
+      cwd: options.cwd,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      if (stderr.length < 4000) stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ ms: performance.now() - started, code: code ?? -1, stderr }));
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+const RSS_HOOK = `import { writeFileSync } from 'node:fs';
+process.on('exit', () => {
+  const file = process.env.SMARTCTL_BENCH_RSS_FILE;
+  if (file) writeFileSync(file, String(process.resourceUsage().maxRSS));
+});
+`;
+
+function formatMs(ms: number | undefined): string {
+  return ms === undefined || Number.isNaN(ms) ? '' : `${ms.toFixed(1)} ms`;
+}
+
+function formatRatio(ratio: number | undefined): string {
+  return ratio === undefined || Number.isNaN(ratio) ? '' : `${ratio.toFixed(2)}x`;
+}
+
+function verdict(ratio: number | undefined, target: number | undefined): string {
+  if (target === undefined) return '';
+  const goal = `<= ${target}x`;
+  if (ratio === undefined || Number.isNaN(ratio)) return goal;
+  return `${goal} ${ratio <= target ? 'met' : 'MISSED'}`;
+}
+
+export interface HarnessOptions {
+  repoRoot: string;
+  runs: number;
+  warmup: number;
+  /** Rows are also collected here (for --json). */
+  rows: Array<BenchRow & { suite: string; skipped?: string | undefined; baselineMs?: number | undefined }>;
+  print(line: string): void;
+}
+
+export class Harness {
+  readonly tmpDir: string;
+  private readonly rssHook: string;
+
+  constructor(private readonly options: HarnessOptions) {
+    this.tmpDir = mkdtempSync(path.join(tmpdir(), 'smartctl-bench-'));
+    this.rssHook = path.join(this.tmpDir, 'rss-hook.mjs');
+    writeFileSync(this.rssHook, RSS_HOOK);
+  }
+
+  close(): void {
+    rmSync(this.tmpDir, { recursive: true, force: true });
+  }
+
+  header(): void {
+    this.options.print(`  ${'case'.padEnd(36)} ${'median'.padStart(10)} ${'node -e 0'.padStart(10)} ${'ratio'.padStart(7)}  ${'target'.padEnd(14)} ${'peak RSS'.padStart(9)}`);
+  }
+
+  /** Peak RSS of one run of these node args, in MB (undefined if it could not be read). */
+  async peakRss(args: readonly string[], c: { stdin?: string | undefined; cwd?: string | undefined; env?: Record<string, string> | undefined }): Promise<number | undefined> {
+    const file = path.join(this.tmpDir, `rss-${Math.random().toString(36).slice(2)}.txt`);
+    await runOnce(['--import', `file://${this.rssHook}`, ...args], { ...c, env: { ...c.env, SMARTCTL_BENCH_RSS_FILE: file } });
+    if (!existsSync(file)) return undefined;
+    const kb = Number(readFileSync(file, 'utf8'));
+    return Number.isFinite(kb) ? kb / 1024 : undefined;
+  }
+
+  context(suite: BenchSuite): BenchContext {
+    const { repoRoot, runs, warmup, print, rows } = this.options;
+    const bin = path.join(repoRoot, 'bin', 'smartctl.js');
+    const printRow = (r: BenchRow & { baselineMs?: number | undefined; skipped?: string | undefined }): void => {
+      rows.push({ suite: suite.name, ...r });
+      if (r.skipped !== undefined) {
+        print(`  ${r.label.padEnd(36)} not run: ${r.skipped}`);
+        return;
+      }
+      const rss = r.peakRssMb === undefined ? '' : `${r.peakRssMb.toFixed(1)} MB`;
+      const line = `  ${r.label.padEnd(36)} ${formatMs(r.medianMs).padStart(10)} ${formatMs(r.baselineMs).padStart(10)} ${formatRatio(r.ratio).padStart(7)}  ${verdict(r.ratio, r.target).padEnd(14)} ${rss.padStart(9)}`;
+      print(r.note === undefined ? line.trimEnd() : `${line.trimEnd()}  ${r.note}`);
+    };
+    const tmpDir = this.tmpDir;
+    return {
+      repoRoot,
+      bin,
+      tmpDir,
+      runs,
+      smartctl: (...args) => [bin, ...args],
+      scratch: (name, content, mode) => {
+        const file = path.join(tmpDir, name);
+        writeFileSync(file, content, mode === undefined ? undefined : { mode });
+        return file;
+      },
+      row: (r) => printRow(r),
+      note: (text) => print(`  ${text}`),
+      measureProcess: async (c) => {
+        const expect = c.expectExit ?? [0];
+        const rounds = c.runs ?? runs;
+        const check = await runOnce(c.args, c);
+        if (!expect.includes(check.code)) {
+          const why = check.stderr.trim().split('\n')[0] ?? '';
+          const result: CaseResult = { label: c.label, medianMs: Number.NaN, baselineMs: Number.NaN, ratio: Number.NaN, minMs: Number.NaN, maxMs: Number.NaN, runs: 0, target: c.target, skipped: `exit ${check.code}${why === '' ? '' : `: ${why}`}` };
+          printRow({ label: c.label, target: c.target, skipped: result.skipped });
+          return result;
+        }
+        for (let i = 0; i < warmup; i++) {
+          await runOnce(['-e', '0'], {});
+          await runOnce(c.args, c);
+        }
+        const base: number[] = [];
+        const times: number[] = [];
+        // Interleave so a burst of load on the shared machine hits both alike.
+        for (let i = 0; i < rounds; i++) {
+          base.push((await runOnce(['-e', '0'], {})).ms);
+          times.push((await runOnce(c.args, c)).ms);
+        }
+        const peakRssMb = await this.peakRss(c.args, c);
+        const medianMs = median(times);
+        const baselineMs = median(base);
+        const result: CaseResult = {
+          label: c.label,
+          medianMs,
+          baselineMs,
+          ratio: medianMs / baselineMs,
+          minMs: Math.min(...times),
+          maxMs: Math.max(...times),
+          runs: rounds,
+          target: c.target,
+          peakRssMb,
+        };
+        printRow({ label: c.label, medianMs, baselineMs, ratio: result.ratio, target: c.target, peakRssMb });
+        return result;
+      },
+      measureAsync: async (label, fn, options = {}) => {
+        const rounds = options.runs ?? runs;
+        for (let i = 0; i < (options.warmup ?? warmup); i++) await fn();
+        const times: number[] = [];
+        for (let i = 0; i < rounds; i++) {
+          const started = performance.now();
+          await fn();
+          times.push(performance.now() - started);
+        }
+        const result: AsyncResult = { label, medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), runs: rounds };
+        printRow({ label, medianMs: result.medianMs, note: options.note });
+        return result;
+      },
+    };
+  }
+}

@@ -1,0 +1,164 @@
+// Resource scopes indexed by resource type, then by compartment and restriction, so
+// a lookup touches only the scopes of one type: comparing n requested with n granted
+// scopes stays linear. Small buckets (the usual case: one scope per type) are scanned;
+// a big bucket gets keyed maps on its first lookup.
+import { normalisedPairs, type Compartment, type ResourceScope } from './parse.js';
+
+const LETTERS = ['c', 'r', 'u', 'd', 's'] as const;
+
+/** Permission letters -> bit mask (c = 1, r = 2, u = 4, d = 8, s = 16). */
+export function permissionMask(letters: string): number {
+  let mask = 0;
+  for (let i = 0; i < letters.length; i++) {
+    switch (letters.charCodeAt(i)) {
+      case 99: mask |= 1; break; // c
+      case 114: mask |= 2; break; // r
+      case 117: mask |= 4; break; // u
+      case 100: mask |= 8; break; // d
+      case 115: mask |= 16; break; // s
+    }
+  }
+  return mask;
+}
+
+/** Bit mask -> permission letters in cruds order. */
+export function maskLetters(mask: number): string {
+  let out = '';
+  for (let i = 0; i < LETTERS.length; i++) if ((mask & (1 << i)) !== 0) out += LETTERS[i];
+  return out;
+}
+
+/** Scopes of one compartment, type and restriction, with their permissions united. */
+export interface Slot {
+  mask: number;
+  scopes: ResourceScope[];
+}
+
+const SCAN_LIMIT = 8;
+const NO_PAIRS: readonly string[] = Object.freeze([]);
+
+export class ScopeIndex {
+  private readonly byType = new Map<string, ResourceScope[]>();
+  /** type -> compartment?restriction -> slot, built for big buckets on first lookup. */
+  private readonly keyed = new Map<string, Map<string, Slot>>();
+  /** type -> compartment|pair -> restricted scopes holding that pair, built for big buckets on first lookup. */
+  private readonly byPair = new Map<string, Map<string, ResourceScope[]>>();
+  private readonly pairsCache = new Map<string, readonly string[]>();
+
+  add(scope: ResourceScope): void {
+    const list = this.byType.get(scope.resourceType);
+    if (list === undefined) this.byType.set(scope.resourceType, [scope]);
+    else list.push(scope);
+  }
+
+  /** The restriction's sorted, distinct, encoded pairs (cached per query string). */
+  pairs(scope: ResourceScope): readonly string[] {
+    const query = scope.query;
+    if (query === undefined) return NO_PAIRS;
+    let pairs = this.pairsCache.get(query);
+    if (pairs === undefined) {
+      pairs = normalisedPairs(query);
+      this.pairsCache.set(query, pairs);
+    }
+    return pairs;
+  }
+
+  /** The restriction as one comparable string ('' when unrestricted). */
+  restriction(scope: ResourceScope): string {
+    if (scope.query === undefined) return '';
+    const pairs = this.pairs(scope);
+    return pairs.length === 1 ? (pairs[0] ?? '') : pairs.join('&');
+  }
+
+  /** Scopes of exactly this compartment, type and restriction. */
+  slot(compartment: Compartment, type: string, restriction: string): Slot | undefined {
+    const list = this.byType.get(type);
+    if (list === undefined) return undefined;
+    if (list.length <= SCAN_LIMIT) {
+      let slot: Slot | undefined;
+      for (const s of list) {
+        if (s.compartment !== compartment || this.restriction(s) !== restriction) continue;
+        if (slot === undefined) slot = { mask: permissionMask(s.permissions), scopes: [s] };
+        else {
+          slot.mask |= permissionMask(s.permissions);
+          slot.scopes.push(s);
+        }
+      }
+      return slot;
+    }
+    let keyed = this.keyed.get(type);
+    if (keyed === undefined) {
+      keyed = new Map();
+      for (const s of list) {
+        const key = `${s.compartment}?${this.restriction(s)}`;
+        const slot = keyed.get(key);
+        if (slot === undefined) keyed.set(key, { mask: permissionMask(s.permissions), scopes: [s] });
+        else {
+          slot.mask |= permissionMask(s.permissions);
+          slot.scopes.push(s);
+        }
+      }
+      this.keyed.set(type, keyed);
+    }
+    return keyed.get(`${compartment}?${restriction}`);
+  }
+
+  /** Restricted scopes of this compartment and type whose restriction holds every one of `pairs` and more. */
+  narrowerRestrictions(compartment: Compartment, type: string, pairs: readonly string[]): ResourceScope[] {
+    const list = this.byType.get(type);
+    if (list === undefined) return [];
+    let candidates: readonly ResourceScope[] = list;
+    if (list.length > SCAN_LIMIT && pairs.length > 0) {
+      let byPair = this.byPair.get(type);
+      if (byPair === undefined) {
+        byPair = new Map();
+        for (const s of list) {
+          for (const p of this.pairs(s)) {
+            const key = `${s.compartment}|${p}`;
+            const l = byPair.get(key);
+            if (l === undefined) byPair.set(key, [s]);
+            else l.push(s);
+          }
+        }
+        this.byPair.set(type, byPair);
+      }
+      // Every match holds all of `pairs`: scan the shortest of their lists.
+      candidates = [];
+      let first = true;
+      for (const p of pairs) {
+        const l = byPair.get(`${compartment}|${p}`) ?? [];
+        if (first || l.length < candidates.length) candidates = l;
+        first = false;
+      }
+    }
+    const out: ResourceScope[] = [];
+    for (const s of candidates) {
+      if (s.compartment !== compartment || s.query === undefined) continue;
+      const own = this.pairs(s);
+      if (own.length <= pairs.length) continue;
+      let holds = true;
+      for (const p of pairs) if (!own.includes(p)) holds = false;
+      if (holds) out.push(s);
+    }
+    return out;
+  }
+
+  /** Scopes of this compartment naming one resource type (not '*') whose restriction holds every one of `pairs`. */
+  specificTypes(compartment: Compartment, pairs: readonly string[]): ResourceScope[] {
+    const out: ResourceScope[] = [];
+    for (const [type, list] of this.byType) {
+      if (type === '*') continue;
+      for (const s of list) {
+        if (s.compartment !== compartment) continue;
+        if (pairs.length > 0) {
+          const own = this.pairs(s);
+          let holds = true;
+          for (const p of pairs) if (!own.includes(p)) holds = false;
+          if (!holds) continue;
+        }
+        out.push(s);
+      }
+    }
+    return out;
+  }
+}
