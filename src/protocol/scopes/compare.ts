@@ -96,7 +96,11 @@ class Comparer {
   private readonly grantedLaunchContexts = new Map<string, string>();
   /** Granted scopes that answer a requested scope in another form (so they are not "added"). */
   readonly accounted = new Set<string>();
-  private readonly compartmentMemo = new Map<string, ResourceScope[]>();
+  /** Groups of narrower grants shared by many requested scopes, built once each. */
+  private readonly groupMemo = new Map<string, Group>();
+  /** group|need pairs already marked as accounted. */
+  private readonly markedGroups = new Set<string>();
+  private nextGroupId = 0;
 
   constructor(
     private readonly requested: readonly Scope[],
@@ -215,42 +219,101 @@ class Comparer {
     }
 
     // Not fully granted: look for narrower grants (specific types under a '*', added restrictions).
-    const partial: string[] = [];
+    // Groups may be shared by many requested scopes: read their permission histograms, list at most
+    // GRANTED_AS_LIMIT of their scopes, and mark them accounted once per permission set.
     let partialMask = 0;
-    for (const s of this.narrowerGrants(r, pairs, restriction)) {
-      const mask = permissionMask(s.permissions);
-      if ((mask & need) === 0) continue;
-      partialMask |= mask;
-      partial.push(s.raw);
+    let partialCount = 0;
+    const partial: string[] = [];
+    for (const group of this.narrowerGroups(r, pairs, restriction)) {
+      let count = 0;
+      if (group.hist === undefined) {
+        for (const s of group.scopes) {
+          const m = permissionMask(s.permissions);
+          if ((m & need) === 0) continue;
+          partialMask |= m;
+          count++;
+        }
+      } else {
+        for (let m = 1; m < 32; m++) {
+          const n = group.hist[m] ?? 0;
+          if (n === 0 || (m & need) === 0) continue;
+          partialMask |= m;
+          count += n;
+        }
+      }
+      if (count === 0) continue;
+      partialCount += count;
+      for (const s of group.scopes) {
+        if (partial.length >= GRANTED_AS_LIMIT) break;
+        if ((permissionMask(s.permissions) & need) !== 0) partial.push(s.raw);
+      }
+      const mark = `${group.id}|${need}`;
+      if (!this.markedGroups.has(mark)) {
+        this.markedGroups.add(mark);
+        for (const s of group.scopes) if ((permissionMask(s.permissions) & need) !== 0) this.accounted.add(s.raw);
+      }
     }
     if (((covered | partialMask) & need) === 0) return this.entry(r, 'dropped', []);
-    const e = this.entry(r, 'narrowed', [...exactScopes, ...wideScopes, ...partial]);
+    const answering = [...exactScopes, ...wideScopes, ...partial];
+    const e = this.entry(r, 'narrowed', answering.slice(0, GRANTED_AS_LIMIT));
+    const more = exactScopes.length + wideScopes.length + partialCount - e.grantedAs.length;
+    if (more > 0) e.grantedAsMore = more;
     e.missing = maskLetters(need & ~covered);
     const notes: string[] = [];
     if ((covered & need) !== 0) notes.push(`"${maskLetters(covered & need)}" granted`);
-    if (partial.length > 0) {
+    if (partialCount > 0) {
       const shown = partial.slice(0, 3).map((raw) => `"${raw}"`);
-      notes.push(`only narrower ${shown.join(', ')}${partial.length > 3 ? ` and ${partial.length - 3} more` : ''}`);
+      notes.push(`only narrower ${shown.join(', ')}${partialCount > 3 ? ` and ${partialCount - 3} more` : ''}`);
     }
     e.note = notes.join('; ');
     return e;
   }
 
-  /** Granted scopes that cover only part of what `r` names: specific types under a '*', or extra restrictions. */
-  private narrowerGrants(r: ResourceScope, pairs: readonly string[], restriction: string): ResourceScope[] {
-    const out: ResourceScope[] = [];
-    if (r.resourceType === '*') {
-      const memoKey = `${r.compartment}?${restriction}`;
-      let memo = this.compartmentMemo.get(memoKey);
-      if (memo === undefined) {
-        memo = this.index.specificTypes(r.compartment, pairs);
-        this.compartmentMemo.set(memoKey, memo);
-      }
-      out.push(...memo);
+  /** A group of scopes; with a key it is shared (memoized, with a permission histogram), else used once. */
+  private group(key: string | undefined, build: () => readonly ResourceScope[]): Group {
+    if (key === undefined) return { id: this.nextGroupId++, scopes: build() };
+    const memo = this.groupMemo.get(key);
+    if (memo !== undefined) return memo;
+    const scopes = build();
+    const hist: number[] = new Array<number>(32).fill(0);
+    for (const s of scopes) {
+      const m = permissionMask(s.permissions);
+      hist[m] = (hist[m] ?? 0) + 1;
     }
-    out.push(...this.index.narrowerRestrictions(r.compartment, r.resourceType, pairs));
+    const group: Group = { id: this.nextGroupId++, scopes, hist };
+    this.groupMemo.set(key, group);
+    return group;
+  }
+
+  /**
+   * Granted scopes that cover only part of what `r` names. Under a '*' type: scopes naming
+   * one type whose restriction is absent, looser or tighter. For any type: the same type with
+   * more restriction pairs.
+   */
+  private narrowerGroups(r: ResourceScope, pairs: readonly string[], restriction: string): Group[] {
+    const c = r.compartment;
+    const out: Group[] = [];
+    if (r.resourceType === '*') {
+      if (pairs.length === 0) out.push(this.group(`all:${c}`, () => this.index.specificAll(c)));
+      else {
+        out.push(this.group(`unrestricted:${c}`, () => this.index.specificUnrestricted(c)));
+        for (const sub of properSubsets(pairs)) {
+          if (sub !== '') out.push(this.group(`restricted:${c}?${sub}`, () => this.index.specificWithRestriction(c, sub)));
+        }
+        out.push(this.group(`restricted:${c}?${restriction}`, () => this.index.specificWithRestriction(c, restriction)));
+        out.push(this.group(undefined, () => this.index.specificHoldingMore(c, pairs)));
+      }
+    }
+    out.push(this.group(undefined, () => this.index.narrowerRestrictions(c, r.resourceType, pairs)));
     return out;
   }
+}
+
+interface Group {
+  id: number;
+  scopes: readonly ResourceScope[];
+  /** Shared groups: how many scopes have each permission mask (index 0-31). */
+  hist?: number[];
 }
 
 /** Classifies every distinct requested scope against the granted ones, and lists granted scopes nobody asked for. */

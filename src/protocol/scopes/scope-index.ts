@@ -143,22 +143,74 @@ export class ScopeIndex {
     return out;
   }
 
-  /** Scopes of this compartment naming one resource type (not '*') whose restriction holds every one of `pairs`. */
-  specificTypes(compartment: Compartment, pairs: readonly string[]): ResourceScope[] {
-    const out: ResourceScope[] = [];
+  /** Scopes naming one resource type (not '*'), by compartment: built once, on first use. */
+  private specific: SpecificIndex | undefined;
+
+  private specificIndex(): SpecificIndex {
+    if (this.specific !== undefined) return this.specific;
+    const index: SpecificIndex = { all: new Map(), unrestricted: new Map(), byRestriction: new Map(), byPair: new Map() };
+    const push = (map: Map<string, ResourceScope[]>, key: string, s: ResourceScope): void => {
+      const l = map.get(key);
+      if (l === undefined) map.set(key, [s]);
+      else l.push(s);
+    };
     for (const [type, list] of this.byType) {
       if (type === '*') continue;
       for (const s of list) {
-        if (s.compartment !== compartment) continue;
-        if (pairs.length > 0) {
-          const own = this.pairs(s);
-          let holds = true;
-          for (const p of pairs) if (!own.includes(p)) holds = false;
-          if (!holds) continue;
+        push(index.all, s.compartment, s);
+        if (s.query === undefined) {
+          push(index.unrestricted, s.compartment, s);
+          continue;
         }
-        out.push(s);
+        push(index.byRestriction, `${s.compartment}?${this.restriction(s)}`, s);
+        for (const p of this.pairs(s)) push(index.byPair, `${s.compartment}|${p}`, s);
       }
+    }
+    this.specific = index;
+    return index;
+  }
+
+  /** Every scope of this compartment naming one resource type. */
+  specificAll(compartment: Compartment): readonly ResourceScope[] {
+    return this.specificIndex().all.get(compartment) ?? [];
+  }
+
+  /** Scopes of this compartment naming one resource type, without a restriction. */
+  specificUnrestricted(compartment: Compartment): readonly ResourceScope[] {
+    return this.specificIndex().unrestricted.get(compartment) ?? [];
+  }
+
+  /** Scopes of this compartment naming one resource type, with exactly this restriction. */
+  specificWithRestriction(compartment: Compartment, restriction: string): readonly ResourceScope[] {
+    return this.specificIndex().byRestriction.get(`${compartment}?${restriction}`) ?? [];
+  }
+
+  /** Scopes of this compartment naming one resource type whose restriction holds every one of `pairs` and more. */
+  specificHoldingMore(compartment: Compartment, pairs: readonly string[]): ResourceScope[] {
+    const byPair = this.specificIndex().byPair;
+    let candidates: readonly ResourceScope[] = [];
+    let first = true;
+    for (const p of pairs) {
+      const l = byPair.get(`${compartment}|${p}`) ?? [];
+      if (first || l.length < candidates.length) candidates = l;
+      first = false;
+    }
+    const out: ResourceScope[] = [];
+    for (const s of candidates) {
+      const own = this.pairs(s);
+      if (own.length <= pairs.length) continue;
+      let holds = true;
+      for (const p of pairs) if (!own.includes(p)) holds = false;
+      if (holds) out.push(s);
     }
     return out;
   }
 }
+
+interface SpecificIndex {
+  all: Map<string, ResourceScope[]>;
+  unrestricted: Map<string, ResourceScope[]>;
+  byRestriction: Map<string, ResourceScope[]>;
+  byPair: Map<string, ResourceScope[]>;
+}
+

@@ -75,6 +75,25 @@ test('narrowed: a restriction was added', () => {
   assert.match(e.note ?? '', /only narrower "patient\/Observation.rs\?category=laboratory"/);
 });
 
+test('narrowed: a restricted wildcard answered by some whole types', () => {
+  const c = diff('patient/*.rs?category=laboratory', 'patient/Observation.rs patient/DiagnosticReport.rs?category=laboratory patient/Condition.rs?category=laboratory&status=final');
+  const e = entry(c, 'patient/*.rs?category=laboratory');
+  assert.equal(e.classification, 'narrowed');
+  assert.deepEqual([...e.grantedAs].sort(), ['patient/Condition.rs?category=laboratory&status=final', 'patient/DiagnosticReport.rs?category=laboratory', 'patient/Observation.rs']);
+  assert.equal(c.counts.added, 0);
+});
+
+test('narrowed: many restricted wildcards over many types share the work and stay correct', () => {
+  const requested = Array.from({ length: 2000 }, (_v, i) => `patient/*.rs?code=c${i}`).join(' ');
+  const granted = Array.from({ length: 2000 }, (_v, i) => `patient/T${i}.rs`).join(' ');
+  const c = diff(requested, granted);
+  assert.equal(c.counts.narrowed, 2000);
+  assert.equal(c.counts.added, 0);
+  const e = entry(c, 'patient/*.rs?code=c7');
+  assert.equal(e.grantedAs.length, 10);
+  assert.equal(e.grantedAsMore, 1990);
+});
+
 test('narrowed: offline_access granted as online_access', () => {
   const c = diff('offline_access', 'online_access');
   assert.equal(entry(c, 'offline_access').classification, 'narrowed');
