@@ -132,8 +132,24 @@ function compartmentAt(raw: string, slash: number): Compartment | 'launch' | und
   return undefined;
 }
 
+// The common, well-formed resource scope without a restriction, matched in one go.
+const PLAIN_RESOURCE = /^(patient|user|system)\/(\*|[A-Z][A-Za-z0-9]*)\.(read|write|\*|c?r?u?d?s?)$/;
+
 /** Parses one scope token. Never throws. */
 export function parseScope(raw: string): Scope {
+  const m = PLAIN_RESOURCE.exec(raw);
+  if (m !== null && m[3] !== '') {
+    const permission = m[3] ?? '';
+    const v1 = permission === 'read' || permission === 'write' || permission === '*';
+    return {
+      kind: 'resource',
+      raw,
+      compartment: m[1] as Compartment,
+      resourceType: m[2] ?? '',
+      syntax: v1 ? 'v1' : 'v2',
+      permissions: v1 ? V1_TO_V2[permission as V1Permission] : permission,
+    };
+  }
   if (raw === '') return malformed(raw, 'empty scope');
   if (!SCOPE_TOKEN.test(raw)) {
     return malformed(raw, `contains ${quoteChar(firstBadChar(raw))}, which a scope token cannot hold (RFC 6749 §3.3)`);
