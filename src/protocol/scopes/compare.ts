@@ -181,7 +181,7 @@ class Comparer {
       if (beyond === 0) return this.entry(r, 'granted-equivalent', exactScopes);
       const e = this.entry(r, 'widened', exactScopes);
       e.extra = maskLetters(beyond);
-      e.note = `granted ${quoteList(exactScopes)}: also "${e.extra}"`;
+      e.note = `granted ${quoteList(exactScopes)}`;
       return e;
     }
 
