@@ -29,9 +29,11 @@ import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
 import { Harness, type BenchRow, type BenchSuite } from './bench/harness.js';
 import { suite as cliStartup } from './bench/cli-startup.js';
+import { suite as sandbox } from './bench/sandbox.js';
 
 export const SUITES: BenchSuite[] = [
   cliStartup,
+  sandbox,
 ];
 
 interface Args {
