@@ -11,7 +11,7 @@ describe('sandbox token endpoint', () => {
   before(async () => {
     sb = await startSandbox({
       clients: [
-        { client_id: 'post-client', client_secret: 'post-secret', token_endpoint_auth_method: 'client_secret_post', redirect_uris: ['https://app.example/cb'], grant_types: ['authorization_code'], scope: 'openid fhirUser launch/patient patient/*.rs' },
+        { client_id: 'post-client', client_secret: 'post-secret', token_endpoint_auth_method: 'client_secret_post', redirect_uris: ['https://app.example/cb'], grant_types: ['authorization_code'], scope: 'openid fhirUser launch/patient offline_access patient/*.rs' },
         { client_id: 'cc-secret', client_secret: 'cc-secret-value', token_endpoint_auth_method: 'client_secret_basic', redirect_uris: [], grant_types: ['client_credentials'], scope: 'system/*.rs' },
       ],
     });
@@ -188,6 +188,18 @@ describe('sandbox token endpoint', () => {
     assert.equal(old.json['error'], 'invalid_grant');
     const stolen = await postForm(tokenUrl(sb), { grant_type: 'refresh_token', refresh_token: String(narrower.json['refresh_token']) }, { authorization: `Basic ${Buffer.from(`${sb.demoClients.confidential}:${secret}`).toString('base64')}` });
     assert.equal(stolen.json['error'], 'invalid_grant');
+  });
+
+  it('gives no refresh token to a client not registered for refresh_token, even with offline_access', async () => {
+    const p = pkce();
+    const params = authorizeParams(sb, p, { client_id: 'post-client', redirect_uri: 'https://app.example/cb', scope: 'openid patient/*.rs launch/patient offline_access' });
+    const code = (await authorize(sb, params)).query.get('code') ?? '';
+    const t = await postForm(tokenUrl(sb), { grant_type: 'authorization_code', code, redirect_uri: 'https://app.example/cb', code_verifier: p.verifier, client_id: 'post-client', client_secret: 'post-secret' });
+    assert.equal(t.status, 200);
+    assert.match(String(t.json['scope']), /offline_access/);
+    assert.equal(t.json['refresh_token'], undefined);
+    const refresh = await postForm(tokenUrl(sb), { grant_type: 'refresh_token', refresh_token: 'x', client_id: 'post-client', client_secret: 'post-secret' });
+    assert.equal(refresh.json['error'], 'unauthorized_client');
   });
 
   it('refuses bad requests per RFC 6749 §5.2', async () => {

@@ -33,7 +33,8 @@ const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 async function issueTokens(ctx: SandboxContext, grant: GrantContext, options: { nonce?: string | undefined; withIdToken: boolean }): Promise<{ body: Record<string, unknown>; accessToken: string; refreshToken?: string | undefined }> {
   const now = ctx.nowSeconds();
   const exp = now + LIFETIME.accessToken;
-  const wantsRefresh = grant.scope.includes('offline_access') || grant.scope.includes('online_access');
+  // A refresh token only with offline_access/online_access granted (SMART) and a client registered for the grant.
+  const wantsRefresh = (grant.scope.includes('offline_access') || grant.scope.includes('online_access')) && ctx.clients.get(grant.clientId)?.grant_types.includes('refresh_token') === true;
   const refreshToken = wantsRefresh ? newId(32) : undefined;
   const accessToken = ctx.store.issueAccessToken({
     clientId: grant.clientId,
@@ -107,6 +108,7 @@ async function authorizationCodeGrant(ctx: SandboxContext, client: ClientRegistr
 }
 
 async function refreshTokenGrant(ctx: SandboxContext, client: ClientRegistration, body: URLSearchParams): Promise<TokenResult> {
+  if (!client.grant_types.includes('refresh_token')) return grantError('unauthorized_client', `client "${client.client_id}" is not registered for refresh_token`);
   const token = body.get('refresh_token');
   if (token === null || token === '') return grantError('invalid_request', 'refresh_token is missing');
   const record = ctx.store.refreshTokens.get(token);
