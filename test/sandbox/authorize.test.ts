@@ -167,6 +167,30 @@ describe('sandbox authorize', () => {
     assert.match(await res.text(), /unknown or expired/);
   });
 
+  it('prompt=none with a session gives a code; prompt=login sends a signed-in user back to the login page', async () => {
+    const first = await authorize(sb, authorizeParams(sb, pkce()));
+    const cookie = (first.setCookie ?? '').split(';')[0] ?? '';
+    const silent = await authorize(sb, authorizeParams(sb, pkce(), { prompt: 'none', scope: 'openid fhirUser patient/*.rs' }), { autoApprove: false, cookie });
+    assert.doesNotMatch(silent.location ?? '', /error=/);
+    const relogin = await authorize(sb, authorizeParams(sb, pkce()), { autoApprove: false, cookie });
+    assert.doesNotMatch(relogin.location ?? '', /\/login\?/, 'a session skips the login page');
+    const forced = await authorize(sb, authorizeParams(sb, pkce(), { prompt: 'login' }), { autoApprove: false, cookie });
+    assert.match(forced.location ?? '', /\/oauth\/login\?tx=/);
+  });
+
+  it('escapes what it echoes into HTML pages', async () => {
+    const a = await authorize(sb, authorizeParams(sb, pkce(), { client_id: '<script>alert(1)</script>' }));
+    assert.equal(a.status, 400);
+    assert.ok(!a.body.includes('<script>alert(1)</script>'));
+    assert.match(a.body, /&#60;script&#62;/);
+  });
+
+  it('refuses an oversized authorize-post body with a 400 page', async () => {
+    const res = await fetch(`${sb.issuer}/authorize`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `scope=${'a'.repeat(300 * 1024)}` });
+    assert.equal(res.status, 400);
+    assert.match(await res.text(), /request body over/);
+  });
+
   it('the --auto-approve option approves without the header', async () => {
     const auto = await startSandbox({ autoApprove: true });
     try {
