@@ -88,5 +88,27 @@ export const suite: BenchSuite = {
       ctx.note(`diff-scopes time above node -e 0: 1k ${above(k1).toFixed(1)} ms, 5k ${above(k5).toFixed(1)} ms, 10k ${above(k10).toFixed(1)} ms`);
       ctx.note(`linearity: ${low.toFixed(1)} ms per 1 000 scopes from 1k to 5k, ${high.toFixed(1)} ms from 5k to 10k (about equal when linear; quadratic would be about 2.5x larger)`);
     }
+
+    // The same work in-process, without process start-up noise: doubling n should double the time.
+    const { parseScopes } = await import('../../src/protocol/scopes/parse.js');
+    const { compareScopes, scopeFindings } = await import('../../src/protocol/scopes/compare.js');
+    const inProcess: number[] = [];
+    for (const n of [5_000, 10_000, 20_000]) {
+      const { requested, granted } = benchScopes(n);
+      const r = await ctx.measureAsync(
+        `in-process parse+compare ${n.toLocaleString('en-US')}`,
+        () => {
+          const req = parseScopes(requested);
+          scopeFindings(compareScopes(req, parseScopes(granted, req)));
+          return Promise.resolve();
+        },
+        { runs: Math.max(5, Math.min(ctx.runs, 9)), warmup: 3 },
+      );
+      inProcess.push(r.medianMs);
+    }
+    const [a, b, c] = inProcess;
+    if (a !== undefined && b !== undefined && c !== undefined) {
+      ctx.note(`in-process growth: 10k/5k ${(b / a).toFixed(2)}x, 20k/10k ${(c / b).toFixed(2)}x (2.00x when linear, 4.00x when quadratic)`);
+    }
   },
 };

@@ -141,7 +141,8 @@ function verdict(ratio: number | undefined, target: number | undefined): string 
   if (target === undefined) return '';
   const goal = `<= ${target}x`;
   if (ratio === undefined || Number.isNaN(ratio)) return goal;
-  return `${goal} ${ratio <= target ? 'met' : 'MISSED'}`;
+  // Judged on the ratio as printed (2 decimals), so the verdict never contradicts the figure beside it.
+  return `${goal} ${Number(ratio.toFixed(2)) <= target ? 'met' : 'MISSED'}`;
 }
 
 export interface HarnessOptions {
