@@ -230,13 +230,14 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
   // ---- diff-scopes --------------------------------------------------------
   command('diff-scopes', 'compare requested and granted scopes and explain what a difference costs')
     .argument('<requested>', 'requested scopes: a space/newline-separated string, @file, or - for stdin')
-    .argument('<granted>', 'granted scopes: a space/newline-separated string, @file, or - for stdin')
+    .argument('<granted>', 'granted scopes: a space/newline-separated string, @file, or - for stdin (a token response JSON gives its "scope")')
     .addHelpText(
       'after',
       examples([
         'smartctl diff-scopes "launch openid fhirUser patient/*.read" "launch patient/*.read"',
         'smartctl diff-scopes @requested.txt @granted.txt --json',
         'echo "patient/Observation.rs" | smartctl diff-scopes "patient/Observation.read" -',
+        'smartctl diff-scopes "launch openid fhirUser offline_access patient/*.rs" @token-response.json',
       ]),
     )
     .action(action(async (ctx, args) => (await import('../commands/diff-scopes.js')).diffScopesCommand(ctx, args[0] ?? '', args[1] ?? '')));
