@@ -21,7 +21,8 @@
 //   };
 //
 // ctx also gives bin (bin/smartctl.js), tmpDir and scratch(name, content) for input
-// files, and runs (the --runs value). Then import it below and add it to SUITES:
+// files, exec(args) to run node once and read its output (a child that times itself),
+// and runs (the --runs value). Then import it below and add it to SUITES:
 // one import line and one array entry. Suites run in SUITES order; each cleans up
 // what it starts (servers, child processes) before returning.
 import path from 'node:path';

@@ -76,6 +76,8 @@ export interface BenchContext {
   measureProcess(c: ProcessCase): Promise<CaseResult>;
   /** Times an in-process async function (for servers a suite starts itself); prints and returns the row. */
   measureAsync(label: string, fn: () => Promise<unknown>, options?: { runs?: number; warmup?: number; note?: string }): Promise<AsyncResult>;
+  /** Runs node once with these args and returns its output (for a child that measures itself). */
+  exec(args: string[], options?: { stdin?: string; cwd?: string; env?: Record<string, string> }): Promise<{ code: number; stdout: string; stderr: string; ms: number }>;
   /** Prints a free-form row. */
   row(row: BenchRow): void;
   /** Prints an indented note line under the suite. */
@@ -117,6 +119,21 @@ function runOnce(args: readonly string[], options: { stdin?: string | undefined;
     });
     child.on('error', reject);
     child.on('close', (code) => resolve({ ms: performance.now() - started, code: code ?? -1, stderr }));
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+function execOnce(args: readonly string[], options: { stdin?: string | undefined; cwd?: string | undefined; env?: Record<string, string> | undefined }): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr, ms: performance.now() - started }));
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.stdin ?? '');
   });
@@ -207,6 +224,7 @@ export class Harness {
         return file;
       },
       row: (r) => printRow(r),
+      exec: (args, options = {}) => execOnce(args, options),
       note: (text) => print(`  ${text}`),
       measureProcess: async (c) => {
         const expect = c.expectExit ?? [0];
