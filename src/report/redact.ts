@@ -42,12 +42,18 @@ const JWT_SHAPE = /\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?:\
 const PEM_PRIVATE = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]*?-----END \1-----/g;
 const BEARER_VALUE = /\b(Bearer|Basic|DPoP)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
 
+const SECRET_PARAM_IN_TEXT = /([?&#](?:code|access_token|id_token|refresh_token|client_secret|client_assertion|code_verifier|token)=)[^&#\s"']+/gi;
+const V2_SCOPE_BEFORE = /(?:patient|user|system)\/[A-Za-z*]+\.[cruds]+\?[^\s]*$/;
+
 export function redactString(text: string): string {
   return text
     .replace(PEM_PRIVATE, (_m, label: string) => `-----BEGIN ${label}-----\n${REDACTED}\n-----END ${label}-----`)
     .replace(JWT_SHAPE, REDACTED)
     .replace(BEARER_VALUE, (_m, scheme: string) => `${scheme} ${REDACTED}`)
-    .replace(/([?&#](?:code|access_token|id_token|refresh_token|client_secret|client_assertion|code_verifier|token)=)[^&#\s"']+/gi, `$1${REDACTED}`);
+    .replace(SECRET_PARAM_IN_TEXT, (match, prefix: string, offset: number, whole: string) =>
+      // A SMART v2 scope restriction (patient/Observation.rs?code=...) is not a secret.
+      V2_SCOPE_BEFORE.test(whole.slice(Math.max(0, offset - 80), offset + 1)) ? match : `${prefix}${REDACTED}`,
+    );
 }
 
 function redactParams(params: URLSearchParams): boolean {

@@ -54,3 +54,8 @@ test('redactReport leaves the report untouched with showSecrets and keeps unreda
   assert.equal(safe.data['access_token'], REDACTED);
   assert.equal(redactReport(report, true).data['access_token'], 'abc');
 });
+
+test('v2 scope restrictions are not mistaken for an authorization code', () => {
+  assert.equal(redactString('granted patient/Observation.rs?code=1234-5 only'), 'granted patient/Observation.rs?code=1234-5 only');
+  assert.ok(!redactString('http://127.0.0.1/cb?code=SECRET&state=1').includes('SECRET'));
+});

@@ -1,0 +1,50 @@
+// smartctl discover <fhir-base-url>: fetch and check every discovery source.
+import { HttpClient } from '../http/client.js';
+import { discover } from '../flows/discovery.js';
+import { CAPABILITY_EXPLANATIONS } from '../protocol/discovery/capabilities.js';
+import { appExpectations } from '../protocol/discovery/expectations.js';
+import { makeReport, type Report, type ReportSection } from '../report/report.js';
+import { Trace } from '../report/trace.js';
+import type { CommandContext } from './context.js';
+
+export async function discoverCommand(ctx: CommandContext, fhirBaseUrl: string): Promise<Report> {
+  const trace = new Trace();
+  const client = new HttpClient({ trace, timeoutMs: ctx.globals.timeoutMs, insecure: ctx.globals.insecure });
+  ctx.narrate.step(`discovering ${fhirBaseUrl}`);
+  try {
+    const result = await discover(client, fhirBaseUrl);
+    const { findings, ...rest } = result;
+    const expectations = appExpectations(rest);
+    const endpointRows = Object.entries(result.endpoints)
+      .filter((entry): entry is [string, string] => entry[1] !== undefined)
+      .map(([name, url]): [string, string] => [name, url]);
+    const sections: ReportSection[] = [
+      { title: `Discovery of ${result.fhirBaseUrl}`, rows: endpointRows.length > 0 ? endpointRows : [['endpoints', 'none found']] },
+      {
+        title: 'Capabilities',
+        rows: result.capabilities.map((cap): [string, string] => [cap, CAPABILITY_EXPLANATIONS[cap] ?? 'not defined by SMART App Launch 2.x']),
+        lines: result.capabilities.length === 0 ? ['none advertised'] : undefined,
+      },
+      { title: 'What an app can expect', rows: expectations.map((e): [string, string] => [e.topic, `${e.answer} (${e.note})`]) },
+    ];
+    return makeReport({
+      command: 'discover',
+      findings,
+      data: {
+        fhirBaseUrl: result.fhirBaseUrl,
+        endpoints: result.endpoints,
+        capabilities: result.capabilities,
+        expectations,
+        smartConfiguration: result.smartConfiguration ?? null,
+        capabilityStatement: result.capabilityStatement ?? null,
+        openidConfiguration: result.openidConfiguration ?? null,
+        jwks: result.jwks ?? null,
+      },
+      sections,
+      summary: `discovered ${result.fhirBaseUrl}`,
+      trace: trace.entries,
+    });
+  } finally {
+    await client.close();
+  }
+}
