@@ -142,7 +142,7 @@ describe('sandbox faults', () => {
   });
 
   it('no-smart-configuration: 404 there, metadata still names the endpoints', async () => {
-    expectFinding('no-smart-configuration', 'smart-configuration-404');
+    expectFinding('no-smart-configuration', 'smart-configuration-missing');
     await withFault('no-smart-configuration', async (sb) => {
       const res = await fetch(`${sb.fhirBaseUrl}/.well-known/smart-configuration`);
       assert.equal(res.status, 404);
@@ -219,17 +219,19 @@ describe('sandbox faults', () => {
   });
 
   it('issuer-mismatch: discovery names an issuer the id_token iss does not match', async () => {
-    expectFinding('issuer-mismatch', 'issuer-string-mismatch');
+    expectFinding('issuer-mismatch', 'issuer-mismatch');
     await withFault('issuer-mismatch', async (sb) => {
       const doc = (await (await fetch(`${sb.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
       assert.equal(doc['issuer'], `${sb.issuer}/`);
+      const smart = (await (await fetch(`${sb.fhirBaseUrl}/.well-known/smart-configuration`)).json()) as Record<string, unknown>;
+      assert.equal(smart['issuer'], sb.issuer);
       const { token } = await codeFlow(sb);
       assert.equal(decodePayload(String(token.json['id_token']))['iss'], sb.issuer);
     });
   });
 
   it('pkce-not-advertised: no code_challenge_methods_supported, yet S256 is still required', async () => {
-    expectFinding('pkce-not-advertised', 'discovery-missing-pkce-methods');
+    expectFinding('pkce-not-advertised', 'smart-configuration-field-missing');
     await withFault('pkce-not-advertised', async (sb) => {
       const doc = (await (await fetch(`${sb.fhirBaseUrl}/.well-known/smart-configuration`)).json()) as Record<string, unknown>;
       assert.equal(doc['code_challenge_methods_supported'], undefined);

@@ -1,8 +1,8 @@
-// The OpenID configuration names an issuer that differs from the one the tokens carry.
+// The OpenID configuration names an issuer that differs (by a trailing slash) from the
+// SMART configuration's and from the id_token iss.
 import type { FaultHooksEntry } from './fault.js';
 
 export const issuerMismatch: FaultHooksEntry = {
   name: 'issuer-mismatch',
   openidConfiguration: (doc) => ({ ...doc, issuer: `${String(doc['issuer'])}/` }),
-  smartConfiguration: (doc) => ({ ...doc, issuer: `${String(doc['issuer'])}/` }),
 };
