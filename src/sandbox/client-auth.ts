@@ -6,14 +6,16 @@
 // signature against the client's registered JWKS).
 import { timingSafeEqual, createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, importJWK, jwtVerify, type CryptoKey, type JWTPayload, type JWTVerifyGetKey, type KeyObject } from 'jose';
+import { createRemoteJWKSet, importJWK, jwtVerify, type CryptoKey, type JWTVerifyGetKey, type KeyObject } from 'jose';
+import { isSmartctlError } from '../errors.js';
+import { lintClientAssertion } from '../protocol/jwt/client-assertion.js';
+import { decodeJwt as decodeToken, type DecodedJwt } from '../protocol/jwt/decode.js';
 import type { SandboxContext } from './context.js';
 import type { ClientRegistration } from './types.js';
 
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-const ASSERTION_ALGS = ['RS384', 'ES384'];
-/** SMART: exp no more than five minutes in the future; a few seconds allowed for clock drift. */
-export const MAX_ASSERTION_LIFETIME_S = 300;
+const SMART_ASSERTION_ALGS = ['RS384', 'ES384'];
+/** Seconds of clock drift allowed when the signature is verified. */
 const CLOCK_LEEWAY_S = 5;
 
 export type ClientAuthMethod = ClientRegistration['token_endpoint_auth_method'];
@@ -84,51 +86,56 @@ async function registeredKey(client: ClientRegistration, kid: string, alg: strin
   return undefined;
 }
 
-function audienceIncludes(aud: JWTPayload['aud'], expected: string): boolean {
-  return Array.isArray(aud) ? aud.includes(expected) : aud === expected;
+function decodeAssertion(assertion: string): DecodedJwt | undefined {
+  try {
+    const token = decodeToken(assertion);
+    return token.kind === 'jwt' ? token : undefined;
+  } catch (error) {
+    if (isSmartctlError(error)) return undefined;
+    throw error;
+  }
 }
 
-/** Verifies a private_key_jwt client assertion; every failure says which SMART rule it broke. */
+/**
+ * Verifies a private_key_jwt client assertion. The claim rules are smartctl's own
+ * client-assertion lint (protocol/jwt/client-assertion.ts), so error_description names
+ * the same finding id `smartctl jwt-assert --check` would give; then the kid, the
+ * client registration, jti replay and the signature against the registered JWKS.
+ */
 export async function verifyClientAssertion(ctx: SandboxContext, assertionType: string | null, assertion: string | null, bodyClientId: string | null): Promise<ClientAuthResult> {
   const page = 'invalid-client-assertion';
   if (assertionType !== JWT_BEARER_ASSERTION) return invalidClient(`client_assertion_type: expected "${JWT_BEARER_ASSERTION}", got ${assertionType === null ? '(missing)' : `"${assertionType}"`}`, page);
   if (assertion === null || assertion === '') return { ok: false, error: 'invalid_request', description: 'client_assertion is missing' };
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  let claims: JWTPayload;
-  try {
-    header = decodeProtectedHeader(assertion);
-    claims = decodeJwt(assertion);
-  } catch {
-    return invalidClient('client_assertion is not a compact JWS JWT (three base64url parts with JSON header and claims)', page);
-  }
-  if (typeof header.alg !== 'string' || !ASSERTION_ALGS.includes(header.alg)) return invalidClient(`client_assertion alg: expected RS384 or ES384, got ${JSON.stringify(header.alg ?? null)}`, page);
-  if (typeof header.kid !== 'string' || header.kid === '') return invalidClient('client_assertion header has no kid; SMART requires the kid of a key in the registered JWKS', page);
-  if (typeof claims.iss !== 'string' || claims.iss === '') return invalidClient('client_assertion has no iss (must be the client_id)', page);
-  if (claims.sub !== claims.iss) return invalidClient(`client_assertion sub: expected "${claims.iss}" (= iss = client_id), got ${JSON.stringify(claims.sub ?? null)}`, page);
-  if (bodyClientId !== null && bodyClientId !== claims.iss) return invalidClient(`client_id "${bodyClientId}" differs from client_assertion iss "${claims.iss}"`, page);
-  const client = ctx.clients.get(claims.iss);
-  if (client === undefined) return invalidClient(`client_assertion iss "${claims.iss}" is not a registered client_id`, page);
-  if (client.token_endpoint_auth_method !== 'private_key_jwt') return invalidClient(`client "${client.client_id}" is registered for ${client.token_endpoint_auth_method}, not private_key_jwt`, page);
-  if (!audienceIncludes(claims.aud, ctx.urls.token)) return invalidClient(`client_assertion aud: expected "${ctx.urls.token}", got ${JSON.stringify(claims.aud ?? null)}`, page);
+  const token = decodeAssertion(assertion);
+  if (token === undefined) return invalidClient('client_assertion is not a compact JWS JWT (three base64url parts with JSON header and claims)', page);
+  const iss = typeof token.payload['iss'] === 'string' ? token.payload['iss'] : undefined;
   const now = ctx.nowSeconds();
-  if (typeof claims.exp !== 'number') return invalidClient('client_assertion has no numeric exp', page);
-  if (claims.exp + CLOCK_LEEWAY_S <= now) return invalidClient(`client_assertion expired ${now - claims.exp} s ago`, page);
-  if (claims.exp - now > MAX_ASSERTION_LIFETIME_S + CLOCK_LEEWAY_S) return invalidClient(`client_assertion exp is ${claims.exp - now} s ahead; SMART allows at most ${MAX_ASSERTION_LIFETIME_S} s`, page);
-  if (typeof claims.jti !== 'string' || claims.jti === '') return invalidClient('client_assertion has no jti', page);
-  const jtiKey = `${client.client_id} ${claims.jti}`;
-  if (ctx.store.jtis.get(jtiKey) !== undefined) return invalidClient(`client_assertion jti "${claims.jti}" was already used (replay)`, page);
-  const key = await registeredKey(client, header.kid, header.alg);
-  if (key === undefined) return invalidClient(`no key with kid "${header.kid}" in the JWKS registered for "${client.client_id}"`, page);
+  const problem = lintClientAssertion(token, { clientId: bodyClientId ?? iss, tokenEndpoint: ctx.urls.token, now: new Date(now * 1000), allowedAlgs: [] }).find((f) => f.severity === 'error');
+  if (problem !== undefined) return invalidClient(`${problem.title}: ${problem.detail} (${problem.id})`, page);
+  const alg = String(token.header['alg']);
+  const kid = token.header['kid'];
+  if (typeof kid !== 'string' || kid === '') return invalidClient('client assertion header has no kid: SMART requires the kid of a key in the registered JWKS (assertion-kid-missing)', page);
+  if (iss === undefined) return invalidClient('client assertion has no iss (must be the client_id)', page);
+  const client = ctx.clients.get(iss);
+  if (client === undefined) return invalidClient(`client assertion iss "${iss}" is not a registered client_id`, page);
+  if (client.token_endpoint_auth_method !== 'private_key_jwt') return invalidClient(`client "${client.client_id}" is registered for ${client.token_endpoint_auth_method}, not private_key_jwt`, page);
+  const jti = String(token.payload['jti']);
+  const exp = Number(token.payload['exp']);
+  const jtiKey = `${client.client_id} ${jti}`;
+  if (ctx.store.jtis.get(jtiKey) !== undefined) return invalidClient(`client assertion jti "${jti}" was already used (replay; assertion-jti-reused)`, page);
+  const key = await registeredKey(client, kid, alg);
+  if (key === undefined) return invalidClient(`no key with kid "${kid}" in the JWKS registered for "${client.client_id}" (assertion-key-not-resolvable)`, page);
+  const options = { algorithms: SMART_ASSERTION_ALGS, clockTolerance: CLOCK_LEEWAY_S, currentDate: new Date(now * 1000) };
   try {
-    if (typeof key === 'function') await jwtVerify(assertion, key, { algorithms: ASSERTION_ALGS, clockTolerance: CLOCK_LEEWAY_S, currentDate: new Date(now * 1000) });
-    else await jwtVerify(assertion, key, { algorithms: ASSERTION_ALGS, clockTolerance: CLOCK_LEEWAY_S, currentDate: new Date(now * 1000) });
+    if (typeof key === 'function') await jwtVerify(assertion, key, options);
+    else await jwtVerify(assertion, key, options);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (code === 'ERR_JWKS_NO_MATCHING_KEY') return invalidClient(`no key with kid "${header.kid}" at the jwks_uri registered for "${client.client_id}"`, page);
-    if (code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JOSE_GENERIC') return invalidClient(`the jwks_uri registered for "${client.client_id}" could not be read`, page);
-    return invalidClient(`client_assertion signature does not verify with key "${header.kid}" registered for "${client.client_id}"`, page);
+    if (code === 'ERR_JWKS_NO_MATCHING_KEY') return invalidClient(`no key with kid "${kid}" at the jwks_uri registered for "${client.client_id}" (assertion-key-not-resolvable)`, page);
+    if (code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JOSE_GENERIC') return invalidClient(`the jwks_uri registered for "${client.client_id}" could not be read (assertion-key-not-resolvable)`, page);
+    return invalidClient(`client assertion signature does not verify with key "${kid}" registered for "${client.client_id}" (assertion-signature-invalid)`, page);
   }
-  ctx.store.jtis.set(jtiKey, { exp: claims.exp + CLOCK_LEEWAY_S });
+  ctx.store.jtis.set(jtiKey, { exp: exp + CLOCK_LEEWAY_S });
   return { ok: true, client, method: 'private_key_jwt' };
 }
 

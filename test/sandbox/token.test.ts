@@ -143,17 +143,18 @@ describe('sandbox token endpoint', () => {
     const otherPem = await exportPKCS8(other.privateKey);
     const rsa = await generateKeyPair('RS256', { extractable: true });
     const rsaPem = await exportPKCS8(rsa.privateKey);
+    // error_description carries the finding id smartctl's own client-assertion lint gives.
     const cases: Array<[string, Parameters<typeof clientAssertion>[1], RegExp]> = [
-      ['aud = issuer', { aud: sb.issuer }, /aud: expected/],
-      ['exp 10 min ahead', { expIn: 600 }, /at most 300 s/],
-      ['expired', { expIn: -60 }, /expired/],
-      ['no kid', { kid: null }, /no kid/],
-      ['unknown kid', { kid: 'other' }, /no key with kid "other"/],
-      ['iss != sub', { sub: 'someone-else' }, /sub: expected/],
+      ['aud = issuer', { aud: sb.issuer }, /aud: expected .*\(assertion-aud-mismatch\)/],
+      ['exp 10 min ahead', { expIn: 600 }, /at most 300 s.*\(assertion-exp-too-long\)/],
+      ['expired', { expIn: -60 }, /expired.*\(assertion-expired\)/],
+      ['no kid', { kid: null }, /no kid.*\(assertion-kid-missing\)/],
+      ['unknown kid', { kid: 'other' }, /no key with kid "other".*\(assertion-key-not-resolvable\)/],
+      ['iss != sub', { sub: 'someone-else' }, /iss and sub must both be the client id.*\(assertion-iss-sub-mismatch\)/],
       ['unknown iss', { iss: 'nobody', sub: 'nobody' }, /not a registered client_id/],
-      ['no jti', { jti: null }, /no jti/],
-      ['wrong key', { pem: otherPem }, /signature does not verify/],
-      ['RS256', { alg: 'RS256', pem: rsaPem }, /expected RS384 or ES384/],
+      ['no jti', { jti: null }, /no jti.*\(assertion-jti-missing\)/],
+      ['wrong key', { pem: otherPem }, /signature does not verify.*\(assertion-signature-invalid\)/],
+      ['RS256', { alg: 'RS256', pem: rsaPem }, /expected RS384 or ES384.*\(assertion-alg-unsupported\)/],
     ];
     for (const [label, options, description] of cases) {
       const res = await backendToken(sb, await clientAssertion(sb, options));
@@ -172,7 +173,7 @@ describe('sandbox token endpoint', () => {
     assert.equal((await backendToken(sb, assertion)).status, 200);
     const replay = await backendToken(sb, assertion);
     assert.equal(replay.status, 401);
-    assert.match(String(replay.json['error_description']), /already used/);
+    assert.match(String(replay.json['error_description']), /already used.*assertion-jti-reused/);
   });
 
   it('refreshes (rotating the refresh token) and refuses a widened scope', async () => {
