@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { exportJWK, exportPKCS8, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 
 export interface SigningKey {
   kid: string;
@@ -50,6 +50,8 @@ export async function createClientKeyPair(dir: string, clientId: string): Promis
   const pem = await exportPKCS8(privateKey);
   const privateKeyFile = path.join(dir, `${clientId}.private.pem`);
   await writeFile(privateKeyFile, pem, { mode: 0o600 });
-  const publicJwk = { ...(await exportJWK(publicKey)), kid: kid(), alg: 'ES384', use: 'sig' };
+  const jwk = await exportJWK(publicKey);
+  // kid = the RFC 7638 thumbprint, the kid `smartctl keygen` and `jwt-assert --key <pem>` use.
+  const publicJwk = { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: 'ES384', use: 'sig' };
   return { privateKeyFile, jwks: { keys: [publicJwk] } };
 }
