@@ -18,7 +18,9 @@ export interface SandboxCommandOptions {
   autoApprove?: boolean | undefined;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+function isLoopbackHost(host: string): boolean {
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === '::1' || host === 'localhost';
+}
 
 function checkFaults(names: readonly string[]): string[] {
   const unknown = names.filter((n) => findFault(n) === undefined);
@@ -102,7 +104,7 @@ export async function sandboxCommand(ctx: CommandContext, opts: SandboxCommandOp
   const host = opts.host ?? '127.0.0.1';
   if (host.trim() === '') throw usageError('sandbox-host-empty', '--host is empty', 'Leave --host out to bind 127.0.0.1.');
   const clients = opts.clients === undefined ? [] : await readClients(ctx, opts.clients);
-  if (!LOOPBACK.has(host)) {
+  if (!isLoopbackHost(host)) {
     ctx.narrate.warn(`binding ${host}: the sandbox (demo secrets, tokens, an unauthenticated login page) is reachable from other machines; use only on a trusted network.`);
   }
   const { startSandbox } = await import('../sandbox/index.js');
