@@ -1,0 +1,26 @@
+// The ordered list of diagnosis rules. Adding a diagnosis = a rule file, a line here,
+// and a test expecting its finding id.
+import type { DiagnosisRule } from './rule.js';
+import { authorizeUrlLint } from './rules/authorize-url.js';
+import { clientAssertionInAuthorizationHeader } from './rules/client-assertion-in-authorization-header.js';
+import { fhirForbidden, fhirUnauthorized } from './rules/fhir-errors.js';
+import { forceAuthnRejected } from './rules/force-authn-rejected.js';
+import { openidScopeDropped } from './rules/openid-scope-dropped.js';
+import { accessDenied, invalidClient, invalidGrant, invalidScope, redirectUriMismatch } from './rules/token-errors.js';
+import { missingLaunchContext, refreshWithoutScope } from './rules/token-response-context.js';
+
+export const CATALOG: readonly DiagnosisRule[] = [
+  clientAssertionInAuthorizationHeader,
+  forceAuthnRejected,
+  openidScopeDropped,
+  invalidClient,
+  redirectUriMismatch,
+  invalidGrant,
+  invalidScope,
+  accessDenied,
+  missingLaunchContext,
+  refreshWithoutScope,
+  fhirUnauthorized,
+  fhirForbidden,
+  authorizeUrlLint,
+];

@@ -1,0 +1,68 @@
+// Lints of an authorize URL a user saved (explain --url): non-standard parameters,
+// missing PKCE, system/ scopes in a user launch, size, and vendor login wrappers.
+import { makeFinding, type Finding } from '../../report/finding.js';
+import { parseScopes } from '../../protocol/scopes/parse.js';
+import type { Evidence } from '../evidence.js';
+import type { DiagnosisRule } from '../rule.js';
+
+const LONG_URL = 2000;
+const MANY_SCOPES = 30;
+
+/** A vendor login page may carry the real authorize request in a "to" parameter. */
+export function unwrapAuthorizeUrl(url: string): { url: string; wrappedBy?: string } {
+  if (!URL.canParse(url)) return { url };
+  const outer = new URL(url);
+  const inner = outer.searchParams.get('to');
+  if (inner !== null && URL.canParse(inner) && new URL(inner).searchParams.has('response_type')) return { url: inner, wrappedBy: `${outer.origin}${outer.pathname}` };
+  if (inner !== null && inner.startsWith('/') && URL.canParse(inner, outer.origin) && new URL(inner, outer.origin).searchParams.has('response_type')) {
+    return { url: new URL(inner, outer.origin).href, wrappedBy: `${outer.origin}${outer.pathname}` };
+  }
+  return { url };
+}
+
+export const authorizeUrlLint: DiagnosisRule = {
+  id: 'authorize-url',
+  diagnose(e: Evidence): Finding[] {
+    if (e.authorizeUrl === undefined || !URL.canParse(e.authorizeUrl)) return [];
+    const { url, wrappedBy } = unwrapAuthorizeUrl(e.authorizeUrl);
+    const params = new URL(url).searchParams;
+    const out: Finding[] = [];
+    if (wrappedBy !== undefined) {
+      out.push(makeFinding({ id: 'authorize-url-wrapped', severity: 'info', title: 'the URL is a vendor login page wrapping the authorize request', detail: `${wrappedBy} carries the real request in its "to" parameter; the lints below apply to that inner request`, spec: 'smart-authorize' }));
+    }
+    const forceAuthn = [...params.keys()].find((k) => k.toLowerCase() === 'forceauthn');
+    if (forceAuthn !== undefined) {
+      out.push(
+        makeFinding({
+          id: 'authorize-nonstandard-parameter',
+          severity: 'warning',
+          title: `${forceAuthn}=${params.get(forceAuthn) ?? ''} is a vendor parameter, not OAuth/OpenID`,
+          detail: `the standard way to ask for re-authentication is prompt=login${params.has('prompt') ? ` (this request also has prompt=${params.get('prompt') ?? ''})` : ''}; with a stale session cookie some servers answer forceAuthn with 400 Bad Request`,
+          fix: 'Use prompt=login instead of forceAuthn=true.',
+          spec: 'oidc-prompt',
+        }),
+      );
+    }
+    if (!params.has('code_challenge')) {
+      out.push(makeFinding({ id: 'pkce-missing', severity: 'error', title: 'the authorize request has no PKCE code_challenge', detail: 'no code_challenge / code_challenge_method=S256; SMART App Launch 2 requires PKCE for every app', fix: 'Send code_challenge=<base64url(SHA-256(verifier))> and code_challenge_method=S256, and the verifier at the token endpoint.', spec: 'smart-pkce' }));
+    } else if (params.get('code_challenge_method') !== 'S256') {
+      out.push(makeFinding({ id: 'pkce-method-not-s256', severity: 'error', title: 'the PKCE method is not S256', detail: `code_challenge_method: expected "S256", got ${JSON.stringify(params.get('code_challenge_method'))}`, fix: 'Use S256; SMART servers refuse plain.', spec: 'smart-pkce' }));
+    }
+    const scope = params.get('scope') ?? '';
+    const scopes = parseScopes(scope);
+    const system = scopes.filter((s) => s.kind === 'resource' && s.compartment === 'system');
+    if (system.length > 0) {
+      out.push(makeFinding({ id: 'system-scope-in-user-request', severity: 'error', title: 'system/ scopes in a user-facing authorize request', detail: `system scopes: ${system.map((s) => `"${s.raw}"`).join(', ')}; they belong to backend services (client_credentials)`, fix: 'Use patient/ or user/ scopes here.', spec: 'smart-scopes' }));
+    }
+    if (!params.has('aud')) {
+      out.push(makeFinding({ id: 'aud-missing', severity: 'error', title: 'the authorize request has no aud', detail: 'SMART requires aud = the FHIR base URL the token is for', fix: 'Add aud=<FHIR base URL>.', spec: 'smart-authorize-params' }));
+    }
+    if (!params.has('state')) {
+      out.push(makeFinding({ id: 'state-missing', severity: 'error', title: 'the authorize request has no state', detail: 'without state the callback cannot be tied to this request (CSRF)', fix: 'Send a random state and check it on the callback.', spec: 'rfc6749-state' }));
+    }
+    if (url.length > LONG_URL || scopes.length > MANY_SCOPES) {
+      out.push(makeFinding({ id: 'authorize-url-long', severity: 'warning', title: 'the authorize request is very large', detail: `${url.length} characters, ${scopes.length} scopes; some servers and proxies refuse request lines over about ${LONG_URL} characters`, fix: 'Request fewer, wider scopes (e.g. patient/*.rs), or use POST to the authorize endpoint where the server advertises authorize-post.', spec: 'smart-authorize' }));
+    }
+    return out;
+  },
+};

@@ -1,0 +1,66 @@
+// FHIR API 401/403 with the token: expired, invalid (audience), insufficient scope.
+import { makeFinding, type Finding } from '../../report/finding.js';
+import { headerValue } from '../../report/trace.js';
+import type { Evidence, ResponseEvidence } from '../evidence.js';
+import { describeError, responsesAt, type DiagnosisRule } from '../rule.js';
+
+function challengeText(r: ResponseEvidence): string {
+  const p = r.challenge?.params ?? {};
+  return `${p['error'] ?? r.oauthError?.error ?? ''} ${p['error_description'] ?? r.oauthError?.error_description ?? ''} ${r.responseBody ?? ''}`;
+}
+
+export const fhirUnauthorized: DiagnosisRule = {
+  id: 'fhir-401-invalid-token',
+  diagnose(e: Evidence): Finding[] {
+    const r = responsesAt(e, 'fhir').find((x) => x.status === 401);
+    if (r === undefined) return [];
+    const text = challengeText(r);
+    const expired = /expired|exp\b/i.test(text);
+    const audience = /audience|\baud\b/i.test(text);
+    const sentToken = /^Bearer\s+\S/i.test(headerValue(r.requestHeaders, 'authorization') ?? '');
+    const id = !sentToken ? 'fhir-401-no-token' : expired ? 'fhir-401-expired-token' : audience ? 'fhir-401-invalid-audience' : 'fhir-401-invalid-token';
+    return [
+      makeFinding({
+        id,
+        severity: 'error',
+        title: !sentToken ? 'the FHIR request carried no access token' : expired ? 'the FHIR server says the access token expired' : audience ? 'the FHIR server says the token is for another audience' : 'the FHIR server rejected the access token',
+        detail: `${describeError(r)}${r.challenge !== undefined ? `\nWWW-Authenticate: ${r.challenge.scheme} ${Object.entries(r.challenge.params).map(([k, v]) => `${k}="${v}"`).join(', ')}` : ''}`,
+        causes: !sentToken
+          ? ['The Authorization: Bearer header is missing.']
+          : expired
+            ? ['The token lived past expires_in (some servers issue tokens for under 10 minutes).', 'The clocks of the client and server disagree.']
+            : audience
+              ? ['The token was requested for another resource: the aud parameter at authorize was not this FHIR base.', 'A proxy maps audiences differently.']
+              : ['The token was revoked, or issued by another server or environment.', 'The token was altered or truncated when stored.'],
+        fix: expired ? 'Refresh the token before expires_in runs out, or re-authorize.' : audience ? 'Send aud=<this FHIR base> in the authorize request.' : 'Send the access_token from this server unchanged as "Authorization: Bearer <token>"; re-authorize if it was revoked.',
+        spec: 'rfc6750-www-authenticate',
+        exchanges: r.exchangeId === undefined ? undefined : [r.exchangeId],
+      }),
+    ];
+  },
+};
+
+export const fhirForbidden: DiagnosisRule = {
+  id: 'fhir-403-insufficient-scope',
+  diagnose(e: Evidence): Finding[] {
+    const found = responsesAt(e, 'fhir').filter((x) => x.status === 403);
+    if (found.length === 0) return [];
+    return found.map((r) => {
+      const needed = r.challenge?.params['scope'];
+      const what = r.url !== undefined ? new URL(r.url).pathname.split('/').filter(Boolean).slice(-2).join('/') : 'the resource';
+      const outsideContext = /patient context|compartment|not permitted/i.test(challengeText(r));
+      return makeFinding({
+        id: outsideContext ? 'fhir-403-outside-patient-context' : 'fhir-403-insufficient-scope',
+        severity: 'error',
+        title: outsideContext ? `access to ${what} is outside the patient in context` : `the granted scopes do not cover ${what}`,
+        detail: `${describeError(r)}${needed !== undefined ? `\nscope needed: "${needed}"` : ''}${typeof e.tokenResponse?.['scope'] === 'string' ? `\ngranted scope: "${e.tokenResponse['scope']}"` : ''}`,
+        causes: outsideContext
+          ? ['patient/ scopes only reach the compartment of the patient in context (the token response patient).', 'No patient was bound to the token (launch/patient not requested or not granted).']
+          : ['The scope was not requested, or the server trimmed it from the grant (see the scope diff).', 'The scope grammar (v1/v2) does not match what the server enforces.'],
+        fix: outsideContext ? 'Read only the in-context patient\'s data, or request launch/patient so a patient is bound.' : `Register and request ${needed !== undefined ? `"${needed}"` : 'a scope for this resource type'}, then re-authorize.`,
+        spec: 'smart-scopes',
+        exchanges: r.exchangeId === undefined ? undefined : [r.exchangeId],
+      });
+    });
+  },
+};

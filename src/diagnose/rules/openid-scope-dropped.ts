@@ -1,0 +1,41 @@
+// openid (and profile/fhirUser) requested, not granted: no id_token, no identity.
+import { makeFinding, type Finding } from '../../report/finding.js';
+import { parseScopes } from '../../protocol/scopes/parse.js';
+import type { Evidence } from '../evidence.js';
+import { exchangeIds, grantedScopeOf, responsesAt, type DiagnosisRule } from '../rule.js';
+
+const IDENTITY = ['openid', 'profile', 'fhirUser'];
+
+function kinds(scope: string): Set<string> {
+  return new Set(parseScopes(scope).map((s) => s.kind));
+}
+
+export const openidScopeDropped: DiagnosisRule = {
+  id: 'openid-scope-dropped',
+  diagnose(e: Evidence): Finding[] {
+    const granted = grantedScopeOf(e);
+    if (e.requestedScope === undefined || e.tokenResponse === undefined) return [];
+    const asked = kinds(e.requestedScope);
+    if (!asked.has('openid')) return [];
+    const got = granted === undefined ? new Set<string>() : kinds(granted);
+    if (got.has('openid')) return [];
+    const dropped = IDENTITY.filter((k) => asked.has(k) && !got.has(k));
+    const noIdToken = e.tokenResponse['id_token'] === undefined;
+    return [
+      makeFinding({
+        id: 'openid-scope-dropped',
+        severity: 'error',
+        title: `${dropped.join(', ')} ${dropped.length === 1 ? 'was' : 'were'} requested but not granted${noIdToken ? ', so no id_token came back' : ''}`,
+        detail: `requested scope: "${e.requestedScope}"\ngranted scope:   ${granted === undefined ? '(no scope in the token response)' : `"${granted}"`}\nid_token: ${noIdToken ? 'absent' : 'present, though openid was not granted'}. Without openid there is no id_token and no fhirUser: the app cannot tell who signed in.`,
+        causes: [
+          'The app registration in this environment (sandbox or production tenant) does not have OpenID Connect / the profile or fhirUser scopes enabled, so the server trims them from the grant.',
+          'The user or test persona did not consent to sharing identity (some consent screens let scopes be unticked).',
+          'The sandbox is configured differently from production: scopes added to the developer registration were not propagated to this tenant.',
+        ],
+        fix: 'Enable OpenID Connect (openid, fhirUser/profile) in the app registration for this environment and re-authorize. Confirm with a minimal request: smartctl launch --scope "openid fhirUser" ... — if that also comes back without openid, the registration is the cause.',
+        spec: 'smart-identity-scopes',
+        exchanges: exchangeIds(responsesAt(e, 'token').filter((r) => r.status === 200)),
+      }),
+    ];
+  },
+};
