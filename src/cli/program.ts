@@ -271,5 +271,29 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     )
     .action(action(async (ctx, _args, opts) => (await import('../commands/sandbox.js')).sandboxCommand(ctx, opts)));
 
+
+  // ---- explain ------------------------------------------------------------
+  command('explain', 'diagnose what your own app saw: an error response, a token response, an authorize URL')
+    .option('--status <code>', 'HTTP status of the response', parseInteger('--status', 100, 599))
+    .option('--body <json|text|@file>', 'the response body ("-" for stdin)')
+    .option('--header <line>', "a response header, 'Name: value' (repeatable), e.g. WWW-Authenticate", collect)
+    .option('--request-header <line>', "a header the app sent, 'Name: value' (repeatable)", collect)
+    .addOption(new Option('--endpoint <endpoint>', 'where the response came from').choices(['token', 'authorize', 'fhir', 'discovery']))
+    .option('--token-response <json|@file>', 'a token response as received')
+    .option('--requested-scope <scopes>', 'the scope the app requested (compared with the token response)')
+    .option('--url <authorize-url>', 'an authorize URL to lint (vendor login wrappers with to= are unwrapped)')
+    .option('--client-id <id>', 'your client id (checks a client assertion seen in the evidence)')
+    .option('--token-url <url>', 'the token endpoint (checks a client assertion aud)')
+    .addHelpText(
+      'after',
+      examples([
+        `smartctl explain --status 401 --body '{"error":"invalid_client","error_uri":"https://authorization.cerner.com/errors/urn%3Acerner%3Aerror%3Aauthorization-server%3Aoauth2%3Atoken%3Ainvalid-authorization-header/instances/abc?client=unknown&tenant=xyz"}'`,
+        'smartctl explain --token-response @token.json --requested-scope "openid fhirUser launch/patient patient/*.read"',
+        `smartctl explain --status 401 --endpoint fhir --header 'WWW-Authenticate: Bearer error="invalid_token", error_description="token expired"'`,
+        'smartctl explain --url "https://ehr.example.org/authorize?response_type=code&client_id=app&forceAuthn=true&scope=openid"',
+      ]),
+    )
+    .action(action(async (ctx, _args, opts) => (await import('../commands/explain.js')).explainCommand(ctx, opts)));
+
   return program;
 }
