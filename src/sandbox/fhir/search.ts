@@ -1,0 +1,77 @@
+// The small search the sandbox supports: a few parameters per type, exact matches.
+type Resource = Record<string, unknown>;
+type Matcher = (resource: Resource, value: string) => boolean;
+
+function reference(resource: Resource, field: string): string | undefined {
+  return (resource[field] as { reference?: string } | undefined)?.reference;
+}
+
+function refMatches(field: string, type: string): Matcher {
+  return (r, v) => {
+    const ref = reference(r, field);
+    return ref === v || ref === `${type}/${v}`;
+  };
+}
+
+function names(r: Resource): string[] {
+  return ((r['name'] as Array<{ given?: string[]; family?: string }> | undefined) ?? []).flatMap((n) => [...(n.given ?? []), n.family ?? '']).map((s) => s.toLowerCase());
+}
+
+function codings(r: Resource, field: string): Array<{ system?: string; code?: string }> {
+  const value = r[field];
+  const concepts = (Array.isArray(value) ? value : [value]) as Array<{ coding?: Array<{ system?: string; code?: string }> } | undefined>;
+  return concepts.flatMap((c) => c?.coding ?? []);
+}
+
+function tokenMatches(field: string): Matcher {
+  return (r, v) => {
+    const [system, code] = v.includes('|') ? v.split('|', 2) : [undefined, v];
+    return codings(r, field).some((c) => c.code === code && (system === undefined || system === '' || c.system === system));
+  };
+}
+
+const byId: Matcher = (r, v) => v.split(',').includes(String(r['id']));
+const byName: Matcher = (r, v) => names(r).some((n) => n.startsWith(v.toLowerCase()));
+const byFamily: Matcher = (r, v) => ((r['name'] as Array<{ family?: string }> | undefined) ?? []).some((n) => n.family?.toLowerCase().startsWith(v.toLowerCase()) === true);
+
+export const SEARCH_PARAMS: Record<string, Record<string, Matcher>> = {
+  Patient: { _id: byId, name: byName, family: byFamily, birthdate: (r, v) => r['birthDate'] === v.replace(/^eq/, ''), _count: () => true },
+  Practitioner: { _id: byId, name: byName, _count: () => true },
+  Encounter: { _id: byId, patient: refMatches('subject', 'Patient'), subject: refMatches('subject', 'Patient'), _count: () => true },
+  Observation: { _id: byId, patient: refMatches('subject', 'Patient'), subject: refMatches('subject', 'Patient'), category: tokenMatches('category'), code: tokenMatches('code'), _count: () => true },
+};
+
+/** Parameters the sandbox does not support (FHIR says ignore or refuse; we refuse, to be explicit). */
+export function unsupportedParams(type: string, query: URLSearchParams): string[] {
+  const known = SEARCH_PARAMS[type] ?? {};
+  return [...new Set(query.keys())].filter((k) => !Object.hasOwn(known, k) && k !== '_format');
+}
+
+export function matches(type: string, resource: Resource, query: URLSearchParams): boolean {
+  const known = SEARCH_PARAMS[type] ?? {};
+  for (const [name, value] of query) {
+    const m = known[name];
+    if (m !== undefined && !m(resource, value)) return false;
+  }
+  return true;
+}
+
+/** The patient a resource belongs to (its compartment), if any. */
+export function patientOf(type: string, resource: Resource): string | undefined {
+  if (type === 'Patient') return String(resource['id']);
+  const ref = reference(resource, 'subject');
+  return ref?.startsWith('Patient/') === true ? ref.slice('Patient/'.length) : undefined;
+}
+
+/** The values of a resource that v2 scope restrictions may name (category, code). */
+export function restrictionValues(resource: Resource): URLSearchParams {
+  const q = new URLSearchParams();
+  for (const field of ['category', 'code']) {
+    for (const c of codings(resource, field)) {
+      if (c.code === undefined) continue;
+      q.append(field, c.code);
+      if (c.system !== undefined) q.append(field, `${c.system}|${c.code}`);
+    }
+  }
+  return q;
+}
