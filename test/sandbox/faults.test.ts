@@ -52,7 +52,7 @@ describe('sandbox fault registry', () => {
 
 describe('sandbox faults', () => {
   it('drop-openid: the grant loses openid and profile, no id_token', async () => {
-    expectFinding('drop-openid', 'openid-not-granted-no-id-token');
+    expectFinding('drop-openid', 'openid-scope-dropped');
     await withFault('drop-openid', async (sb) => {
       const { token } = await codeFlow(sb, { scope: 'openid profile fhirUser launch/patient patient/*.rs' });
       assert.equal(token.status, 200);
@@ -62,7 +62,7 @@ describe('sandbox faults', () => {
   });
 
   it('force-authn-stale-session: forceAuthn=true with a session cookie is a 400; without the cookie it passes', async () => {
-    expectFinding('force-authn-stale-session', 'cerner-forceauthn-stale-cookies');
+    expectFinding('force-authn-stale-session', 'force-authn-rejected');
     await withFault('force-authn-stale-session', async (sb) => {
       const first = await authorize(sb, authorizeParams(sb, pkce(), { forceAuthn: 'true' }));
       assert.equal(first.status, 302, 'no cookie yet: passes');
@@ -80,7 +80,7 @@ describe('sandbox faults', () => {
   });
 
   it('strict-client-auth-header: a Basic header from a private_key_jwt client is refused too', async () => {
-    expectFinding('strict-client-auth-header', 'cerner-jwt-in-authorization-header');
+    expectFinding('strict-client-auth-header', 'client-assertion-in-authorization-header');
     await withFault('strict-client-auth-header', async (sb) => {
       const bearer = await backendToken(sb, await clientAssertion(sb), 'system/*.rs', { authorization: `Bearer ${await clientAssertion(sb)}` });
       assert.equal(bearer.status, 401);
