@@ -295,5 +295,74 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     )
     .action(action(async (ctx, _args, opts) => (await import('../commands/explain.js')).explainCommand(ctx, opts)));
 
+
+  // ---- launch -------------------------------------------------------------
+  const authMethodOption = (): Option => new Option('--auth-method <method>', 'client authentication at the token endpoint (derived from the secret/key when omitted)').choices(['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt']);
+  command('launch', 'run a SMART App Launch end to end: authorize in a browser (or headless), exchange the code, validate, probe FHIR, diagnose')
+    .option('--iss <fhir-base>', 'the FHIR server (its base URL, the iss)')
+    .option('--sandbox', 'run against the embedded SMART sandbox (offline)')
+    .option('--client-id <id>', 'the registered client id (with --sandbox: its demo public client)')
+    .option('--scope <scopes>', 'scopes to request (default: a sensible set for the launch type, printed)')
+    .option('--redirect-uri <url>', 'loopback redirect URI, http://127.0.0.1:PORT/path (default: a free port, /callback)')
+    .option('--port <n>', 'port for the loopback listener', parseInteger('--port', 0, 65535))
+    .option('--client-secret <secret>', 'client secret (prefer --client-secret-file or SMARTCTL_CLIENT_SECRET)')
+    .option('--client-secret-file <file>', 'read the client secret from a file')
+    .option('--key <file>', 'private key for private_key_jwt (PEM, JWK or JWKS)')
+    .option('--kid <kid>', 'key id to use / put in the assertion header')
+    .addOption(authMethodOption())
+    .option('--ehr', 'EHR launch: serve the launch URL, wait for iss and launch (the sandbox plays the EHR with --sandbox)')
+    .addOption(new Option('--prompt <prompt>', 'OpenID prompt parameter').choices(['login', 'consent', 'none']))
+    .option('--force-authn', 'add the vendor parameter forceAuthn=true (to reproduce re-authentication failures)')
+    .option('--fresh-session', 'open a new, empty browser profile (no cookies from earlier logins)')
+    .option('--no-open', 'do not open a browser: print the authorize URL')
+    .option('--browser <command>', 'open the authorize URL with this command')
+    .option('--headless', 'complete the flow without a person by following redirects (servers that auto-approve, like the sandbox)')
+    .option('--cookie-jar <file>', 'keep headless cookies across runs in this file (mode 0600)')
+    .option('--sandbox-fault <name>', 'start the sandbox with this fault (repeatable; see smartctl sandbox --help)', collect)
+    .option('--refresh', 'refresh the token afterwards and check the new one')
+    .option('--save <file>', 'save the token response, issuer, client id and time as JSON (mode 0600)')
+    .option('--callback-timeout <s>', 'seconds to wait for the callback', parseInteger('--callback-timeout', 1, 3600), 300)
+    .option('--no-pkce', 'send no PKCE (to reproduce legacy apps)')
+    .addHelpText(
+      'after',
+      examples([
+        'smartctl launch --sandbox',
+        'smartctl launch --sandbox --headless --json',
+        'smartctl launch --sandbox --sandbox-fault drop-openid',
+        'smartctl launch --iss https://fhir.example.org/r4 --client-id my-app --scope "openid fhirUser launch/patient patient/*.rs"',
+        'SMARTCTL_CLIENT_SECRET=... smartctl launch --iss https://ehr.example.org/fhir --client-id my-app --auth-method client_secret_basic',
+        'smartctl launch --iss https://ehr.example.org/fhir --client-id my-app --force-authn --fresh-session',
+        'smartctl launch --sandbox --ehr --refresh --save session.json',
+      ]),
+    )
+    .action(action(async (ctx, _args, opts) => (await import('../commands/launch.js')).launchCommand(ctx, opts)));
+
+  // ---- token --------------------------------------------------------------
+  command('token', 'make one token request (authorization_code, refresh_token, client_credentials) and check the answer')
+    .addOption(new Option('--grant <type>', 'grant type').choices(['authorization_code', 'refresh_token', 'client_credentials']).makeOptionMandatory())
+    .option('--iss <fhir-base>', 'discover the token endpoint from this FHIR base')
+    .option('--token-url <url>', 'the token endpoint (instead of --iss)')
+    .option('--client-id <id>', 'the registered client id')
+    .option('--client-secret <secret>', 'client secret (prefer --client-secret-file or SMARTCTL_CLIENT_SECRET)')
+    .option('--client-secret-file <file>', 'read the client secret from a file')
+    .option('--key <file>', 'private key for private_key_jwt (PEM, JWK or JWKS)')
+    .option('--kid <kid>', 'key id to use / put in the assertion header')
+    .addOption(authMethodOption())
+    .option('--scope <scopes>', 'scopes to request')
+    .option('--code <code>', 'authorization code (authorization_code)')
+    .option('--code-verifier <verifier>', 'PKCE verifier (authorization_code)')
+    .option('--redirect-uri <url>', 'the redirect URI used at authorize (authorization_code)')
+    .option('--refresh-token <token>', 'refresh token (refresh_token)')
+    .option('--assertion-in-header', 'send the client assertion as "Authorization: Bearer" (reproduces a common mistake)')
+    .addHelpText(
+      'after',
+      examples([
+        'smartctl token --grant client_credentials --iss https://ehr.example.org/fhir --client-id my-service --key my-service.private.pem --scope "system/*.rs"',
+        'SMARTCTL_CLIENT_SECRET=... smartctl token --grant client_credentials --token-url https://ehr.example.org/token --client-id app --auth-method client_secret_post',
+        'smartctl token --grant refresh_token --token-url https://ehr.example.org/token --client-id app --refresh-token "$REFRESH" --json',
+      ]),
+    )
+    .action(action(async (ctx, _args, opts) => (await import('../commands/token.js')).tokenCommand(ctx, opts)));
+
   return program;
 }

@@ -1,0 +1,404 @@
+// smartctl launch: a full SMART App Launch (standalone or EHR), with a loopback redirect
+// listener, a browser or a headless run, the code exchange, id_token validation, the
+// scope diff, a FHIR probe, optional refresh — and the diagnosis of what went wrong.
+import { chmod, writeFile } from 'node:fs/promises';
+import { usageError } from '../errors.js';
+import { HttpClient } from '../http/client.js';
+import { discover } from '../flows/discovery.js';
+import { canOpenBrowser, openAuthorizeUrl } from '../flows/browser.js';
+import { CookieJar } from '../flows/cookie-jar.js';
+import { followAuthorize } from '../flows/headless.js';
+import { validateIdToken } from '../flows/id-token-validation.js';
+import { startLoopbackListener, type CallbackResult, type LoopbackListener } from '../flows/loopback-listener.js';
+import { probeFhir, probeTargets, type ProbeResult } from '../flows/probe-fhir.js';
+import { requestToken, type ClientAuthConfig } from '../flows/token-request.js';
+import { diagnose, evidenceFromTrace, mergeFindings, type RunContext } from '../diagnose/index.js';
+import { lintAuthorizeRequest } from '../diagnose/authorize-request-lint.js';
+import { buildAuthorizeUrl } from '../protocol/authorize-request.js';
+import { createPkce, randomToken } from '../protocol/pkce.js';
+import { compareScopes, scopeFindings } from '../protocol/scopes/compare.js';
+import { defaultScopes } from '../protocol/scopes/defaults.js';
+import { parseScopes } from '../protocol/scopes/parse.js';
+import { checkTokenResponse, type TokenResponse } from '../protocol/token-response.js';
+import { makeFinding, type Finding } from '../report/finding.js';
+import { makeReport, type Report, type ReportSection } from '../report/report.js';
+import { Trace } from '../report/trace.js';
+import type { SandboxHandle } from '../sandbox/types.js';
+import type { CommandContext } from './context.js';
+import { resolveClientAuth, type ClientAuthOptions } from './client-auth-options.js';
+
+interface LaunchOptions extends ClientAuthOptions {
+  iss?: string;
+  sandbox?: boolean;
+  scope?: string;
+  redirectUri?: string;
+  port?: number;
+  ehr?: boolean;
+  prompt?: string;
+  forceAuthn?: boolean;
+  freshSession?: boolean;
+  open?: boolean;
+  browser?: string;
+  headless?: boolean;
+  cookieJar?: string;
+  sandboxFault?: string[];
+  refresh?: boolean;
+  save?: string;
+  callbackTimeout: number;
+  pkce?: boolean;
+}
+
+/** Everything the run learns, in the order it learns it; turned into the report at the end. */
+interface Run {
+  findings: Finding[];
+  sections: ReportSection[];
+  data: Record<string, unknown>;
+  context: RunContext;
+  stoppedAt?: string;
+}
+
+function stop(run: Run, step: string, finding?: Finding): void {
+  run.stoppedAt = step;
+  if (finding !== undefined) run.findings.push(finding);
+}
+
+async function startSandboxFor(ctx: CommandContext, o: LaunchOptions): Promise<SandboxHandle> {
+  const { startSandbox } = await import('../sandbox/index.js');
+  const sandbox = await startSandbox({ faults: o.sandboxFault ?? [] });
+  ctx.narrate.step(`started the embedded sandbox at ${sandbox.fhirBaseUrl}${sandbox.faults.length > 0 ? ` with fault(s) ${sandbox.faults.join(', ')}` : ''}`);
+  return sandbox;
+}
+
+async function askClientId(ctx: CommandContext): Promise<string> {
+  if (!ctx.interactive) throw usageError('option-missing', 'missing --client-id <id>', 'Pass the client id registered with the server (prompts are off: no TTY, CI, or --no-input).');
+  const { input } = await import('@inquirer/prompts');
+  return (await input({ message: 'Client id registered with the server:', required: true })).trim();
+}
+
+/** EHR launch: serve /launch, have the EHR (or the sandbox's simulator) call it, return iss + launch. */
+async function receiveEhrLaunch(ctx: CommandContext, client: HttpClient, listener: LoopbackListener, sandbox: SandboxHandle | undefined, timeoutMs: number): Promise<{ iss: string; launch: string } | undefined> {
+  ctx.narrate.step(`EHR launch: the app's launch URL is ${listener.launchUrl}`);
+  if (sandbox !== undefined) {
+    const simulator = new URL(sandbox.ehrLaunchUrl);
+    simulator.searchParams.set('launch_url', listener.launchUrl);
+    const r = await client.request({ step: 'ehr-launch', url: simulator.href });
+    const location = r.headers['location'];
+    if (typeof location === 'string') await client.request({ step: 'ehr-launch.redirect', url: new URL(location, simulator).href });
+  } else {
+    ctx.narrate.warn(`register ${listener.launchUrl} as the app's launch URL in the EHR, then launch the app from the EHR (waiting ${Math.round(timeoutMs / 1000)} s)`);
+  }
+  return listener.waitForLaunch(timeoutMs);
+}
+
+function callbackFinding(run: Run, cb: Extract<CallbackResult, { kind: 'error' }>): void {
+  run.context.callbackError = { error: cb.error, error_description: cb.error_description, error_uri: cb.error_uri };
+  stop(
+    run,
+    'authorize',
+    makeFinding({
+      id: 'authorization-error-returned',
+      severity: 'error',
+      title: `the authorization server returned error "${cb.error}"`,
+      detail: `callback: error=${cb.error}${cb.error_description !== undefined ? `, error_description="${cb.error_description}"` : ''}${cb.error_uri !== undefined ? `, error_uri=${cb.error_uri}` : ''}`,
+      fix: 'See the diagnosis below, if any; the error_description usually names the parameter at fault.',
+      spec: 'rfc6749-authorize-error',
+    }),
+  );
+}
+
+async function authorize(ctx: CommandContext, o: LaunchOptions, run: Run, client: HttpClient, listener: LoopbackListener, sandbox: SandboxHandle | undefined, authorizeUrl: string): Promise<CallbackResult | undefined> {
+  const timeoutMs = o.callbackTimeout * 1000;
+  // Preflight: one cookie-less GET, no redirects followed. A 4xx here is the request's fault.
+  const preflight = await client.request({ step: 'authorize.preflight', url: authorizeUrl, headers: { accept: 'text/html' } });
+  const location = preflight.headers['location'];
+  if (preflight.status >= 400) {
+    stop(
+      run,
+      'authorize.preflight',
+      makeFinding({
+        id: 'authorize-request-rejected',
+        severity: 'error',
+        title: `the authorize request was answered HTTP ${preflight.status} before any login`,
+        detail: `GET ${preflight.exchange.request.url.split('?')[0] ?? ''} (${authorizeUrl.length} characters) → ${preflight.status}: "${preflight.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200)}"`,
+        fix: 'The request itself is refused (no cookies were sent): check client_id, redirect_uri, scope and aud against the registration.',
+        spec: 'smart-authorize',
+        exchanges: [preflight.exchange.id],
+      }),
+    );
+    return undefined;
+  }
+  if (typeof location === 'string' && location.startsWith(listener.redirectUri)) {
+    const params = new URL(location).searchParams;
+    const error = params.get('error');
+    if (error !== null) {
+      callbackFinding(run, { kind: 'error', error, error_description: params.get('error_description') ?? undefined, error_uri: params.get('error_uri') ?? undefined, url: location });
+      return undefined;
+    }
+  }
+
+  const headless = o.headless === true || (sandbox !== undefined && o.open !== false && o.browser === undefined && o.freshSession !== true && !canOpenBrowser(ctx.env));
+  if (headless) {
+    if (sandbox !== undefined && o.headless !== true) ctx.narrate.step('no browser available here: completing the sandbox flow headless');
+    const jar = await CookieJar.open(o.cookieJar);
+    try {
+      const outcome = await followAuthorize(client, authorizeUrl, { redirectUri: listener.redirectUri, jar, autoApproveHeader: sandbox !== undefined, nowSeconds: () => Math.floor(ctx.now().getTime() / 1000) });
+      if (outcome.kind === 'redirected') {
+        await client.request({ step: 'callback', url: outcome.callbackUrl });
+      } else if (outcome.kind === 'http-error') {
+        stop(
+          run,
+          'authorize',
+          makeFinding({
+            id: 'authorize-request-rejected',
+            severity: 'error',
+            title: `the authorize request was answered HTTP ${outcome.response.status}${jar.size > 0 ? ' (with session cookies)' : ''}`,
+            detail: `GET ${outcome.response.exchange.request.url.split('?')[0] ?? ''} → ${outcome.response.status}: "${outcome.response.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200)}"; the cookie-less preflight was accepted, so the difference is the browser session`,
+            fix: 'Retry with a fresh session (--fresh-session, or without --cookie-jar) to confirm a stale-session cause.',
+            spec: 'smart-authorize',
+            exchanges: [outcome.response.exchange.id],
+          }),
+        );
+        return undefined;
+      } else {
+        stop(
+          run,
+          'authorize',
+          makeFinding({
+            id: 'headless-needs-person',
+            severity: 'error',
+            title: 'the authorization server shows a page that needs a person',
+            detail: `after ${client.trace.exchanges().length} exchanges the server answered HTTP ${outcome.response.status} with a page (login or consent); --headless only completes servers that approve without one`,
+            fix: 'Run without --headless and complete the login in the browser (or --no-open and open the printed URL).',
+            exchanges: [outcome.response.exchange.id],
+          }),
+        );
+        return undefined;
+      }
+    } finally {
+      await jar.save();
+    }
+  } else if (o.open === false) {
+    ctx.narrate.warn(`open this URL in a browser to sign in:\n${authorizeUrl}`);
+  } else {
+    const opened = await openAuthorizeUrl(authorizeUrl, { browserCommand: o.browser, freshSession: o.freshSession });
+    if (opened.opened) ctx.narrate.step(`opened ${opened.how}; waiting for the callback (up to ${o.callbackTimeout} s)`);
+    else ctx.narrate.warn(`could not open a browser (${opened.reason}); open this URL by hand:\n${authorizeUrl}`);
+  }
+
+  const callback = await listener.waitForCallback(timeoutMs);
+  if (listener.rejectedStates.length > 0) {
+    run.findings.push(
+      makeFinding({
+        id: 'callback-state-mismatch',
+        severity: 'error',
+        title: `${listener.rejectedStates.length} callback(s) with a wrong or missing state were refused`,
+        detail: `state: expected the value smartctl sent, got ${listener.rejectedStates.map((r) => (r.got === null ? 'none' : `"${r.got}"`)).join(', ')}`,
+        fix: 'A callback must echo the state of its own request; an old tab or another flow sent this one. If the server drops state, it is broken (RFC 6749 §10.12).',
+        spec: 'rfc6749-state',
+      }),
+    );
+  }
+  if (callback === undefined) {
+    stop(
+      run,
+      'callback',
+      makeFinding({
+        id: 'callback-timeout',
+        severity: 'error',
+        title: `no callback arrived within ${o.callbackTimeout} s`,
+        detail: `the listener at ${listener.redirectUri} waited ${o.callbackTimeout} s. The authorize request itself was accepted (preflight HTTP ${preflight.status}), so the failure is tied to the browser session: a login that did not finish, an error page shown in the browser, or a redirect URI the browser could not reach.\nAuthorize URL to open by hand:\n${authorizeUrl}`,
+        fix: 'Retry with --fresh-session (a new, empty browser profile: no stale cookies), and check the browser for an error page; register the redirect URI exactly as printed.',
+        spec: 'smart-authorize',
+      }),
+    );
+    return undefined;
+  }
+  if (callback.kind === 'error') {
+    callbackFinding(run, callback);
+    return undefined;
+  }
+  return callback;
+}
+
+function probeSection(results: ProbeResult[]): ReportSection {
+  return { title: 'FHIR probe', rows: results.map((r): [string, string] => [r.what, `${r.status !== undefined ? `HTTP ${r.status}` : `failed: ${r.error ?? ''}`}  ${r.url}`]) };
+}
+
+function claimsRows(claims: Record<string, unknown>): Array<[string, string]> {
+  return Object.entries(claims).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
+}
+
+async function saveSession(file: string, tokenResponse: unknown, issuer: string, clientId: string, now: Date): Promise<void> {
+  await writeFile(file, `${JSON.stringify({ issuer, clientId, savedAt: now.toISOString(), tokenResponse }, null, 2)}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+}
+
+export async function launchCommand(ctx: CommandContext, opts: Record<string, unknown>): Promise<Report> {
+  const o = opts as unknown as LaunchOptions;
+  if (o.sandbox === true && o.iss !== undefined) throw usageError('options-conflict', 'give --iss or --sandbox, not both');
+  if (o.sandbox !== true && o.iss === undefined && o.ehr !== true) throw usageError('option-missing', 'missing --iss <fhir-base> (or --sandbox for the embedded server)', 'Example: smartctl launch --iss https://fhir.example.org/r4 --client-id my-app');
+  if ((o.sandboxFault?.length ?? 0) > 0 && o.sandbox !== true) throw usageError('options-conflict', '--sandbox-fault needs --sandbox');
+  if (o.headless === true && o.sandbox !== true) ctx.narrate.warn('--headless only completes servers that approve without a person (like the sandbox)');
+
+  const trace = new Trace();
+  const client = new HttpClient({ trace, timeoutMs: ctx.globals.timeoutMs, insecure: ctx.globals.insecure });
+  const run: Run = { findings: [], sections: [], data: {}, context: {} };
+  let sandbox: SandboxHandle | undefined;
+  let listener: LoopbackListener | undefined;
+  try {
+    sandbox = o.sandbox === true ? await startSandboxFor(ctx, o) : undefined;
+    const clientId = o.clientId ?? (sandbox !== undefined ? sandbox.demoClients.public : await askClientId(ctx));
+    const registered = sandbox?.clients.find((c) => c.client_id === clientId);
+    const auth: ClientAuthConfig = await resolveClientAuth(ctx, o, clientId, registered);
+    listener = await startLoopbackListener({ redirectUri: o.redirectUri, port: o.port, trace, now: ctx.now });
+    ctx.narrate.step(`listening for the callback at ${listener.redirectUri} (register this redirect URI)`);
+    run.data['redirectUri'] = listener.redirectUri;
+    run.data['clientId'] = clientId;
+    run.data['authMethod'] = auth.method;
+
+    let iss = o.iss ?? sandbox?.fhirBaseUrl ?? '';
+    let launchParam: string | undefined;
+    if (o.ehr === true) {
+      const received = await receiveEhrLaunch(ctx, client, listener, sandbox, o.callbackTimeout * 1000);
+      if (received === undefined) {
+        stop(run, 'ehr-launch', makeFinding({ id: 'ehr-launch-timeout', severity: 'error', title: `the EHR did not call the launch URL within ${o.callbackTimeout} s`, detail: `waited at ${listener.launchUrl}`, fix: 'Register the launch URL in the EHR exactly as printed and launch the app from a patient chart.', spec: 'smart-ehr-launch' }));
+        return finish(run, trace, ctx);
+      }
+      if (o.iss !== undefined && received.iss !== o.iss) {
+        run.findings.push(makeFinding({ id: 'ehr-launch-iss-unexpected', severity: 'warning', title: 'the EHR launched with another iss than --iss', detail: `iss: expected "${o.iss}", got "${received.iss}"`, fix: 'Apps must only trust iss values they know; check which FHIR server the EHR is configured with.', spec: 'smart-ehr-launch' }));
+      }
+      iss = received.iss;
+      launchParam = received.launch;
+    }
+    run.data['fhirBaseUrl'] = iss;
+
+    ctx.narrate.step(`discovering ${iss}`);
+    const discovery = await discover(client, iss);
+    run.findings.push(...discovery.findings);
+    const { authorize: authorizationEndpoint, token: tokenEndpoint } = discovery.endpoints;
+    if (discovery.findings.some((f) => f.severity === 'error') || authorizationEndpoint === undefined || tokenEndpoint === undefined) {
+      stop(run, 'discovery');
+      return finish(run, trace, ctx);
+    }
+    run.context.tokenEndpoint = tokenEndpoint;
+    run.context.clientId = clientId;
+
+    const launchType = o.ehr === true ? 'ehr' : 'standalone';
+    const scope = o.scope ?? defaultScopes(launchType, discovery.supportsPermissionV2 ? 'v2' : 'v1');
+    if (o.scope === undefined) ctx.narrate.step(`no --scope given: requesting "${scope}"`);
+    const state = randomToken();
+    const wantsOpenid = parseScopes(scope).some((s) => s.kind === 'openid');
+    const nonce = wantsOpenid ? randomToken() : undefined;
+    const pkce = o.pkce === false ? undefined : createPkce();
+    const authorizeUrl = buildAuthorizeUrl({ authorizationEndpoint, clientId, redirectUri: listener.redirectUri, scope, state, aud: iss, codeChallenge: pkce?.challenge, nonce, launch: launchParam, prompt: o.prompt, forceAuthn: o.forceAuthn });
+    Object.assign(run.context, { requestedScope: scope, authorizeUrl, launchType });
+    run.data['authorizeUrl'] = authorizeUrl;
+    run.findings.push(...lintAuthorizeRequest(authorizeUrl, ctx.now()));
+    listener.setExpectedState(state);
+
+    ctx.narrate.step('authorizing');
+    const callback = await authorize(ctx, o, run, client, listener, sandbox, authorizeUrl);
+    if (callback === undefined || callback.kind !== 'code') return finish(run, trace, ctx);
+
+    ctx.narrate.step(`exchanging the code at ${tokenEndpoint} (${auth.method})`);
+    const exchange = await requestToken(client, {
+      step: 'token',
+      tokenEndpoint,
+      params: { grant_type: 'authorization_code', code: callback.code, redirect_uri: listener.redirectUri, ...(pkce !== undefined ? { code_verifier: pkce.verifier } : {}) },
+      auth,
+      now: ctx.now(),
+    });
+    run.context.sentClientAssertion = exchange.assertion;
+    if (exchange.response.status !== 200) {
+      stop(run, 'token', makeFinding({ id: 'token-request-failed', severity: 'error', title: `the code exchange failed with HTTP ${exchange.response.status}`, detail: `POST ${tokenEndpoint} → ${exchange.response.status}: ${exchange.response.body.slice(0, 300)}`, fix: 'See the diagnosis; error_description usually names the cause.', spec: 'rfc6749-token-error', exchanges: [exchange.response.exchange.id] }));
+      return finish(run, trace, ctx);
+    }
+    const checked = checkTokenResponse(exchange.json);
+    run.findings.push(...checked.findings);
+    const tr: TokenResponse = checked.response ?? {};
+    run.data['tokenResponse'] = exchange.json;
+    const granted = typeof tr.scope === 'string' ? tr.scope : '';
+    const comparison = compareScopes(parseScopes(scope), parseScopes(granted));
+    run.findings.push(...scopeFindings(comparison, { userFacing: true }));
+    run.data['scopes'] = { requested: scope, granted: tr.scope ?? null };
+    run.sections.push({ title: 'Scopes', rows: [['requested', scope], ['granted', tr.scope ?? '(none)']] });
+    const context: Array<[string, string]> = [];
+    for (const k of ['patient', 'encounter', 'need_patient_banner', 'smart_style_url', 'expires_in', 'token_type'] as const) if (tr[k] !== undefined) context.push([k, String(tr[k])]);
+    context.push(['refresh_token', tr.refresh_token !== undefined ? 'present' : 'absent'], ['id_token', tr.id_token !== undefined ? 'present' : 'absent']);
+    run.sections.push({ title: 'Token response', rows: context });
+
+    let fhirUser: string | undefined;
+    if (typeof tr.id_token === 'string') {
+      ctx.narrate.step('validating the id_token');
+      const idCheck = await validateIdToken(client, tr.id_token, { jwksUri: discovery.endpoints.jwksUri, issuer: discovery.endpoints.issuer, clientId, nonce, now: ctx.now() });
+      run.findings.push(...idCheck.findings);
+      if (idCheck.claims !== undefined) {
+        run.data['idTokenClaims'] = idCheck.claims;
+        run.data['idTokenSignatureValid'] = idCheck.signatureValid;
+        run.sections.push({ title: `id_token (signature ${idCheck.signatureValid ? 'valid' : 'NOT verified'})`, rows: claimsRows(idCheck.claims) });
+        const fu = idCheck.claims['fhirUser'] ?? idCheck.claims['profile'];
+        if (typeof fu === 'string') fhirUser = fu;
+      }
+    }
+
+    if (typeof tr.access_token === 'string') {
+      ctx.narrate.step('probing the FHIR server with the access token');
+      const results = await probeFhir(client, tr.access_token, probeTargets(iss, { patient: tr.patient, fhirUser, grantedScope: granted }));
+      run.data['probe'] = results;
+      if (results.length > 0) run.sections.push(probeSection(results));
+    }
+
+    if (o.refresh === true) await refresh(ctx, run, client, { tokenEndpoint, auth, tr, granted, iss });
+    if (o.save !== undefined) {
+      await saveSession(o.save, exchange.json, iss, clientId, ctx.now());
+      ctx.narrate.step(`saved the session to ${o.save} (mode 0600)`);
+      run.data['savedTo'] = o.save;
+    }
+    return finish(run, trace, ctx);
+  } finally {
+    await listener?.close();
+    await client.close();
+    await sandbox?.close();
+  }
+}
+
+async function refresh(ctx: CommandContext, run: Run, client: HttpClient, a: { tokenEndpoint: string; auth: ClientAuthConfig; tr: TokenResponse; granted: string; iss: string }): Promise<void> {
+  if (typeof a.tr.refresh_token !== 'string') {
+    run.findings.push(makeFinding({ id: 'refresh-token-missing', severity: 'error', title: '--refresh was asked, but no refresh_token came back', detail: `granted scope: "${a.granted}"`, fix: 'Request offline_access (or online_access) and make sure it is granted.', spec: 'smart-refresh-scopes' }));
+    return;
+  }
+  ctx.narrate.step('refreshing the access token');
+  const r = await requestToken(client, { step: 'refresh', tokenEndpoint: a.tokenEndpoint, params: { grant_type: 'refresh_token', refresh_token: a.tr.refresh_token }, auth: a.auth, now: ctx.now() });
+  if (r.response.status !== 200) {
+    run.findings.push(makeFinding({ id: 'refresh-failed', severity: 'error', title: `the refresh failed with HTTP ${r.response.status}`, detail: r.response.body.slice(0, 300), fix: 'See the diagnosis; online_access refresh ends with the user session.', spec: 'smart-refresh', exchanges: [r.response.exchange.id] }));
+    return;
+  }
+  const checked = checkTokenResponse(r.json);
+  run.findings.push(...checked.findings.map((f) => ({ ...f, title: `refresh: ${f.title}` })));
+  const newScope = typeof checked.response?.scope === 'string' ? checked.response.scope : '';
+  const widened = compareScopes(parseScopes(a.granted), parseScopes(newScope)).entries.filter((e) => e.classification === 'added' || e.classification === 'widened');
+  if (widened.length > 0) {
+    run.findings.push(makeFinding({ id: 'refresh-scope-widened', severity: 'error', title: 'the refresh granted more than the original grant', detail: `original: "${a.granted}"; after refresh: "${newScope}"`, fix: 'A refresh must never widen the grant (SMART app-launch, refresh).', spec: 'smart-refresh' }));
+  }
+  const rows: Array<[string, string]> = [['scope', newScope], ['refresh_token', checked.response?.refresh_token !== undefined ? 'rotated/returned' : 'not returned (keep the old one)']];
+  if (typeof checked.response?.access_token === 'string') {
+    const probe = await probeFhir(client, checked.response.access_token, probeTargets(a.iss, { patient: a.tr.patient, grantedScope: newScope }).slice(0, 1));
+    rows.push(['new token works', probe[0]?.status === 200 ? 'yes' : `no (${probe[0]?.status ?? probe[0]?.error ?? 'not probed'})`]);
+    run.data['refresh'] = { scope: newScope, probe };
+  }
+  run.sections.push({ title: 'Refresh', rows });
+}
+
+function finish(run: Run, trace: Trace, ctx: CommandContext): Report {
+  const diagnosed = diagnose(evidenceFromTrace(trace.entries, run.context), { now: ctx.now() });
+  const findings = mergeFindings(run.findings, diagnosed);
+  const steps = trace.exchanges().map((e) => e.step);
+  return makeReport({
+    command: 'launch',
+    findings,
+    data: { ...run.data, stoppedAt: run.stoppedAt ?? null, steps },
+    sections: [{ title: 'Launch', rows: [['FHIR base', String(run.data['fhirBaseUrl'] ?? '')], ['client', `${String(run.data['clientId'] ?? '')} (${String(run.data['authMethod'] ?? '')})`], ['redirect URI', String(run.data['redirectUri'] ?? '')], ['result', run.stoppedAt === undefined ? 'completed' : `stopped at ${run.stoppedAt}`]] }, ...run.sections],
+    summary: run.stoppedAt === undefined ? 'launch completed' : `launch stopped at ${run.stoppedAt}`,
+    trace: trace.entries,
+  });
+}

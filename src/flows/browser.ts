@@ -1,0 +1,62 @@
+// Opening the authorize URL: the system browser (open), a command the user names
+// (--browser), or a fresh, empty browser profile (--fresh-session) so no cookies from
+// earlier logins are sent. Failure to open is reported, never fatal: the URL is printed.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+export type OpenOutcome = { opened: true; how: string; profileDir?: string | undefined } | { opened: false; reason: string };
+
+const FRESH_PROFILE_BROWSERS = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable', 'firefox'];
+
+function findOnPath(names: readonly string[]): string | undefined {
+  const dirs = (process.env['PATH'] ?? '').split(path.delimiter);
+  for (const name of names) for (const dir of dirs) if (dir !== '' && existsSync(path.join(dir, name))) return path.join(dir, name);
+  return undefined;
+}
+
+/** Whether a graphical browser can plausibly be opened here. */
+export function canOpenBrowser(env: Readonly<Record<string, string | undefined>>): boolean {
+  if (env['CI'] !== undefined && env['CI'] !== '') return false;
+  if (process.platform === 'darwin' || process.platform === 'win32') return true;
+  return Boolean(env['DISPLAY'] ?? env['WAYLAND_DISPLAY']);
+}
+
+function spawnDetached(command: string, args: string[]): Promise<OpenOutcome> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { detached: true, stdio: 'ignore' });
+    child.once('error', (error) => resolve({ opened: false, reason: `${command}: ${error.message}` }));
+    child.once('spawn', () => {
+      child.unref();
+      resolve({ opened: true, how: command });
+    });
+  });
+}
+
+export async function openAuthorizeUrl(url: string, o: { browserCommand?: string | undefined; freshSession?: boolean | undefined }): Promise<OpenOutcome> {
+  if (o.freshSession === true) {
+    const browser = o.browserCommand ?? findOnPath(FRESH_PROFILE_BROWSERS);
+    if (browser === undefined) return { opened: false, reason: 'no Chromium, Chrome or Firefox found for a fresh profile' };
+    const profileDir = await mkdtemp(path.join(os.tmpdir(), 'smartctl-profile-'));
+    const args = /firefox/.test(browser) ? ['-no-remote', '-profile', profileDir, url] : [`--user-data-dir=${profileDir}`, '--no-first-run', '--new-window', url];
+    const outcome = await spawnDetached(browser, args);
+    return outcome.opened ? { ...outcome, how: `${browser} (fresh profile)`, profileDir } : outcome;
+  }
+  if (o.browserCommand !== undefined) {
+    const [command = '', ...args] = o.browserCommand.split(' ').filter((s) => s !== '');
+    return spawnDetached(command, [...args, url]);
+  }
+  try {
+    const { default: open } = await import('open');
+    const child = await open(url, { wait: false });
+    return await new Promise<OpenOutcome>((resolve) => {
+      child.once('error', (error) => resolve({ opened: false, reason: error.message }));
+      // open resolves once the opener started; give it a moment to fail (no xdg-open, no display).
+      setTimeout(() => resolve({ opened: true, how: 'the system browser' }), 300);
+    });
+  } catch (error) {
+    return { opened: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+}

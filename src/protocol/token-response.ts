@@ -1,0 +1,31 @@
+// Checks of a token response's shape (RFC 6749 §5.1; SMART app-launch.html "Response").
+import { makeFinding, type Finding } from '../report/finding.js';
+
+export interface TokenResponse {
+  access_token?: string;
+  token_type?: string;
+  expires_in?: number;
+  scope?: string;
+  id_token?: string;
+  refresh_token?: string;
+  patient?: string;
+  encounter?: string;
+  [key: string]: unknown;
+}
+
+function field(id: string, severity: Finding['severity'], title: string, detail: string, fix: string): Finding {
+  return makeFinding({ id, severity, title, detail, fix, spec: 'smart-token-response' });
+}
+
+export function checkTokenResponse(json: unknown): { response?: TokenResponse; findings: Finding[] } {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    return { findings: [field('token-response-not-object', 'error', 'the token response is not a JSON object', `got ${JSON.stringify(json)?.slice(0, 80) ?? 'nothing'}`, 'Answer with a JSON object (RFC 6749 §5.1).')] };
+  }
+  const r = json as TokenResponse;
+  const findings: Finding[] = [];
+  if (typeof r.access_token !== 'string' || r.access_token === '') findings.push(field('token-response-no-access-token', 'error', 'the token response has no access_token', `access_token: ${JSON.stringify(r.access_token ?? null)}`, 'Issue an access_token.'));
+  if (typeof r.token_type !== 'string' || r.token_type.toLowerCase() !== 'bearer') findings.push(field('token-response-token-type', 'error', 'token_type is not Bearer', `token_type: expected "Bearer", got ${JSON.stringify(r.token_type ?? null)}`, 'Return token_type "Bearer" (SMART requires it).'));
+  if (typeof r.expires_in !== 'number') findings.push(field('token-response-no-expires-in', 'warning', 'expires_in is missing or not a number', `expires_in: ${JSON.stringify(r.expires_in ?? null)}`, 'Return expires_in in seconds so apps can refresh in time (SMART: SHALL).'));
+  if (typeof r.scope !== 'string') findings.push(field('token-response-no-scope', 'error', 'the token response has no scope', 'scope: missing; SMART requires the granted scopes in the response', 'Return the scopes actually granted in "scope".'));
+  return { response: r, findings };
+}
