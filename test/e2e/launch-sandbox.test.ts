@@ -1,0 +1,173 @@
+// launch and token end to end against the embedded sandbox, over real HTTP on 127.0.0.1:
+// every client auth, EHR launch, refresh, the three diagnoses from sandbox faults,
+// wrong state, callback timeout, access denied, and bad input.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startSandbox } from '../../src/sandbox/index.js';
+import { BIN, parseJsonOutput, REPO_ROOT, runCli } from '../helpers/run-cli.js';
+import { startStaticServer } from '../helpers/static-server.js';
+
+type Doc = Record<string, unknown>;
+const ids = (doc: Doc): string[] => (doc['findings'] as Array<{ id: string }>).map((f) => f.id);
+const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'smartctl-launch-'));
+
+test('the quick start: launch --sandbox completes on a machine without a browser', async () => {
+  const r = await runCli(['launch', '--sandbox']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /launch completed/);
+  assert.match(r.stdout, /id_token \(signature valid\)/);
+  assert.match(r.stderr, /completing the sandbox flow headless/);
+  assert.doesNotMatch(r.stdout, /"access_token": "[^[]/);
+});
+
+test('headless JSON: every step, a validated id_token, the FHIR probe, secrets redacted', async () => {
+  const r = await runCli(['launch', '--sandbox', '--headless', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = parseJsonOutput(r);
+  assert.equal(doc['ok'], true);
+  assert.equal(doc['idTokenSignatureValid'], true);
+  for (const step of ['discovery.smart-configuration', 'authorize.preflight', 'authorize', 'callback', 'token', 'jwks', 'fhir.probe']) assert.ok((doc['steps'] as string[]).includes(step), step);
+  const probe = doc['probe'] as Array<{ what: string; status: number }>;
+  assert.equal(probe.find((p) => p.what === 'launch patient')?.status, 200);
+  const tr = doc['tokenResponse'] as Doc;
+  assert.equal(tr['access_token'], '[REDACTED]');
+  assert.equal(tr['patient'], 'patient-1');
+  assert.doesNotMatch(r.stdout, /code=(?!\[REDACTED\])[A-Za-z0-9_-]{10,}/);
+});
+
+test('confidential client: client_secret_basic and client_secret_post', async () => {
+  for (const method of ['client_secret_basic', 'client_secret_post']) {
+    const r = await runCli(['launch', '--sandbox', '--headless', '--client-id', 'smartctl-confidential', '--auth-method', method, '--json']);
+    assert.equal(r.code, 0, r.stdout);
+    assert.equal(parseJsonOutput(r)['authMethod'], method);
+  }
+});
+
+test('private_key_jwt app, EHR launch, refresh and --save against a sandbox started by the test', async () => {
+  const jwks = JSON.parse(readFileSync(path.join(REPO_ROOT, 'fixtures/keys/public.jwks.json'), 'utf8')) as { keys: Array<Record<string, unknown>> };
+  const sb = await startSandbox({
+    autoApprove: true,
+    clients: [{ client_id: 'pkjwt-app', token_endpoint_auth_method: 'private_key_jwt', jwks, redirect_uris: ['http://127.0.0.1/callback'], grant_types: ['authorization_code', 'refresh_token'], scope: 'openid fhirUser launch launch/patient offline_access patient/*.rs' }],
+  });
+  const dir = tmp();
+  try {
+    const r = await runCli(['launch', '--iss', sb.fhirBaseUrl, '--client-id', 'pkjwt-app', '--key', path.join(REPO_ROOT, 'fixtures/keys/ec384.private.jwk.json'), '--headless', '--refresh', '--save', path.join(dir, 'session.json'), '--json']);
+    assert.equal(r.code, 0, r.stdout);
+    const doc = parseJsonOutput(r);
+    assert.equal(doc['authMethod'], 'private_key_jwt');
+    assert.ok((doc['steps'] as string[]).includes('refresh'));
+    assert.equal(statSync(path.join(dir, 'session.json')).mode & 0o777, 0o600);
+    const saved = JSON.parse(readFileSync(path.join(dir, 'session.json'), 'utf8')) as Doc;
+    assert.equal(saved['clientId'], 'pkjwt-app');
+    assert.equal(typeof (saved['tokenResponse'] as Doc)['access_token'], 'string');
+  } finally {
+    await sb.close();
+  }
+  const ehr = await runCli(['launch', '--sandbox', '--ehr', '--json']);
+  assert.equal(ehr.code, 0, ehr.stdout);
+  const doc = parseJsonOutput(ehr);
+  assert.ok((doc['steps'] as string[]).includes('ehr-launch'));
+  assert.match(String((doc['scopes'] as Doc)['granted']), /\blaunch\b/);
+});
+
+test('fault drop-openid -> openid-scope-dropped, exit 1', async () => {
+  const r = await runCli(['launch', '--sandbox', '--sandbox-fault', 'drop-openid', '--json']);
+  assert.equal(r.code, 1);
+  assert.deepEqual(ids(parseJsonOutput(r)).filter((id) => id === 'openid-scope-dropped'), ['openid-scope-dropped']);
+});
+
+test('fault force-authn-stale-session with a cookie jar holding a login -> force-authn-rejected', async () => {
+  const jar = path.join(tmp(), 'jar.json');
+  const first = await runCli(['launch', '--sandbox', '--headless', '--cookie-jar', jar]);
+  assert.equal(first.code, 0, first.stdout);
+  assert.equal(statSync(jar).mode & 0o777, 0o600);
+  const r = await runCli(['launch', '--sandbox', '--headless', '--cookie-jar', jar, '--force-authn', '--sandbox-fault', 'force-authn-stale-session', '--json']);
+  assert.equal(r.code, 1);
+  const found = ids(parseJsonOutput(r));
+  assert.ok(found.includes('force-authn-rejected'), found.join(','));
+  const fresh = await runCli(['launch', '--sandbox', '--headless', '--force-authn', '--sandbox-fault', 'force-authn-stale-session']);
+  assert.equal(fresh.code, 0, 'without the stale cookie the same request passes');
+});
+
+test('fault strict-client-auth-header: token --assertion-in-header -> client-assertion-in-authorization-header', async () => {
+  const sb = await startSandbox({ faults: ['strict-client-auth-header'] });
+  try {
+    const backend = sb.clients.find((c) => c.client_id === sb.demoClients.backend);
+    const key = backend?.private_key_file ?? '';
+    const bad = await runCli(['token', '--grant', 'client_credentials', '--iss', sb.fhirBaseUrl, '--client-id', sb.demoClients.backend, '--key', key, '--scope', 'system/*.rs', '--assertion-in-header', '--json']);
+    assert.equal(bad.code, 1);
+    assert.ok(ids(parseJsonOutput(bad)).includes('client-assertion-in-authorization-header'));
+    const good = await runCli(['token', '--grant', 'client_credentials', '--iss', sb.fhirBaseUrl, '--client-id', sb.demoClients.backend, '--key', key, '--scope', 'system/*.rs', '--json']);
+    assert.equal(good.code, 0, good.stdout);
+    assert.equal(parseJsonOutput(good)['status'], 200);
+  } finally {
+    await sb.close();
+  }
+});
+
+/** Runs launch --no-open and hands the test the authorize URL printed on stderr. */
+function launchWaiting(args: string[]): { authorizeUrl: Promise<string>; done: Promise<{ code: number; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [BIN, 'launch', '--no-open', ...args], { env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+  let stdout = '';
+  let stderr = '';
+  let found: (url: string) => void = () => undefined;
+  const authorizeUrl = new Promise<string>((resolve) => (found = resolve));
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    const m = /(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)/.exec(stderr);
+    if (m?.[1] !== undefined) found(m[1]);
+  });
+  const done = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })));
+  return { authorizeUrl, done };
+}
+
+test('a wrong state is refused (listener keeps waiting); then access_denied is diagnosed', async () => {
+  const run = launchWaiting(['--sandbox', '--json', '--callback-timeout', '30']);
+  const url = new URL(await run.authorizeUrl);
+  const redirect = new URL(url.searchParams.get('redirect_uri') ?? '');
+  const wrong = await fetch(`${redirect.href}?code=abc&state=not-the-state`);
+  assert.equal(wrong.status, 400);
+  const denied = await fetch(`${redirect.href}?error=access_denied&error_description=user+said+no&state=${url.searchParams.get('state') ?? ''}`);
+  assert.equal(denied.status, 200);
+  const r = await run.done;
+  assert.equal(r.code, 1);
+  const found = ids(parseJsonOutput(r));
+  for (const id of ['callback-state-mismatch', 'access-denied-by-user', 'authorization-error-returned']) assert.ok(found.includes(id), `${id} in ${found.join(',')}`);
+});
+
+test('callback timeout names the URL and suggests --fresh-session', async () => {
+  const run = launchWaiting(['--sandbox', '--json', '--callback-timeout', '1']);
+  await run.authorizeUrl;
+  const r = await run.done;
+  assert.equal(r.code, 1);
+  const doc = parseJsonOutput(r);
+  const f = (doc['findings'] as Array<{ id: string; detail: string; fix: string }>).find((x) => x.id === 'callback-timeout');
+  assert.ok(f);
+  assert.match(f.fix, /--fresh-session/);
+  assert.match(f.detail, /oauth\/authorize\?/);
+});
+
+test('bad input: missing client id, bad redirect URI, unreachable iss, bad key file', async () => {
+  const noId = await runCli(['launch', '--iss', 'http://127.0.0.1:9/fhir']);
+  assert.equal(noId.code, 2);
+  assert.match(noId.stderr, /--client-id/);
+  const badRedirect = await runCli(['launch', '--sandbox', '--redirect-uri', 'https://example.org/cb']);
+  assert.equal(badRedirect.code, 2);
+  assert.match(badRedirect.stderr, /not a loopback http URL/);
+  const closed = await startStaticServer();
+  const url = closed.url;
+  await closed.close();
+  const unreachable = await runCli(['launch', '--iss', `${url}/fhir`, '--client-id', 'x', '--no-open']);
+  assert.equal(unreachable.code, 3, unreachable.stderr);
+  const dir = tmp();
+  const badKey = await runCli(['launch', '--sandbox', '--key', path.join(dir, 'missing.pem')]);
+  assert.equal(badKey.code, 2);
+  assert.match(badKey.stderr, /no such file/);
+  const conflict = await runCli(['launch', '--sandbox', '--iss', 'http://x']);
+  assert.equal(conflict.code, 2);
+});
