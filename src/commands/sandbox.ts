@@ -111,8 +111,10 @@ export async function sandboxCommand(ctx: CommandContext, opts: SandboxCommandOp
   ctx.narrate.step('starting the sandbox');
   const handle = await startSandbox({ port: opts.port ?? 0, host, faults, clients, scopes: opts.scopes ?? 'both', autoApprove: opts.autoApprove === true });
   try {
+    // Listen for Ctrl-C before announcing the URLs: a script may stop us as soon as it reads them.
+    const interrupted = ctx.untilInterrupted();
     ctx.print(sandboxReport(handle, opts.autoApprove === true), { compactJson: true });
-    await ctx.untilInterrupted();
+    await interrupted;
     ctx.narrate.step('stopping the sandbox');
   } finally {
     await handle.close();
