@@ -18,6 +18,14 @@ export interface ClientAuthOptions {
   assertionInHeader?: boolean;
 }
 
+/** On a TTY with neither secret nor key, the method is picked from what the server lists. */
+export async function askAuthMethod(ctx: CommandContext, advertised: readonly string[]): Promise<ClientAuthMethod | undefined> {
+  const offered = CLIENT_AUTH_METHODS.filter((m) => advertised.includes(m));
+  if (!ctx.interactive || offered.length < 2) return undefined;
+  const { select } = await import('@inquirer/prompts');
+  return select<ClientAuthMethod>({ message: 'Client authentication (token_endpoint_auth_methods_supported):', choices: offered.map((value) => ({ value })) });
+}
+
 export async function resolveClientAuth(ctx: CommandContext, o: ClientAuthOptions, clientId: string, registered?: ClientRegistration): Promise<ClientAuthConfig> {
   let secret = o.clientSecret;
   if (secret === undefined && o.clientSecretFile !== undefined) secret = (await readTextFile(o.clientSecretFile, 'client secret file')).trim();
@@ -32,6 +40,10 @@ export async function resolveClientAuth(ctx: CommandContext, o: ClientAuthOption
   }
   const method: ClientAuthMethod = o.authMethod ?? (registered?.token_endpoint_auth_method as ClientAuthMethod | undefined) ?? (key !== undefined ? 'private_key_jwt' : secret !== undefined ? 'client_secret_basic' : 'none');
   if (!CLIENT_AUTH_METHODS.includes(method)) throw usageError('auth-method-unknown', `unknown --auth-method "${String(method)}"`, `Use one of ${CLIENT_AUTH_METHODS.join(', ')}.`);
+  if ((method === 'client_secret_basic' || method === 'client_secret_post') && secret === undefined && ctx.interactive) {
+    const { password } = await import('@inquirer/prompts');
+    secret = await password({ message: `Client secret for ${clientId}:`, mask: true });
+  }
   if ((method === 'client_secret_basic' || method === 'client_secret_post') && secret === undefined) {
     throw usageError('option-missing', `--auth-method ${method} needs a client secret`, 'Pass --client-secret-file <file> or set SMARTCTL_CLIENT_SECRET (preferred over --client-secret, which shows in shell history).');
   }

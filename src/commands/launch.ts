@@ -25,7 +25,7 @@ import { makeReport, type Report, type ReportSection } from '../report/report.js
 import { Trace } from '../report/trace.js';
 import type { SandboxHandle } from '../sandbox/types.js';
 import type { CommandContext } from './context.js';
-import { resolveClientAuth, type ClientAuthOptions } from './client-auth-options.js';
+import { askAuthMethod, resolveClientAuth, type ClientAuthOptions } from './client-auth-options.js';
 
 interface LaunchOptions extends ClientAuthOptions {
   iss?: string;
@@ -73,6 +73,16 @@ async function askClientId(ctx: CommandContext): Promise<string> {
   if (!ctx.interactive) throw usageError('option-missing', 'missing --client-id <id>', 'Pass the client id registered with the server (prompts are off: no TTY, CI, or --no-input).');
   const { input } = await import('@inquirer/prompts');
   return (await input({ message: 'Client id registered with the server:', required: true })).trim();
+}
+
+/** On a TTY, scopes are picked from scopes_supported with the default set ticked. */
+async function askScopes(ctx: CommandContext, supported: readonly string[], fallback: string): Promise<string> {
+  if (!ctx.interactive || supported.length === 0) return fallback;
+  const { checkbox } = await import('@inquirer/prompts');
+  const defaults = new Set(fallback.split(' '));
+  const choices = [...new Set([...fallback.split(' '), ...supported])].map((value) => ({ value, checked: defaults.has(value) }));
+  const picked = await checkbox({ message: 'Scopes to request (from the server\'s scopes_supported):', choices, pageSize: 15 });
+  return picked.length > 0 ? picked.join(' ') : fallback;
 }
 
 /** EHR launch: serve /launch, have the EHR (or the sandbox's simulator) call it, return iss + launch. */
@@ -249,7 +259,7 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
     sandbox = o.sandbox === true ? await startSandboxFor(ctx, o) : undefined;
     const clientId = o.clientId ?? (sandbox !== undefined ? sandbox.demoClients.public : await askClientId(ctx));
     const registered = sandbox?.clients.find((c) => c.client_id === clientId);
-    const auth: ClientAuthConfig = await resolveClientAuth(ctx, o, clientId, registered);
+    let auth: ClientAuthConfig = await resolveClientAuth(ctx, o, clientId, registered);
     listener = await startLoopbackListener({ redirectUri: o.redirectUri, port: o.port, trace, now: ctx.now });
     ctx.narrate.step(`listening for the callback at ${listener.redirectUri} (register this redirect URI)`);
     run.data['redirectUri'] = listener.redirectUri;
@@ -282,9 +292,17 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
     }
     run.context.tokenEndpoint = tokenEndpoint;
     run.context.clientId = clientId;
+    if (sandbox === undefined && o.authMethod === undefined && auth.method === 'none' && o.key === undefined) {
+      const picked = await askAuthMethod(ctx, discovery.tokenEndpointAuthMethods);
+      if (picked !== undefined && picked !== 'none') {
+        auth = await resolveClientAuth(ctx, { ...o, authMethod: picked }, clientId, registered);
+        run.data['authMethod'] = auth.method;
+      }
+    }
 
     const launchType = o.ehr === true ? 'ehr' : 'standalone';
-    const scope = o.scope ?? defaultScopes(launchType, discovery.supportsPermissionV2 ? 'v2' : 'v1');
+    const fallbackScope = defaultScopes(launchType, discovery.supportsPermissionV2 ? 'v2' : 'v1');
+    const scope = o.scope ?? (sandbox === undefined ? await askScopes(ctx, discovery.scopesSupported, fallbackScope) : fallbackScope);
     if (o.scope === undefined) ctx.narrate.step(`no --scope given: requesting "${scope}"`);
     const state = randomToken();
     const wantsOpenid = parseScopes(scope).some((s) => s.kind === 'openid');
