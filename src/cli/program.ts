@@ -4,9 +4,6 @@
 import { Command, Option, InvalidArgumentError } from 'commander';
 import type { CommandContext, GlobalOptions, Narrator } from '../commands/context.js';
 import type { Report } from '../report/report.js';
-import { redactReport } from '../report/redact.js';
-import { renderHuman } from '../report/render/human.js';
-import { renderJson } from '../report/render/json.js';
 import { exitCodeForReport } from './exit-codes.js';
 import type { CliIo } from './main.js';
 import { FAULTS as SANDBOX_FAULTS } from '../sandbox/faults/index.js';
@@ -78,12 +75,18 @@ function readAll(stream: CliIo['stdin']): Promise<string> {
   });
 }
 
-function render(report: Report, globals: GlobalOptions, compactJson = false): string {
-  const safe = redactReport(report, globals.showSecrets);
-  return globals.json ? renderJson(safe, { compact: compactJson }) : renderHuman(safe, globals);
+type Render = (report: Report, globals: GlobalOptions, compactJson?: boolean) => string;
+
+/** Redaction and the renderers (with chalk) load only when a command runs, not for --version or --help. */
+async function loadRender(): Promise<Render> {
+  const [{ redactReport }, { renderHuman }, { renderJson }] = await Promise.all([import('../report/redact.js'), import('../report/render/human.js'), import('../report/render/json.js')]);
+  return (report, globals, compactJson = false) => {
+    const safe = redactReport(report, globals.showSecrets);
+    return globals.json ? renderJson(safe, { compact: compactJson }) : renderHuman(safe, globals);
+  };
 }
 
-export function makeContext(globals: GlobalOptions, io: CliIo): CommandContext {
+export function makeContext(globals: GlobalOptions, io: CliIo, render: Render): CommandContext {
   return {
     globals,
     env: io.env,
@@ -121,7 +124,8 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     async (...received: unknown[]): Promise<void> => {
       const cmd = received[received.length - 1] as Command;
       const globals = readGlobals(cmd.optsWithGlobals(), io);
-      const ctx = makeContext(globals, io);
+      const render = await loadRender();
+      const ctx = makeContext(globals, io, render);
       const report = await run(ctx, cmd.args, cmd.opts());
       if (report !== undefined) {
         io.stdout.write(render(report, globals));
