@@ -333,7 +333,11 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
     }
     const checked = checkTokenResponse(exchange.json);
     run.findings.push(...checked.findings);
-    const tr: TokenResponse = checked.response ?? {};
+    if (checked.response === undefined) {
+      stop(run, 'token');
+      return finish(run, trace, ctx);
+    }
+    const tr: TokenResponse = checked.response;
     run.data['tokenResponse'] = exchange.json;
     const granted = typeof tr.scope === 'string' ? tr.scope : '';
     const comparison = compareScopes(parseScopes(scope), parseScopes(granted));

@@ -7,7 +7,7 @@ import { fhirForbidden, fhirUnauthorized } from './rules/fhir-errors.js';
 import { forceAuthnRejected } from './rules/force-authn-rejected.js';
 import { openidScopeDropped } from './rules/openid-scope-dropped.js';
 import { accessDenied, invalidClient, invalidGrant, invalidScope, redirectUriMismatch } from './rules/token-errors.js';
-import { missingLaunchContext, refreshWithoutScope } from './rules/token-response-context.js';
+import { missingLaunchContext, noRefreshTokenDespiteRefreshScope, refreshWithoutScope } from './rules/token-response-context.js';
 
 export const CATALOG: readonly DiagnosisRule[] = [
   clientAssertionInAuthorizationHeader,
@@ -20,6 +20,7 @@ export const CATALOG: readonly DiagnosisRule[] = [
   accessDenied,
   missingLaunchContext,
   refreshWithoutScope,
+  noRefreshTokenDespiteRefreshScope,
   fhirUnauthorized,
   fhirForbidden,
   authorizeUrlLint,

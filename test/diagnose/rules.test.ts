@@ -109,3 +109,8 @@ test('mergeFindings keeps one finding per id, the richer one', () => {
 test('every catalog rule has a distinct id', () => {
   assert.equal(new Set(CATALOG.map((r) => r.id)).size, CATALOG.length);
 });
+
+test('refresh scope granted without a refresh token; redirect_uri named on an HTML error page', () => {
+  assert.deepEqual(ids(evidenceFromSaved({ tokenResponse: { access_token: 'a', scope: 'openid offline_access' } })), ['no-refresh-token-despite-offline-access']);
+  assert.deepEqual(ids(evidenceFromSaved({ status: 400, endpoint: 'authorize', body: '<html><h1>Bad request</h1><p>redirect_uri does not match the registration</p></html>' })), ['redirect-uri-mismatch']);
+});

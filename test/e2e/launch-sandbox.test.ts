@@ -171,3 +171,25 @@ test('bad input: missing client id, bad redirect URI, unreachable iss, bad key f
   const conflict = await runCli(['launch', '--sandbox', '--iss', 'http://x']);
   assert.equal(conflict.code, 2);
 });
+
+test('launch turns each other sandbox fault into its finding', async () => {
+  const expected: Record<string, string> = {
+    'id-token-unknown-kid': 'id-token-kid-not-in-jwks',
+    'id-token-wrong-aud': 'jwt-aud-mismatch',
+    'clock-skew-future-iat': 'jwt-iat-in-future',
+    'no-refresh-token': 'no-refresh-token-despite-offline-access',
+    'token-500': 'token-request-failed',
+    'token-html': 'token-response-not-object',
+    'missing-patient-context': 'token-response-missing-launch-context',
+    'no-smart-configuration': 'smart-configuration-missing',
+    'jwks-down': 'jwks-unreachable',
+    'issuer-mismatch': 'issuer-mismatch',
+    'redirect-uri-trailing-slash': 'redirect-uri-mismatch',
+  };
+  for (const [fault, id] of Object.entries(expected)) {
+    const r = await runCli(['launch', '--sandbox', '--sandbox-fault', fault, '--json']);
+    assert.ok(ids(parseJsonOutput(r)).includes(id), `${fault}: expected ${id}, got ${ids(parseJsonOutput(r)).join(',')}`);
+  }
+  const clean = await runCli(['launch', '--sandbox', '--json']);
+  assert.deepEqual(ids(parseJsonOutput(clean)).filter((i) => Object.values(expected).includes(i)), []);
+});

@@ -50,7 +50,9 @@ export const invalidClient: DiagnosisRule = {
 export const redirectUriMismatch: DiagnosisRule = {
   id: 'redirect-uri-mismatch',
   diagnose(e: Evidence): Finding[] {
-    const all = [...e.responses.filter((r) => r.status >= 400 && mentions(r, /redirect[_ ]uri/i)), ...(e.callbackError !== undefined && /redirect[_ ]uri/i.test(e.callbackError.error_description ?? '') ? [undefined] : [])];
+    // Authorize errors that cannot be redirected come as an HTML page (RFC 6749 §4.1.2.1): read its text too.
+    const pageMentions = (r: ResponseEvidence): boolean => r.endpoint === 'authorize' && /redirect[_ ]uri/i.test((r.responseBody ?? '').replace(/<[^>]+>/g, ' '));
+    const all = [...e.responses.filter((r) => r.status >= 400 && (mentions(r, /redirect[_ ]uri/i) || pageMentions(r))), ...(e.callbackError !== undefined && /redirect[_ ]uri/i.test(e.callbackError.error_description ?? '') ? [undefined] : [])];
     const [r] = all;
     if (all.length === 0) return [];
     return [
