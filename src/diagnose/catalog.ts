@@ -2,6 +2,8 @@
 // and a test expecting its finding id.
 import type { DiagnosisRule } from './rule.js';
 import { authorizeUrlLint } from './rules/authorize-url.js';
+import { scopeSyntaxMismatch } from './rules/scope-syntax-mismatch.js';
+import { tokenEndpointSlow, tokenServerError } from './rules/token-endpoint.js';
 import { clientAssertionInAuthorizationHeader } from './rules/client-assertion-in-authorization-header.js';
 import { fhirForbidden, fhirUnauthorized } from './rules/fhir-errors.js';
 import { forceAuthnRejected } from './rules/force-authn-rejected.js';
@@ -14,12 +16,15 @@ export const CATALOG: readonly DiagnosisRule[] = [
   forceAuthnRejected,
   openidScopeDropped,
   invalidClient,
+  tokenServerError,
+  tokenEndpointSlow,
   redirectUriMismatch,
   invalidGrant,
   invalidScope,
   accessDenied,
   missingLaunchContext,
   refreshWithoutScope,
+  scopeSyntaxMismatch,
   noRefreshTokenDespiteRefreshScope,
   fhirUnauthorized,
   fhirForbidden,

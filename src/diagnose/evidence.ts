@@ -18,6 +18,7 @@ export interface ResponseEvidence {
   oauthError?: OAuthError | undefined;
   challenge?: BearerChallenge | undefined;
   exchangeId?: number | undefined;
+  durationMs?: number | undefined;
 }
 
 export interface Evidence {
@@ -78,7 +79,7 @@ export function evidenceFromTrace(trace: readonly TraceEntry[], context: RunCont
     if (e.response === undefined) continue;
     const endpoint = endpointOfStep(e.step);
     responses.push(
-      responseEvidence({ endpoint, status: e.response.status, method: e.request.method, url: e.request.url, requestHeaders: e.request.headers, requestBody: e.request.body, responseHeaders: e.response.headers, responseBody: e.response.body, exchangeId: e.id }),
+      responseEvidence({ endpoint, status: e.response.status, method: e.request.method, url: e.request.url, requestHeaders: e.request.headers, requestBody: e.request.body, responseHeaders: e.response.headers, responseBody: e.response.body, exchangeId: e.id, durationMs: e.durationMs }),
     );
     if (endpoint === 'token') {
       if (e.response.status === 200) tokenResponse = parseObject(e.response.body) ?? tokenResponse;

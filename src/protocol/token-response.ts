@@ -19,7 +19,7 @@ function field(id: string, severity: Finding['severity'], title: string, detail:
 
 export function checkTokenResponse(json: unknown): { response?: TokenResponse; findings: Finding[] } {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    return { findings: [field('token-response-not-object', 'error', 'the token response is not a JSON object', `got ${JSON.stringify(json)?.slice(0, 80) ?? 'nothing'}`, 'Answer with a JSON object (RFC 6749 §5.1).')] };
+    return { findings: [field('token-response-nonconformant-shape', 'error', 'the token response is not a JSON object', `got ${JSON.stringify(json)?.slice(0, 80) ?? 'nothing'}`, 'Answer with a JSON object (RFC 6749 §5.1).')] };
   }
   const r = json as TokenResponse;
   const findings: Finding[] = [];

@@ -114,3 +114,13 @@ test('refresh scope granted without a refresh token; redirect_uri named on an HT
   assert.deepEqual(ids(evidenceFromSaved({ tokenResponse: { access_token: 'a', scope: 'openid offline_access' } })), ['no-refresh-token-despite-offline-access']);
   assert.deepEqual(ids(evidenceFromSaved({ status: 400, endpoint: 'authorize', body: '<html><h1>Bad request</h1><p>redirect_uri does not match the registration</p></html>' })), ['redirect-uri-mismatch']);
 });
+
+test('token endpoint 5xx, slow answers, and scopes granted in the other syntax', () => {
+  assert.deepEqual(ids(evidenceFromSaved({ status: 500, endpoint: 'token', body: '{"message":"oops"}' })), ['token-endpoint-server-error']);
+  const slow = traceWith('token', 200, { access_token: 'a', token_type: 'Bearer', scope: 'openid' });
+  const entry = slow.entries[0];
+  if (entry?.type === 'exchange') entry.durationMs = 3100;
+  assert.ok(ids(evidenceFromTrace(slow.entries, {})).includes('token-endpoint-slow'));
+  const v1 = evidenceFromSaved({ tokenResponse: { access_token: 'a', scope: 'patient/Observation.read' }, requestedScope: 'patient/Observation.rs' });
+  assert.deepEqual(ids(v1), ['scope-v1-v2-syntax-mismatch']);
+});

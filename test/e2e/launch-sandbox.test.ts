@@ -175,11 +175,13 @@ test('bad input: missing client id, bad redirect URI, unreachable iss, bad key f
 test('launch turns each other sandbox fault into its finding', async () => {
   const expected: Record<string, string> = {
     'id-token-unknown-kid': 'id-token-kid-not-in-jwks',
-    'id-token-wrong-aud': 'jwt-aud-mismatch',
-    'clock-skew-future-iat': 'jwt-iat-in-future',
+    'id-token-wrong-aud': 'id-token-aud-azp-mismatch',
+    'clock-skew-future-iat': 'id-token-clock-skew',
+    'v1-only-scopes': 'scope-v1-v2-syntax-mismatch',
+    'slow-token-endpoint': 'token-endpoint-slow',
     'no-refresh-token': 'no-refresh-token-despite-offline-access',
-    'token-500': 'token-request-failed',
-    'token-html': 'token-response-not-object',
+    'token-500': 'token-endpoint-server-error',
+    'token-html': 'token-response-nonconformant-shape',
     'missing-patient-context': 'token-response-missing-launch-context',
     'no-smart-configuration': 'smart-configuration-missing',
     'jwks-down': 'jwks-unreachable',

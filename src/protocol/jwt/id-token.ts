@@ -35,7 +35,7 @@ function azpWithSeveralAudiences(token: DecodedJwt, clientId: string | undefined
   if (azp === clientId) return [];
   return [
     makeFinding({
-      id: 'id-token-azp-mismatch',
+      id: 'id-token-aud-azp-mismatch',
       severity: 'warning',
       title: 'id_token has several audiences but azp is not the client',
       detail: `aud has ${aud.length} values; azp: expected "${clientId}", got ${azp === undefined ? 'none' : `"${azp}"`}`,
@@ -45,7 +45,14 @@ function azpWithSeveralAudiences(token: DecodedJwt, clientId: string | undefined
   ];
 }
 
+/** The id_token names of the generic JWT problems (failure catalog: id-token-aud-azp-mismatch, id-token-clock-skew). */
+const ID_TOKEN_IDS: Readonly<Record<string, string>> = { 'jwt-aud-mismatch': 'id-token-aud-azp-mismatch', 'jwt-iat-in-future': 'id-token-clock-skew' };
+
 export function lintIdToken(token: DecodedJwt, expect: IdTokenExpectations): Finding[] {
+  return idTokenRules(token, expect).map((f) => ({ ...f, id: ID_TOKEN_IDS[f.id] ?? f.id }));
+}
+
+function idTokenRules(token: DecodedJwt, expect: IdTokenExpectations): Finding[] {
   return [
     ...algNone(token, 'id_token'),
     ...issMatches(token, expect.issuer, 'id_token'),

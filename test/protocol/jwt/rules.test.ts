@@ -22,18 +22,18 @@ test('id_token rules each fire on their own problem', () => {
   assert.deepEqual(ids(lintIdToken(jwt(goodId, { alg: 'none' }), expectId)), ['jwt-alg-none']);
   assert.deepEqual(ids(lintIdToken(jwt({ ...goodId, exp: NOW_S - 5 }), expectId)), ['jwt-expired']);
   assert.deepEqual(ids(lintIdToken(jwt({ ...goodId, nbf: NOW_S + 600 }), expectId)), ['jwt-not-yet-valid']);
-  assert.deepEqual(ids(lintIdToken(jwt({ ...goodId, aud: 'other' }), expectId)), ['jwt-aud-mismatch']);
+  assert.deepEqual(ids(lintIdToken(jwt({ ...goodId, aud: 'other' }), expectId)), ['id-token-aud-azp-mismatch']);
   assert.deepEqual(ids(lintIdToken(jwt({ ...goodId, iss: 'https://ehr/oidc/' }), expectId)), ['jwt-iss-mismatch']);
   assert.deepEqual(ids(lintIdToken(jwt({ ...goodId, sub: undefined }), expectId)), ['jwt-sub-missing']);
   assert.deepEqual(ids(lintIdToken(jwt({ ...goodId, nonce: 'n2' }), expectId)), ['id-token-nonce-mismatch']);
   assert.deepEqual(ids(lintIdToken(jwt({ ...goodId, fhirUser: 'Observation/1' }), expectId)), ['fhiruser-claim-malformed']);
-  assert.deepEqual(ids(lintIdToken(jwt({ ...goodId, aud: ['app', 'x'] }), expectId)), ['id-token-azp-mismatch']);
+  assert.deepEqual(ids(lintIdToken(jwt({ ...goodId, aud: ['app', 'x'] }), expectId)), ['id-token-aud-azp-mismatch']);
   assert.deepEqual(lintIdToken(jwt({ ...goodId, fhirUser: 'PractitionerRole/r-1' }), expectId), []);
 });
 
 test('iat in the future reports the skew in seconds', () => {
   const f = lintIdToken(jwt({ ...goodId, iat: NOW_S + 612 }), expectId);
-  assert.deepEqual(ids(f), ['jwt-iat-in-future']);
+  assert.deepEqual(ids(f), ['id-token-clock-skew']);
   assert.match(f[0]?.detail ?? '', /612 s in the future/);
 });
 
