@@ -327,6 +327,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .option('--save <file>', 'save the token response, issuer, client id and time as JSON (mode 0600)')
     .option('--callback-timeout <s>', 'seconds to wait for the callback', parseInteger('--callback-timeout', 1, 3600), 300)
     .option('--no-pkce', 'send no PKCE (to reproduce legacy apps)')
+    .option('--authorize-post', 'send the authorize request as a POST form, where the server advertises authorize-post')
     .addHelpText(
       'after',
       examples([

@@ -46,6 +46,7 @@ interface LaunchOptions extends ClientAuthOptions {
   save?: string;
   callbackTimeout: number;
   pkce?: boolean;
+  authorizePost?: boolean;
 }
 
 /** Everything the run learns, in the order it learns it; turned into the report at the end. */
@@ -116,10 +117,14 @@ function callbackFinding(run: Run, cb: Extract<CallbackResult, { kind: 'error' }
   );
 }
 
-async function authorize(ctx: CommandContext, o: LaunchOptions, run: Run, client: HttpClient, listener: LoopbackListener, sandbox: SandboxHandle | undefined, authorizeUrl: string): Promise<CallbackResult | undefined> {
+async function authorize(ctx: CommandContext, o: LaunchOptions, run: Run, client: HttpClient, listener: LoopbackListener, sandbox: SandboxHandle | undefined, authorizeUrl: string, post: boolean): Promise<CallbackResult | undefined> {
   const timeoutMs = o.callbackTimeout * 1000;
-  // Preflight: one cookie-less GET, no redirects followed. A 4xx here is the request's fault.
-  const preflight = await client.request({ step: 'authorize.preflight', url: authorizeUrl, headers: { accept: 'text/html' } });
+  const endpoint = authorizeUrl.split('?')[0] ?? authorizeUrl;
+  const params = new URL(authorizeUrl).searchParams;
+  // Preflight: one cookie-less request, no redirects followed. A 4xx here is the request's fault.
+  const preflight = post
+    ? await client.request({ step: 'authorize.preflight', url: endpoint, method: 'POST', body: params, headers: { accept: 'text/html' } })
+    : await client.request({ step: 'authorize.preflight', url: authorizeUrl, headers: { accept: 'text/html' } });
   const location = preflight.headers['location'];
   if (preflight.status >= 400) {
     stop(
@@ -151,7 +156,7 @@ async function authorize(ctx: CommandContext, o: LaunchOptions, run: Run, client
     if (sandbox !== undefined && o.headless !== true) ctx.narrate.step('no browser available here: completing the sandbox flow headless');
     const jar = await CookieJar.open(o.cookieJar);
     try {
-      const outcome = await followAuthorize(client, authorizeUrl, { redirectUri: listener.redirectUri, jar, autoApproveHeader: sandbox !== undefined, nowSeconds: () => Math.floor(ctx.now().getTime() / 1000) });
+      const outcome = await followAuthorize(client, authorizeUrl, { redirectUri: listener.redirectUri, jar, autoApproveHeader: sandbox !== undefined, nowSeconds: () => Math.floor(ctx.now().getTime() / 1000), post });
       if (outcome.kind === 'redirected') {
         await client.request({ step: 'callback', url: outcome.callbackUrl });
       } else if (outcome.kind === 'http-error') {
@@ -187,12 +192,16 @@ async function authorize(ctx: CommandContext, o: LaunchOptions, run: Run, client
     } finally {
       await jar.save();
     }
-  } else if (o.open === false) {
-    ctx.narrate.warn(`open this URL in a browser to sign in:\n${authorizeUrl}`);
   } else {
-    const opened = await openAuthorizeUrl(authorizeUrl, { browserCommand: o.browser, freshSession: o.freshSession });
-    if (opened.opened) ctx.narrate.step(`opened ${opened.how}; waiting for the callback (up to ${o.callbackTimeout} s)`);
-    else ctx.narrate.warn(`could not open a browser (${opened.reason}); open this URL by hand:\n${authorizeUrl}`);
+    // With authorize-post the browser opens a local page that POSTs the request.
+    const browserUrl = post ? listener.servePostForm(endpoint, params) : authorizeUrl;
+    if (o.open === false) {
+      ctx.narrate.warn(`open this URL in a browser to sign in:\n${browserUrl}`);
+    } else {
+      const opened = await openAuthorizeUrl(browserUrl, { browserCommand: o.browser, freshSession: o.freshSession });
+      if (opened.opened) ctx.narrate.step(`opened ${opened.how}; waiting for the callback (up to ${o.callbackTimeout} s)`);
+      else ctx.narrate.warn(`could not open a browser (${opened.reason}); open this URL by hand:\n${browserUrl}`);
+    }
   }
 
   const callback = await listener.waitForCallback(timeoutMs);
@@ -315,7 +324,13 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
     listener.setExpectedState(state);
 
     ctx.narrate.step('authorizing');
-    const callback = await authorize(ctx, o, run, client, listener, sandbox, authorizeUrl);
+    let post = false;
+    if (o.authorizePost === true) {
+      if (discovery.supportsAuthorizePost) post = true;
+      else run.findings.push(makeFinding({ id: 'authorize-post-not-advertised', severity: 'warning', title: '--authorize-post was asked, but the server does not advertise authorize-post', detail: `capabilities: ${JSON.stringify(discovery.capabilities)}`, fix: 'The request was sent with GET; only servers listing authorize-post accept a POST to the authorize endpoint.', spec: 'smart-capabilities' }));
+    }
+    run.data['authorizeMethod'] = post ? 'POST' : 'GET';
+    const callback = await authorize(ctx, o, run, client, listener, sandbox, authorizeUrl, post);
     if (callback === undefined || callback.kind !== 'code') return finish(run, trace, ctx);
 
     ctx.narrate.step(`exchanging the code at ${tokenEndpoint} (${auth.method})`);

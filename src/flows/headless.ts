@@ -15,14 +15,21 @@ export type HeadlessOutcome =
   | { kind: 'http-error'; response: HttpResponse }
   | { kind: 'needs-person'; response: HttpResponse };
 
-export async function followAuthorize(client: HttpClient, authorizeUrl: string, o: { redirectUri: string; jar: CookieJar; autoApproveHeader: boolean; nowSeconds: () => number }): Promise<HeadlessOutcome> {
+export async function followAuthorize(client: HttpClient, authorizeUrl: string, o: { redirectUri: string; jar: CookieJar; autoApproveHeader: boolean; nowSeconds: () => number; post?: boolean | undefined }): Promise<HeadlessOutcome> {
   let url = new URL(authorizeUrl);
+  // authorize-post: the first request carries the parameters as a form body.
+  let body: URLSearchParams | undefined;
+  if (o.post === true) {
+    body = url.searchParams;
+    url = new URL(`${url.origin}${url.pathname}`);
+  }
   for (let hop = 0; hop < MAX_HOPS; hop++) {
     const headers: Record<string, string> = { accept: 'text/html,application/json' };
     const cookie = o.jar.header(url, o.nowSeconds());
     if (cookie !== undefined) headers['cookie'] = cookie;
     if (o.autoApproveHeader) headers[SANDBOX_AUTO_APPROVE_HEADER] = '1';
-    const response = await client.request({ step: hop === 0 ? 'authorize' : 'authorize.redirect', url, headers });
+    const response = await client.request({ step: hop === 0 ? 'authorize' : 'authorize.redirect', url, headers, method: body === undefined ? 'GET' : 'POST', body });
+    body = undefined;
     o.jar.store(url, response.headers['set-cookie'], o.nowSeconds());
     if (response.status >= 300 && response.status < 400) {
       const location = headerValue(response.headers, 'location');

@@ -21,6 +21,8 @@ export interface LoopbackListener {
   redirectUri: string;
   /** The EHR launch URL this listener serves (http://127.0.0.1:PORT/launch). */
   launchUrl: string;
+  /** Serves a page that POSTs the authorize request (authorize-post) and returns its URL. */
+  servePostForm(action: string, params: URLSearchParams): string;
   /** Callbacks that carried a wrong or missing state (each one refused). */
   rejectedStates: Array<{ got: string | null; url: string }>;
   setExpectedState(state: string): void;
@@ -67,6 +69,7 @@ export async function startLoopbackListener(o: ListenerOptions): Promise<Loopbac
   const callbackReceived = new Promise<CallbackResult>((resolve) => (settleCallback = resolve));
   const launchReceived = new Promise<LaunchRequest>((resolve) => (settleLaunch = resolve));
   let done = false;
+  let postForm: { action: string; params: URLSearchParams } | undefined;
   const rejectedStates: LoopbackListener['rejectedStates'] = [];
   const event = (name: string, message: string, data?: Record<string, unknown>): void => {
     o.trace.addEvent({ at: o.now().toISOString(), name, message, data });
@@ -77,6 +80,13 @@ export async function startLoopbackListener(o: ListenerOptions): Promise<Loopbac
     const send = (status: number, title: string, body: string): void => {
       res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(PAGE(title, body));
     };
+    if (url.pathname === '/authorize-post' && postForm !== undefined) {
+      const fields = [...postForm.params].map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('');
+      res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+        .end(PAGE('Sending the authorization request', `<form id="f" method="post" action="${escapeHtml(postForm.action)}">${fields}<button type="submit">Continue</button></form><script>document.getElementById('f').submit()</script>`));
+      return;
+    }
     if (url.pathname === '/launch') {
       const iss = url.searchParams.get('iss');
       const launch = url.searchParams.get('launch');
@@ -151,6 +161,10 @@ export async function startLoopbackListener(o: ListenerOptions): Promise<Loopbac
     redirectUri,
     launchUrl: `${origin}/launch`,
     rejectedStates,
+    servePostForm: (action, params) => {
+      postForm = { action, params };
+      return `${origin}/authorize-post`;
+    },
     setExpectedState: (s) => {
       expectedState = s;
     },

@@ -119,7 +119,7 @@ function launchWaiting(args: string[]): { authorizeUrl: Promise<string>; done: P
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
-    const m = /(http:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+)/.exec(stderr);
+    const m = /(http:\/\/127\.0\.0\.1:\d+\/(?:oauth\/authorize\?|authorize-post)\S*)/.exec(stderr);
     if (m?.[1] !== undefined) found(m[1]);
   });
   const done = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })));
@@ -194,4 +194,27 @@ test('launch turns each other sandbox fault into its finding', async () => {
   }
   const clean = await runCli(['launch', '--sandbox', '--json']);
   assert.deepEqual(ids(parseJsonOutput(clean)).filter((i) => Object.values(expected).includes(i)), []);
+});
+
+test('authorize-post: headless POST, and the browser page that posts the form', async () => {
+  const headless = await runCli(['launch', '--sandbox', '--headless', '--authorize-post', '--json']);
+  assert.equal(headless.code, 0, headless.stdout);
+  const doc = parseJsonOutput(headless);
+  assert.equal(doc['authorizeMethod'], 'POST');
+  const run = launchWaiting(['--sandbox', '--authorize-post', '--json', '--callback-timeout', '30']);
+  const pageUrl = await run.authorizeUrl;
+  assert.match(pageUrl, /\/authorize-post$/);
+  const page = await (await fetch(pageUrl)).text();
+  const action = /action="([^"]+)"/.exec(page)?.[1] ?? '';
+  const form = new URLSearchParams([...page.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m): [string, string] => [m[1] ?? '', (m[2] ?? '').replace(/&#38;/g, '&')]));
+  assert.match(action, /\/oauth\/authorize$/);
+  assert.equal(form.get('response_type'), 'code');
+  assert.equal(form.get('code_challenge_method'), 'S256');
+  // Play the browser: submit the form (auto-approved) and follow the redirect to the listener.
+  const answer = await fetch(action, { method: 'POST', body: form, redirect: 'manual', headers: { 'x-sandbox-auto-approve': '1' } });
+  assert.equal(answer.status, 302);
+  await fetch(answer.headers.get('location') ?? '');
+  const r = await run.done;
+  assert.equal(r.code, 0, r.stdout);
+  assert.equal(parseJsonOutput(r)['authorizeMethod'], 'POST');
 });
