@@ -12,7 +12,7 @@ import { lintIdToken } from '../protocol/jwt/id-token.js';
 import { detectProfile, type JwtProfile } from '../protocol/jwt/profile.js';
 import { relativeTime } from '../protocol/jwt/time-claims.js';
 import type { CommandContext } from './context.js';
-import { readArgument } from './input.js';
+import { parseJsonObject, readArgument } from './input.js';
 
 interface DecodeOptions {
   verify?: boolean;
@@ -35,18 +35,9 @@ interface NamedToken {
 const TIME_CLAIMS = ['iat', 'nbf', 'exp', 'auth_time'];
 const CONTEXT_FIELDS = ['token_type', 'expires_in', 'scope', 'patient', 'encounter', 'need_patient_banner', 'smart_style_url', 'fhirContext', 'intent', 'tenant'];
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function parseTokenResponse(text: string): Record<string, unknown> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw inputError('json-malformed', 'the input starts like JSON but is not valid JSON', 'Pass a JWT, "Bearer <jwt>", or the token response JSON exactly as received.');
-  }
-  if (!isObject(json)) throw inputError('token-response-malformed', 'the JSON is not an object', 'A token response is a JSON object with access_token.');
+  const json = parseJsonObject(text, 'the input (it starts like JSON)', 'Pass a JWT, "Bearer <jwt>", or the token response JSON exactly as received.');
   if (json['access_token'] === undefined && json['id_token'] === undefined) {
     throw inputError('token-response-malformed', 'the JSON has neither access_token nor id_token', 'Pass the token endpoint response as received.');
   }

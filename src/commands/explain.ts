@@ -11,7 +11,7 @@ import { compareScopes, scopeFindings } from '../protocol/scopes/compare.js';
 import { parseScopes } from '../protocol/scopes/parse.js';
 import { mergeFindings } from '../diagnose/index.js';
 import type { CommandContext } from './context.js';
-import { readArgument } from './input.js';
+import { parseJsonObject, readArgument } from './input.js';
 
 interface ExplainOptions {
   status?: number;
@@ -41,16 +41,6 @@ async function readMaybeFile(ctx: CommandContext, value: string | undefined, wha
   return readArgument(ctx, value, what);
 }
 
-function parseTokenResponse(text: string): Record<string, unknown> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw inputError('json-malformed', '--token-response is not valid JSON', 'Pass the token response exactly as received, or @file.');
-  }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw inputError('json-malformed', '--token-response is not a JSON object');
-  return json as Record<string, unknown>;
-}
 
 export async function explainCommand(ctx: CommandContext, opts: Record<string, unknown>): Promise<Report> {
   const o = opts as ExplainOptions;
@@ -60,7 +50,7 @@ export async function explainCommand(ctx: CommandContext, opts: Record<string, u
   if (o.url !== undefined && !URL.canParse(o.url)) throw inputError('invalid-url', `--url "${o.url}" is not an absolute URL`, 'Paste the whole authorize URL, starting with https://');
   const body = await readMaybeFile(ctx, o.body, 'response body');
   const tokenResponseText = await readMaybeFile(ctx, o.tokenResponse, 'token response');
-  const tokenResponse = tokenResponseText === undefined ? undefined : parseTokenResponse(tokenResponseText);
+  const tokenResponse = tokenResponseText === undefined ? undefined : parseJsonObject(tokenResponseText, '--token-response', 'Pass the token response exactly as received, or @file.');
   const saved: SavedInput = {
     status: o.status,
     body,

@@ -1,5 +1,5 @@
 // Reading a command's text argument: a literal, @file, or - (stdin).
-import { usageError } from '../errors.js';
+import { inputError, usageError } from '../errors.js';
 import { readTextFile } from '../flows/local-file.js';
 import type { CommandContext } from './context.js';
 
@@ -14,4 +14,16 @@ export async function readArgument(ctx: CommandContext, value: string | undefine
     return readTextFile(path, what);
   }
   return value;
+}
+
+/** Parses text that must be one JSON object (a token response, a saved body). */
+export function parseJsonObject(text: string, what: string, hint: string): Record<string, unknown> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw inputError('json-malformed', `${what} is not valid JSON`, hint);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw inputError('json-malformed', `${what} is JSON but not an object`, hint);
+  return json as Record<string, unknown>;
 }
