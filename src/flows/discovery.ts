@@ -52,7 +52,16 @@ function wellKnown(base: string, suffix: string): string {
   return `${base.replace(/\/+$/, '')}/.well-known/${suffix}`;
 }
 
-export async function discover(client: HttpClient, fhirBaseUrl: URL | string): Promise<DiscoveryResult> {
+export interface DiscoverOptions {
+  /** The clock for time-dependent checks (JWKS certificate validity); defaults to the current time. */
+  now?: Date | undefined;
+}
+
+/**
+ * Fetches and checks every discovery source for a FHIR base URL. Throws a network
+ * error only when neither smart-configuration nor metadata could be read at all.
+ */
+export async function discover(client: HttpClient, fhirBaseUrl: URL | string, options: DiscoverOptions = {}): Promise<DiscoveryResult> {
   const base = parseHttpUrl(fhirBaseUrl, 'FHIR base URL').href.replace(/\/+$/, '');
   const smartUrl = wellKnown(base, 'smart-configuration');
   const metadataUrl = `${base}/metadata`;
@@ -118,7 +127,7 @@ export async function discover(client: HttpClient, fhirBaseUrl: URL | string): P
   if (jwksUri !== undefined && URL.canParse(jwksUri)) {
     const jwksFetch = await fetchJson(client, 'discovery.jwks', jwksUri, 'application/json');
     if (jwksFetch.kind === 'json') {
-      const read = readServerJwks(jwksFetch.json, jwksUri);
+      const read = readServerJwks(jwksFetch.json, jwksUri, options.now ?? new Date());
       jwks = read.jwks;
       findings.push(...read.findings);
     } else {

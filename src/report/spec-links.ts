@@ -43,6 +43,7 @@ export const SPEC_LINKS = {
   'rfc7515-kid': 'https://www.rfc-editor.org/rfc/rfc7515#section-4.1.4',
   'rfc7523-client-assertion': 'https://www.rfc-editor.org/rfc/rfc7523#section-3',
   'rfc7636-pkce': 'https://www.rfc-editor.org/rfc/rfc7636',
+  'rfc7517-x5c': 'https://www.rfc-editor.org/rfc/rfc7517#section-4.7',
   'rfc7638-thumbprint': 'https://www.rfc-editor.org/rfc/rfc7638',
   'rfc7662-introspection': 'https://www.rfc-editor.org/rfc/rfc7662',
   'rfc7009-revocation': 'https://www.rfc-editor.org/rfc/rfc7009',

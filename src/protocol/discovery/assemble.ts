@@ -2,8 +2,9 @@
 // then metadata oauth-uris, then openid-configuration) and runs the lints.
 import { makeFinding, type Finding } from '../../report/finding.js';
 import { crossCheck } from './cross-check.js';
-import { lintSmartConfiguration } from './smart-configuration.js';
-import type { CapabilityStatementSummary, DiscoveryResult, JwksSummary, OpenIdConfiguration, SmartConfiguration } from './types.js';
+import { lintEndpointUrls } from './endpoint-url.js';
+import { ENDPOINT_FIELDS, lintSmartConfiguration } from './smart-configuration.js';
+import type { CapabilityStatementSummary, DiscoveryResult, JwksSummary, OAuthUrisExtension, OpenIdConfiguration, SmartConfiguration } from './types.js';
 
 export interface DiscoverySources {
   fhirBaseUrl: string;
@@ -48,6 +49,18 @@ export function noEndpointFindings(r: Pick<DiscoveryResult, 'endpoints'>): Findi
   return out;
 }
 
+/** URL lints for metadata oauth-uris and openid-configuration, skipping values smart-configuration already showed. */
+function otherEndpointUrls(smart: SmartConfiguration | undefined, uris: OAuthUrisExtension | undefined, oidc: OpenIdConfiguration | undefined): Finding[] {
+  const seen = new Set(smart === undefined ? [] : ENDPOINT_FIELDS.map((f) => smart[f]).filter((v): v is string => v !== undefined));
+  const fresh = (entries: Array<[string, string | undefined]>): Array<[string, string | undefined]> => entries.filter(([, v]) => v !== undefined && !seen.has(v));
+  return [
+    ...(uris === undefined ? [] : lintEndpointUrls('metadata oauth-uris', fresh(Object.entries(uris)))),
+    ...(oidc === undefined
+      ? []
+      : lintEndpointUrls('openid-configuration', fresh([['authorization_endpoint', oidc.authorization_endpoint], ['token_endpoint', oidc.token_endpoint], ['userinfo_endpoint', oidc.userinfo_endpoint], ['jwks_uri', oidc.jwks_uri]]))),
+  ];
+}
+
 export function assembleDiscovery(s: DiscoverySources): DiscoveryResult {
   const smart = s.smartConfiguration;
   const uris = s.capabilityStatement?.oauthUris;
@@ -82,6 +95,7 @@ export function assembleDiscovery(s: DiscoverySources): DiscoveryResult {
   result.findings = [
     ...s.findings,
     ...(smart === undefined ? [] : lintSmartConfiguration(smart)),
+    ...otherEndpointUrls(smart, uris, oidc),
     ...crossCheck(smart, s.capabilityStatement, oidc),
     ...noEndpointFindings(result),
   ];

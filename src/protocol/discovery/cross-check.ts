@@ -1,4 +1,6 @@
-// Cross-checks between the discovery sources: they must name the same endpoints.
+// Cross-checks between the discovery sources: they must name the same endpoints
+// (an app that reads /metadata and one that reads smart-configuration must end up at
+// the same authorize and token endpoints). Compared as exact strings.
 import { makeFinding, type Finding } from '../../report/finding.js';
 import type { CapabilityStatementSummary, OpenIdConfiguration, SmartConfiguration } from './types.js';
 
@@ -25,6 +27,9 @@ export function crossCheck(smart: SmartConfiguration | undefined, metadata: Capa
     }
   }
   if (smart !== undefined && openid !== undefined) {
+    if (smart.authorization_endpoint !== undefined && openid.authorization_endpoint !== undefined && smart.authorization_endpoint !== openid.authorization_endpoint) {
+      out.push(disagree('authorize', ['smart-configuration', smart.authorization_endpoint], ['openid-configuration', openid.authorization_endpoint]));
+    }
     if (smart.token_endpoint !== undefined && openid.token_endpoint !== undefined && smart.token_endpoint !== openid.token_endpoint) {
       out.push(disagree('token', ['smart-configuration', smart.token_endpoint], ['openid-configuration', openid.token_endpoint]));
     }

@@ -34,12 +34,13 @@ export function readOpenIdConfiguration(doc: unknown): { config?: OpenIdConfigur
 /** The issuer in the document must be the issuer it was fetched for, character for character (OIDC Discovery §4.3). */
 export function issuerMatches(expectedIssuer: string, config: OpenIdConfiguration): Finding[] {
   if (config.issuer === expectedIssuer) return [];
+  const slashOnly = config.issuer !== undefined && config.issuer.replace(/\/+$/, '') === expectedIssuer.replace(/\/+$/, '');
   return [
     makeFinding({
       id: 'issuer-mismatch',
       severity: 'error',
       title: 'the OpenID issuer does not match where its metadata was fetched',
-      detail: `issuer: expected "${expectedIssuer}", got ${config.issuer === undefined ? 'none' : `"${config.issuer}"`} (compared as exact strings; a trailing slash counts)`,
+      detail: `issuer: expected "${expectedIssuer}", got ${config.issuer === undefined ? 'none' : `"${config.issuer}"`} (compared as exact strings${slashOnly ? '; they differ only by a trailing slash, which counts' : ''})`,
       fix: 'Make the issuer in smart-configuration and openid-configuration identical, character for character; id_token iss must equal it too.',
       spec: 'oidc-discovery-issuer',
     }),

@@ -2,7 +2,7 @@
 // (conformance.html#metadata). One small function per rule; lint = the list of them.
 import { makeFinding, type Finding } from '../../report/finding.js';
 import { isKnownCapability } from './capabilities.js';
-import { endpointProblem } from './endpoint-url.js';
+import { lintEndpointUrls } from './endpoint-url.js';
 import { fieldReader, isObject } from './read-document.js';
 import type { SmartConfiguration } from './types.js';
 
@@ -143,24 +143,7 @@ export function pkceMethods(c: SmartConfiguration): Finding[] {
 }
 
 export function endpointUrls(c: SmartConfiguration): Finding[] {
-  const out: Finding[] = [];
-  for (const field of ENDPOINT_FIELDS) {
-    const value = c[field];
-    if (value === undefined) continue;
-    const problem = endpointProblem(value);
-    if (problem === undefined) continue;
-    out.push(
-      makeFinding({
-        id: problem === 'not-https' ? 'endpoint-not-https' : 'endpoint-not-absolute',
-        severity: 'error',
-        title: `${field} is not an absolute https URL`,
-        detail: `${field}: expected an absolute https URL (http only on loopback), got "${value}"`,
-        fix: `Publish ${field} as an absolute https URL.`,
-        spec: 'smart-config-metadata',
-      }),
-    );
-  }
-  return out;
+  return lintEndpointUrls('smart-configuration', ENDPOINT_FIELDS.map((field) => [field, c[field]] as const));
 }
 
 export function unknownCapabilities(c: SmartConfiguration): Finding[] {
@@ -238,12 +221,33 @@ export function capabilityConsistency(c: SmartConfiguration): Finding[] {
   }
   if (has(caps, 'permission-v2') && !has(caps, 'permission-v1') && c.scopes_supported !== undefined) {
     const v1Only = c.scopes_supported.filter((s) => /^(patient|user|system)\/[^.]+\.(read|write|\*)$/.test(s));
-    if (v1Only.length > 0 && !c.scopes_supported.some((s) => /^(patient|user|system)\/[^.]+\.c?r?u?d?s?(\?.*)?$/.test(s))) {
+    if (v1Only.length > 0 && !c.scopes_supported.some((s) => /^(patient|user|system)\/[^.]+\.(?=[cruds])c?r?u?d?s?(\?.*)?$/.test(s))) {
       out.push(
         inconsistent(
           'permission-v2 is advertised but scopes_supported uses only v1 syntax',
           `v1 scopes listed: ${v1Only.slice(0, 5).join(', ')}`,
           'List v2 scopes (e.g. patient/*.rs) or advertise permission-v1.',
+        ),
+      );
+    }
+  }
+  if (has(caps, 'authorize-post') && c.authorization_endpoint === undefined) {
+    out.push(
+      inconsistent(
+        'authorize-post is advertised but there is no authorization_endpoint',
+        'capabilities include "authorize-post"; authorization_endpoint: expected a URL, got none',
+        'Publish authorization_endpoint, or drop authorize-post.',
+      ),
+    );
+  }
+  if (has(caps, 'permission-v1') && !has(caps, 'permission-v2') && c.scopes_supported !== undefined) {
+    const v2Only = c.scopes_supported.filter((s) => /^(patient|user|system)\/[^.]+\.(?=[cruds])c?r?u?d?s?(\?.*)?$/.test(s) && !/\.(read|write|\*)$/.test(s));
+    if (v2Only.length > 0 && !c.scopes_supported.some((s) => /^(patient|user|system)\/[^.]+\.(read|write|\*)$/.test(s))) {
+      out.push(
+        inconsistent(
+          'permission-v1 is advertised but scopes_supported uses only v2 syntax',
+          `capabilities include "permission-v1" without "permission-v2"; v2 scopes listed: ${v2Only.slice(0, 5).join(', ')}`,
+          'Advertise permission-v2, or list the v1 scopes (e.g. patient/*.read).',
         ),
       );
     }
