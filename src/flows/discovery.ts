@@ -37,7 +37,7 @@ function describeFailure(f: Exclude<Fetched, { kind: 'json' }>): string {
   if (f.kind === 'network') return f.error.message;
   if (f.kind === 'http-status') return `HTTP ${f.response.status}`;
   const type = f.response.headers['content-type'];
-  return `HTTP ${f.response.status} but not JSON (${Array.isArray(type) ? type.join(', ') : (type ?? 'no content-type')}): "${f.response.body.trim().slice(0, 60)}"`;
+  return `HTTP ${f.response.status} but not JSON (${Array.isArray(type) ? type.join(', ') : (type ?? 'no content-type')}): "${f.response.body.replace(/\s+/g, ' ').trim().slice(0, 60)}"`;
 }
 
 function exchangeIds(f: Fetched): number[] | undefined {
