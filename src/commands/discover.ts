@@ -4,16 +4,8 @@ import { discover } from '../flows/discovery.js';
 import { CAPABILITY_EXPLANATIONS } from '../protocol/discovery/capabilities.js';
 import { appExpectations } from '../protocol/discovery/expectations.js';
 import { makeReport, type Report, type ReportSection } from '../report/report.js';
-import { Trace, type HttpExchange } from '../report/trace.js';
+import { Trace } from '../report/trace.js';
 import type { CommandContext } from './context.js';
-
-/** One row per document fetched: what answered, so a fallback is visible at a glance. */
-function sourceRows(exchanges: HttpExchange[]): Array<[string, string]> {
-  return exchanges.map((e): [string, string] => {
-    const outcome = e.response !== undefined ? `HTTP ${e.response.status}` : `failed: ${e.error?.message ?? 'no response'}`;
-    return [e.step.replace(/^discovery\./, ''), `${outcome}  ${e.request.url}`];
-  });
-}
 
 export async function discoverCommand(ctx: CommandContext, fhirBaseUrl: string): Promise<Report> {
   const trace = new Trace();
@@ -27,8 +19,7 @@ export async function discoverCommand(ctx: CommandContext, fhirBaseUrl: string):
       .filter((entry): entry is [string, string] => entry[1] !== undefined)
       .map(([name, url]): [string, string] => [name, url]);
     const sections: ReportSection[] = [
-      { title: `Discovery of ${result.fhirBaseUrl}`, rows: sourceRows(trace.exchanges()) },
-      { title: 'Endpoints', rows: endpointRows.length > 0 ? endpointRows : undefined, lines: endpointRows.length > 0 ? undefined : ['none found'] },
+      { title: `Endpoints of ${result.fhirBaseUrl}`, rows: endpointRows.length > 0 ? endpointRows : undefined, lines: endpointRows.length > 0 ? undefined : ['none found'] },
       {
         title: 'Capabilities',
         rows: result.capabilities.map((cap): [string, string] => [cap, CAPABILITY_EXPLANATIONS[cap] ?? 'not defined by SMART App Launch 2.x']),
@@ -36,8 +27,6 @@ export async function discoverCommand(ctx: CommandContext, fhirBaseUrl: string):
       },
       { title: 'What an app can expect', rows: expectations.map((e): [string, string] => [e.topic, `${e.answer} (${e.note})`]) },
     ];
-    const errors = findings.filter((f) => f.severity === 'error').length;
-    const warnings = findings.filter((f) => f.severity === 'warning').length;
     return makeReport({
       command: 'discover',
       findings,
@@ -58,7 +47,7 @@ export async function discoverCommand(ctx: CommandContext, fhirBaseUrl: string):
         jwks: result.jwks ?? null,
       },
       sections,
-      summary: `discovered ${result.fhirBaseUrl}: ${endpointRows.length} endpoint(s), ${result.capabilities.length} capabilit${result.capabilities.length === 1 ? 'y' : 'ies'}, ${errors} error(s), ${warnings} warning(s)`,
+      summary: `discovered ${result.fhirBaseUrl}: ${endpointRows.length} endpoint(s), ${result.capabilities.length} capabilit${result.capabilities.length === 1 ? 'y' : 'ies'}`,
       trace: trace.entries,
     });
   } finally {

@@ -31,12 +31,12 @@ test('discover: a good server exits 0 with the JSON shape', async () => {
   }
 });
 
-test('discover: the human view shows sources, capabilities and expectations', async () => {
+test('discover: the human view shows endpoints, capabilities and expectations', async () => {
   const server = await startStaticServer(fixtureDiscoveryRoutes());
   try {
     const r = await runCli(['discover', `${server.url}/fhir`]);
     assert.equal(r.code, 0, r.stderr);
-    for (const text of ['smart-configuration', 'What an app can expect', 'client-confidential-asymmetric', 'signed JWT']) assert.ok(r.stdout.includes(text), text);
+    for (const text of ['Endpoints of', '/oauth/token', 'What an app can expect', 'client-confidential-asymmetric', 'signed JWT']) assert.ok(r.stdout.includes(text), text);
   } finally {
     await server.close();
   }

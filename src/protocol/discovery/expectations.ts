@@ -18,9 +18,9 @@ export function appExpectations(r: Omit<DiscoveryResult, 'findings'>): Expectati
     { topic: 'standalone launch', answer: yesNo(caps.has('launch-standalone')), note: 'launch-standalone' },
     { topic: 'OpenID Connect (id_token)', answer: yesNo(caps.has('sso-openid-connect')), note: r.endpoints.issuer !== undefined ? `issuer ${r.endpoints.issuer}` : 'no issuer' },
     {
-      topic: 'asymmetric client auth (private_key_jwt)',
+      topic: 'asymmetric client auth',
       answer: yesNo(asym),
-      note: asymAlgs.length > 0 ? `algs: ${asymAlgs.join(', ')}` : r.signingAlgs.length > 0 ? `algs: ${r.signingAlgs.join(', ')} (no RS384/ES384)` : 'no signing algs listed',
+      note: `private_key_jwt; ${asymAlgs.length > 0 ? `algs: ${asymAlgs.join(', ')}` : r.signingAlgs.length > 0 ? `algs: ${r.signingAlgs.join(', ')} (no RS384/ES384)` : 'no signing algs listed'}`,
     },
     { topic: 'client secret auth', answer: yesNo(caps.has('client-confidential-symmetric')), note: r.tokenEndpointAuthMethods.filter((m) => m.startsWith('client_secret')).join(', ') || 'not listed' },
     {

@@ -214,7 +214,7 @@ test('what an app can expect, from the good fixtures', () => {
     'EHR launch': 'yes',
     'standalone launch': 'yes',
     'OpenID Connect (id_token)': 'yes',
-    'asymmetric client auth (private_key_jwt)': 'yes',
+    'asymmetric client auth': 'yes',
     'client secret auth': 'yes',
     'refresh tokens': 'yes',
     'scope syntax': 'yes',
