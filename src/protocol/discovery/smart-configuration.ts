@@ -100,7 +100,12 @@ export function requiredFields(c: SmartConfiguration): Finding[] {
   if (c.token_endpoint === undefined) out.push(missing('token_endpoint', 'in every SMART configuration'));
   if (c.capabilities === undefined) out.push(missing('capabilities', 'in every SMART configuration'));
   if (c.grant_types_supported === undefined) out.push(missing('grant_types_supported', 'by SMART App Launch 2.x', 'warning'));
-  if (c.code_challenge_methods_supported === undefined) out.push(missing('code_challenge_methods_supported', 'by SMART App Launch 2.x (it must list S256)'));
+  if (c.code_challenge_methods_supported === undefined) {
+    // REQUIRED in the metadata table, yet the IG's own backend-services example omits it:
+    // an error only where an authorization code flow (and so PKCE) is on offer.
+    const codeFlow = caps.some((cap) => LAUNCH_CAPABILITIES.includes(cap)) || has(c.grant_types_supported, 'authorization_code') || c.authorization_endpoint !== undefined;
+    out.push(missing('code_challenge_methods_supported', codeFlow ? 'by SMART App Launch 2.x (it must list S256); without it libraries such as client-js send no PKCE' : 'by SMART App Launch 2.x (it must list S256)', codeFlow ? 'error' : 'warning'));
+  }
   if (c.authorization_endpoint === undefined && caps.some((cap) => LAUNCH_CAPABILITIES.includes(cap))) {
     out.push(missing('authorization_endpoint', `when the server advertises ${caps.filter((cap) => LAUNCH_CAPABILITIES.includes(cap)).join(' and ')}`));
   }

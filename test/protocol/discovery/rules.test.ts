@@ -57,6 +57,13 @@ test('smart-configuration-field-missing: token_endpoint, capabilities, code_chal
   }
 });
 
+test('a backend-services-only document (as in the IG example) has no error finding', () => {
+  const { config, findings } = readSmartConfiguration(discoveryFixture('good/smart-configuration-backend-services.json'));
+  const all = [...findings, ...lintSmartConfiguration(config ?? {})];
+  assert.deepEqual(all.map((f) => [f.id, f.severity]), [['smart-configuration-field-missing', 'warning']]);
+  assert.match(all[0]?.title ?? '', /code_challenge_methods_supported/);
+});
+
 test('smart-configuration-field-missing: grant_types_supported is a warning', () => {
   const { config } = readSmartConfiguration(without(good(), 'grant_types_supported'));
   assert.deepEqual(lintSmartConfiguration(config ?? {}).map((f) => [f.id, f.severity]), [['smart-configuration-field-missing', 'warning']]);
