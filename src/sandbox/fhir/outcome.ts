@@ -29,3 +29,10 @@ export function sendForbidden(res: ServerResponse, diagnostics: string, neededSc
     'www-authenticate': `Bearer realm=${quote(REALM)}, error="insufficient_scope", error_description=${quote(diagnostics)}, scope=${quote(neededScope)}`,
   });
 }
+
+/** 400: a credential was sent but cannot be used as one (RFC 6750 §3.1 invalid_request). */
+export function sendBadRequest(res: ServerResponse, description: string): void {
+  sendResource(res, 400, operationOutcome('invalid', description), {
+    'www-authenticate': `Bearer realm=${quote(REALM)}, error="invalid_request", error_description=${quote(description)}`,
+  });
+}

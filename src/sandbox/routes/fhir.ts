@@ -1,52 +1,21 @@
 // The sandbox's FHIR R4 API: /metadata, read and simple search over the synthetic
 // dataset, enforcing the bearer token, its expiry and its scopes (v1 and v2; patient/
-// scopes bounded by the patient in context).
+// scopes bounded by the patient in context: see fhir/access-decision.ts for the rules).
+// Order of checks: method, /metadata (open), path, bearer token (401/400), expiry,
+// type, id (404), search parameters (400), scopes (403).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { grantsAccess } from '../../protocol/scopes/access.js';
-import { parseScopes, type Compartment, type Interaction, type Scope } from '../../protocol/scopes/parse.js';
-import type { AccessGrant, FhirApiOptions, FhirHandler } from '../types.js';
+import { parseScopes } from '../../protocol/scopes/parse.js';
+import type { FhirApiOptions, FhirHandler } from '../types.js';
+import { decideRead, decideSearch, inCompartment } from '../fhir/access-decision.js';
+import { bearerOf } from '../fhir/bearer.js';
 import { capabilityStatement } from '../fhir/capability-statement.js';
-import { operationOutcome, sendForbidden, sendResource, sendUnauthorized } from '../fhir/outcome.js';
-import { matches, patientOf, restrictionValues, SEARCH_PARAMS, unsupportedParams } from '../fhir/search.js';
+import { operationOutcome, sendBadRequest, sendForbidden, sendResource, sendUnauthorized } from '../fhir/outcome.js';
+import { invalidValues, matches, SEARCH_PARAMS, unsupportedParams } from '../fhir/search.js';
 
 type Resource = Record<string, unknown>;
 
-interface Decision {
-  allowed: boolean;
-  /** Why not, for the OperationOutcome. */
-  reason?: string;
-  /** The scope that would have allowed it. */
-  needed?: string;
-}
-
-function bearer(req: IncomingMessage): string | undefined {
-  const header = req.headers['authorization'];
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  return m?.[1];
-}
-
-/** May this grant perform `interaction` on `resource` (or on the type, for a search)? */
-export function decide(grant: AccessGrant, scopes: readonly Scope[], type: string, interaction: Interaction, resource: Resource | undefined, query: URLSearchParams | undefined): Decision {
-  const letter = interaction;
-  const needed = `user/${type}.${letter === 's' ? 'rs' : letter}`;
-  const values = resource === undefined ? query : restrictionValues(resource);
-  const allows = (compartment: Compartment): boolean => grantsAccess(scopes, { compartment, resourceType: type, interaction, query: values });
-  if (allows('system') || allows('user')) return { allowed: true };
-  if (resource !== undefined && grant.fhirUser === `${type}/${String(resource['id'])}` && scopes.some((s) => s.kind === 'fhirUser' || s.kind === 'openid')) return { allowed: true };
-  if (allows('patient')) {
-    if (grant.patient === undefined) return { allowed: false, reason: `the token has patient/ scopes but no patient in context (request launch/patient or launch in a patient context)`, needed: 'launch/patient' };
-    const owner = resource === undefined ? undefined : patientOf(type, resource);
-    if (resource !== undefined && owner !== undefined && owner !== grant.patient) {
-      return { allowed: false, reason: `${type}/${String(resource['id'])} belongs to Patient/${owner}, outside the patient in context (Patient/${grant.patient})`, needed: `user/${type}.${letter}` };
-    }
-    return { allowed: true };
-  }
-  return { allowed: false, reason: `the granted scope "${grant.scope}" does not allow ${interaction === 's' ? 'searching' : 'reading'} ${type}`, needed: `patient/${type}.${letter === 's' ? 's' : 'r'} or ${needed}` };
-}
-
 function searchBundle(base: string, type: string, found: Resource[], query: URLSearchParams): Record<string, unknown> {
-  const count = Number(query.get('_count') ?? '50');
-  const page = found.slice(0, Number.isFinite(count) && count >= 0 ? count : 50);
+  const page = found.slice(0, Number(query.get('_count') ?? '50'));
   return {
     resourceType: 'Bundle',
     type: 'searchset',
@@ -61,7 +30,7 @@ export function createFhirApi(options: FhirApiOptions): FhirHandler {
   const metadata = capabilityStatement(options.fhirBaseUrl, options.oauthUris);
   return (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): void => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendResource(res, 405, operationOutcome('not-supported', `${req.method ?? ''} is not supported: the sandbox FHIR API is read-only (read and search).`), { allow: 'GET' });
+      sendResource(res, 405, operationOutcome('not-supported', `${req.method ?? ''} is not supported: the sandbox FHIR API is read-only (read and search).`), { allow: 'GET, HEAD' });
       return;
     }
     if (path === '/metadata' || path === '/metadata/') {
@@ -74,18 +43,23 @@ export function createFhirApi(options: FhirApiOptions): FhirHandler {
       sendResource(res, 404, operationOutcome('not-found', `No FHIR endpoint at ${path}`));
       return;
     }
-    const token = bearer(req);
-    if (token === undefined) {
+    const credential = bearerOf(req, query);
+    if (credential.kind === 'none') {
       sendUnauthorized(res);
       return;
     }
-    const grant = options.lookupToken(token);
+    if (credential.kind === 'malformed') {
+      sendBadRequest(res, credential.reason);
+      return;
+    }
+    const grant = options.lookupToken(credential.token);
     if (grant === undefined) {
       sendUnauthorized(res, 'The access token is unknown or was revoked.');
       return;
     }
-    if (grant.exp <= options.nowSeconds()) {
-      sendUnauthorized(res, `The access token expired ${options.nowSeconds() - grant.exp} s ago.`);
+    const now = options.nowSeconds();
+    if (grant.exp <= now) {
+      sendUnauthorized(res, `The access token expired ${now - grant.exp} s ago.`);
       return;
     }
     const byId = options.data.resources.get(type);
@@ -101,8 +75,8 @@ export function createFhirApi(options: FhirApiOptions): FhirHandler {
         sendResource(res, 404, operationOutcome('not-found', `${type}/${id} does not exist.`));
         return;
       }
-      const decision = decide(grant, scopes, type, 'r', resource, undefined);
-      if (!decision.allowed) sendForbidden(res, `Reading ${type}/${id} is not allowed: ${decision.reason ?? ''}`, decision.needed ?? '');
+      const decision = decideRead(grant, scopes, type, resource);
+      if (!decision.allowed) sendForbidden(res, `Reading ${type}/${id} is not allowed: ${decision.reason}; it needs scope "${decision.needed}".`, decision.needed);
       else sendResource(res, 200, resource);
       return;
     }
@@ -111,21 +85,18 @@ export function createFhirApi(options: FhirApiOptions): FhirHandler {
       sendResource(res, 400, operationOutcome('not-supported', `Unsupported search parameter(s) for ${type}: ${unsupported.join(', ')} (supported: ${Object.keys(SEARCH_PARAMS[type] ?? {}).join(', ')}).`));
       return;
     }
-    const decision = decide(grant, scopes, type, 's', undefined, query);
-    if (!decision.allowed) {
-      sendForbidden(res, `Searching ${type} is not allowed: ${decision.reason ?? ''}`, decision.needed ?? '');
+    const invalid = invalidValues(type, query);
+    if (invalid.length > 0) {
+      sendResource(res, 400, operationOutcome('invalid', `Invalid search value(s) for ${type}: ${invalid.join('; ')}.`));
       return;
     }
-    // With only patient/ scopes a search sees just the patient in context's compartment;
-    // resources matching a v2 restriction are filtered the same way reads are.
-    const userWide = grantsAccess(scopes, { compartment: 'user', resourceType: type, interaction: 's', query }) || grantsAccess(scopes, { compartment: 'system', resourceType: type, interaction: 's', query });
-    const found = [...byId.values()].filter((r) => {
-      if (!matches(type, r, query)) return false;
-      if (userWide) return true;
-      const owner = patientOf(type, r);
-      if (owner !== undefined && owner !== grant.patient) return false;
-      return grantsAccess(scopes, { compartment: 'patient', resourceType: type, interaction: 's', query: restrictionValues(r) }) || grantsAccess(scopes, { compartment: 'patient', resourceType: type, interaction: 's', query });
-    });
+    const decision = decideSearch(grant, scopes, type, query);
+    if (!decision.allowed) {
+      sendForbidden(res, `Searching ${type} is not allowed: ${decision.reason}; it needs scope "${decision.needed}".`, decision.needed);
+      return;
+    }
+    // patient/ scopes only: the search sees just the context patient's compartment.
+    const found = [...byId.values()].filter((r) => matches(type, r, query) && (!decision.compartmentOnly || inCompartment(grant, type, r)));
     sendResource(res, 200, searchBundle(base, type, found, query));
   };
 }
