@@ -1,7 +1,11 @@
 // `smartctl discover` as a subprocess: exit codes 0/1/2/3, the --json shape, errors in one or two lines.
 import { test } from 'node:test';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
-import { parseJsonOutput, runCli } from '../helpers/run-cli.js';
+import { parseJsonOutput, REPO_ROOT, runCli } from '../helpers/run-cli.js';
 import { startStaticServer } from '../helpers/static-server.js';
 import { fixtureDiscoveryRoutes, fixtureRoute } from '../helpers/discovery-fixtures.js';
 
@@ -93,6 +97,38 @@ test('discover: refused port, timeout and HTML-only answers exit 3 with the caus
   } finally {
     await server.close();
   }
+});
+
+test('discover: an untrusted TLS certificate exits 3 (tls-failure); --insecure reads it', async () => {
+  const tls = path.join(REPO_ROOT, 'fixtures', 'tls');
+  const server = https.createServer({ cert: readFileSync(path.join(tls, 'localhost.cert.pem')), key: readFileSync(path.join(tls, 'localhost.key.pem')) }, (req, res) => {
+    const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const route = fixtureDiscoveryRoutes()[req.url ?? ''];
+    const answer = typeof route === 'function' ? route(origin) : route;
+    if (answer === undefined) res.writeHead(404).end('not found');
+    else res.writeHead(200, { 'content-type': 'application/json' }).end(String(answer.body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `https://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`;
+  try {
+    const strict = await runCli(['discover', base]);
+    assert.equal(strict.code, 3, strict.stderr);
+    assert.match(strict.stderr, /TLS verification of 127\.0\.0\.1:\d+ failed/);
+    assertShortError(strict.stderr);
+    const insecure = await runCli(['discover', base, '--insecure', '--json']);
+    assert.equal(insecure.code, 0, insecure.stderr);
+    assert.equal((parseJsonOutput(insecure)['endpoints'] as Record<string, string>)['token'], `${base.replace('/fhir', '')}/oauth/token`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
+
+test('discover: a host that does not resolve exits 3 (dns-failure)', async () => {
+  const r = await runCli(['discover', 'https://smartctl-test.invalid/fhir', '--timeout', '3000']);
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stderr, /cannot resolve host "smartctl-test\.invalid"|did not answer within 3000 ms/);
+  assertShortError(r.stderr);
 });
 
 test('discover --help has examples', async () => {

@@ -148,7 +148,8 @@ export function pkceMethods(c: SmartConfiguration): Finding[] {
 }
 
 export function endpointUrls(c: SmartConfiguration): Finding[] {
-  return lintEndpointUrls('smart-configuration', ENDPOINT_FIELDS.map((field) => [field, c[field]] as const));
+  // The issuer is an https URL too (OpenID Connect Discovery §3), though not an endpoint.
+  return lintEndpointUrls('smart-configuration', [['issuer', c.issuer] as const, ...ENDPOINT_FIELDS.map((field) => [field, c[field]] as const)]);
 }
 
 export function unknownCapabilities(c: SmartConfiguration): Finding[] {

@@ -90,6 +90,7 @@ test('pkce-s256-not-advertised and pkce-plain-advertised', () => {
 test('endpoint-not-https and endpoint-not-absolute; loopback http is fine', () => {
   assert.deepEqual(lint(discoveryFixture('broken/smart-configuration-http-endpoints.json')), Array(4).fill('endpoint-not-https'));
   assert.deepEqual(lint({ ...good(), token_endpoint: '/oauth/token' }), ['endpoint-not-absolute']);
+  assert.deepEqual(lint({ ...good(), issuer: 'ehr.example.org/oidc' }), ['endpoint-not-absolute']);
   assert.deepEqual(lint({ ...good(), token_endpoint: 'ftp://ehr.example.org/token' }), ['endpoint-not-absolute']);
   for (const host of ['127.0.0.1:8080', '127.3.2.1', 'localhost:9', '[::1]:443']) assert.deepEqual(lint({ ...good(), token_endpoint: `http://${host}/token` }), [], host);
   assert.equal(isLoopbackHost('127.0.0.1.evil.example'), false);
