@@ -35,7 +35,11 @@ async function fetchJson(client: HttpClient, step: string, url: string, accept: 
 
 function describeFailure(f: Exclude<Fetched, { kind: 'json' }>): string {
   if (f.kind === 'network') return f.error.message;
-  if (f.kind === 'http-status') return `HTTP ${f.response.status}`;
+  if (f.kind === 'http-status') {
+    const location = f.response.headers['location'];
+    // Redirects are not followed (a client library may not follow them either): name the target.
+    return location === undefined ? `HTTP ${f.response.status}` : `HTTP ${f.response.status}, redirect to "${Array.isArray(location) ? location.join(', ') : location}" (not followed)`;
+  }
   const type = f.response.headers['content-type'];
   return `HTTP ${f.response.status} but not JSON (${Array.isArray(type) ? type.join(', ') : (type ?? 'no content-type')}): "${f.response.body.replace(/\s+/g, ' ').trim().slice(0, 60)}"`;
 }

@@ -112,6 +112,13 @@ test('HTML from both sources is a network error (not-json)', async () => {
   );
 });
 
+test('a redirect is not followed; the finding names its target', async () => {
+  const { result } = await run({ '/fhir/.well-known/smart-configuration': { status: 301, headers: { location: 'https://ehr.example.org/fhir/.well-known/smart-configuration' }, body: '' } });
+  const f = result.findings.find((x) => x.id === 'smart-configuration-unreadable');
+  assert.equal(f?.severity, 'warning');
+  assert.match(f?.detail ?? '', /HTTP 301, redirect to "https:\/\/ehr\.example\.org\/fhir\/\.well-known\/smart-configuration" \(not followed\)/);
+});
+
 test('500 from both sources: error findings, no token endpoint, no throw', async () => {
   const { result, ids } = await run({ '/fhir/.well-known/smart-configuration': { status: 500, body: {} }, '/fhir/metadata': { status: 500, body: {} } });
   assert.ok(ids.includes('token-endpoint-not-found'));
