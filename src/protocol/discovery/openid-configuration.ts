@@ -3,6 +3,9 @@ import { makeFinding, type Finding } from '../../report/finding.js';
 import { fieldReader, isObject } from './read-document.js';
 import type { OpenIdConfiguration } from './types.js';
 
+/** REQUIRED provider metadata (OpenID Connect Discovery 1.0 §3); token_endpoint too unless only implicit is offered. */
+const OIDC_REQUIRED = ['issuer', 'authorization_endpoint', 'token_endpoint', 'jwks_uri', 'response_types_supported', 'subject_types_supported', 'id_token_signing_alg_values_supported'] as const;
+
 export function readOpenIdConfiguration(doc: unknown): { config?: OpenIdConfiguration; findings: Finding[] } {
   if (!isObject(doc)) {
     return {
@@ -28,7 +31,30 @@ export function readOpenIdConfiguration(doc: unknown): { config?: OpenIdConfigur
     const v = read.strings(name);
     if (v !== undefined) config[name] = v;
   }
-  return { config, findings: [] };
+  const findings = read.wrongTypes.map((w) =>
+    makeFinding({
+      id: 'openid-configuration-field-type',
+      severity: 'warning',
+      title: `openid-configuration field "${w.field}" has the wrong type`,
+      detail: `${w.field}: expected ${w.expected}, got ${w.got}`,
+      fix: `Publish "${w.field}" as ${w.expected === 'string' ? 'a string' : 'a JSON array of strings'}.`,
+      spec: 'oidc-discovery',
+    }),
+  );
+  const missing = OIDC_REQUIRED.filter((name) => doc[name] === undefined);
+  if (missing.length > 0) {
+    findings.push(
+      makeFinding({
+        id: 'openid-configuration-field-missing',
+        severity: 'warning',
+        title: `openid-configuration lacks ${missing.length === 1 ? 'a required field' : 'required fields'}`,
+        detail: `missing: ${missing.map((m) => `"${m}"`).join(', ')} (REQUIRED by OpenID Connect Discovery 1.0 §3)`,
+        fix: 'Add the missing provider metadata; OpenID client libraries refuse incomplete documents.',
+        spec: 'oidc-discovery',
+      }),
+    );
+  }
+  return { config, findings };
 }
 
 /** The issuer in the document must be the issuer it was fetched for, character for character (OIDC Discovery §4.3). */

@@ -169,6 +169,15 @@ test('openid-configuration-invalid: not an object', () => {
   assert.deepEqual(ids(readOpenIdConfiguration([1]).findings), ['openid-configuration-invalid']);
 });
 
+test('openid-configuration-field-missing and openid-configuration-field-type', () => {
+  const good = discoveryFixture('good/openid-configuration.json') as Doc;
+  assert.deepEqual(ids(readOpenIdConfiguration(good).findings), []);
+  const f = readOpenIdConfiguration(without(good, 'subject_types_supported', 'jwks_uri')).findings;
+  assert.deepEqual(ids(f), ['openid-configuration-field-missing']);
+  assert.match(f[0]?.detail ?? '', /"jwks_uri", "subject_types_supported"/);
+  assert.deepEqual(ids(readOpenIdConfiguration({ ...good, scopes_supported: 'openid' }).findings), ['openid-configuration-field-type']);
+});
+
 test('JWKS rules: invalid, no signing keys, no kid, duplicate kid', () => {
   assert.deepEqual(ids(readServerJwks({ nokeys: 1 }, 'x').findings), ['jwks-invalid']);
   assert.deepEqual(ids(readServerJwks([], 'x').findings), ['jwks-invalid']);
