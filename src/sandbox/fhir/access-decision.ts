@@ -57,7 +57,8 @@ export function decideRead(grant: AccessGrant, scopes: readonly Scope[], type: s
     if (grant.patient === undefined) return noPatientContext();
     const owner = patientOf(type, resource);
     if (owner !== undefined && owner !== grant.patient) {
-      return { allowed: false, reason: `${type}/${id} belongs to Patient/${owner}, outside the patient in context (Patient/${grant.patient})`, needed: neededScope(scopes, 'user', type, 'r') };
+      const where = type === 'Patient' ? 'is not' : `belongs to Patient/${owner}, outside`;
+      return { allowed: false, reason: `${type}/${id} ${where} the patient in context (Patient/${grant.patient})`, needed: neededScope(scopes, 'user', type, 'r') };
     }
     return { allowed: true, compartmentOnly: false };
   }

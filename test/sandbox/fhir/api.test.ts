@@ -125,6 +125,10 @@ test('metadata: an R4 CapabilityStatement with the SMART oauth-uris extension, n
   const birthdate = resources.find((x) => x.type === 'Patient')?.searchParam.find((p) => p.name === 'birthdate');
   assert.equal(birthdate?.type, 'date');
   assert.equal((await get('/metadata', 'not-a-known-token')).status, 200, 'metadata ignores the token');
+  const head = await fetch(`${base}/metadata`, { method: 'HEAD' });
+  assert.equal(head.status, 200);
+  assert.match(head.headers.get('content-type') ?? '', /^application\/fhir\+json/);
+  assert.equal(await head.text(), '');
 });
 
 test('401 without a token: a bare Bearer challenge (no error attribute) and an OperationOutcome', async () => {
@@ -269,7 +273,8 @@ test('v1 patient scopes: the context patient only, 403 in v1 syntax outside it',
 test('v2 patient scopes: reads and searches bounded by the patient in context', async () => {
   assert.equal((await get('/Patient/patient-1', 'patient-v2')).status, 200);
   assert.equal((await get('/Encounter/encounter-1', 'patient-v2')).status, 200);
-  await forbidden('/Patient/patient-2', 'patient-v2', 'user/Patient.r');
+  const otherPatient = await forbidden('/Patient/patient-2', 'patient-v2', 'user/Patient.r');
+  assert.match(otherPatient, /Patient\/patient-2 is not the patient in context \(Patient\/patient-1\)/);
   await forbidden('/Encounter/encounter-2', 'patient-v2', 'user/Encounter.r');
   // A search without patient= is limited to the compartment; one naming another patient is refused.
   assert.deepEqual(ids(await get('/Observation', 'patient-v2')), ['observation-1', 'observation-2', 'observation-3']);
