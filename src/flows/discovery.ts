@@ -52,6 +52,11 @@ function sourceFailure(id: string, severity: Finding['severity'], title: string,
   return makeFinding({ id, severity, title, detail: `GET ${url}: ${describeFailure(f)}`, fix, spec, exchanges: exchangeIds(f) });
 }
 
+/** Fallbacks and skipped fetches go in the trace next to the exchanges, so no path is silent. */
+function note(client: HttpClient, name: 'discovery-fallback' | 'discovery-skipped', message: string): void {
+  client.trace.addEvent({ at: new Date().toISOString(), name, message });
+}
+
 function wellKnown(base: string, suffix: string): string {
   return `${base.replace(/\/+$/, '')}/.well-known/${suffix}`;
 }
@@ -101,6 +106,10 @@ export async function discover(client: HttpClient, fhirBaseUrl: URL | string, op
     );
   }
 
+  if (smartFetch.kind !== 'json' && metadataFetch.kind === 'json') {
+    note(client, 'discovery-fallback', `.well-known/smart-configuration unreadable (${describeFailure(smartFetch)}): endpoints come from the CapabilityStatement oauth-uris`);
+  }
+
   let capabilityStatement;
   if (metadataFetch.kind === 'json') {
     const read = readCapabilityStatement(metadataFetch.json);
@@ -113,6 +122,8 @@ export async function discover(client: HttpClient, fhirBaseUrl: URL | string, op
   const ssoAdvertised = smartConfiguration?.capabilities?.includes('sso-openid-connect') === true;
   let openidConfiguration;
   const issuer = smartConfiguration?.issuer;
+  if (issuer === undefined) note(client, 'discovery-skipped', 'no issuer in smart-configuration: openid-configuration not fetched');
+  else if (!URL.canParse(wellKnown(issuer, 'openid-configuration'))) note(client, 'discovery-skipped', `issuer "${issuer}" is not a URL: openid-configuration not fetched`);
   if (issuer !== undefined) {
     const oidcUrl = wellKnown(issuer, 'openid-configuration');
     const oidcFetch = URL.canParse(oidcUrl) ? await fetchJson(client, 'discovery.openid-configuration', oidcUrl, 'application/json') : undefined;
@@ -128,6 +139,8 @@ export async function discover(client: HttpClient, fhirBaseUrl: URL | string, op
 
   let jwks;
   const jwksUri = smartConfiguration?.jwks_uri ?? openidConfiguration?.jwks_uri;
+  if (jwksUri === undefined) note(client, 'discovery-skipped', 'no jwks_uri in smart-configuration or openid-configuration: JWKS not fetched');
+  else if (!URL.canParse(jwksUri)) note(client, 'discovery-skipped', `jwks_uri "${jwksUri}" is not an absolute URL: JWKS not fetched`);
   if (jwksUri !== undefined && URL.canParse(jwksUri)) {
     const jwksFetch = await fetchJson(client, 'discovery.jwks', jwksUri, 'application/json');
     if (jwksFetch.kind === 'json') {

@@ -30,6 +30,7 @@ function severityOf(result: { findings: Array<{ id: string; severity: string }> 
 test('the good fixture set: every source read and traced, no findings, merged capabilities', async () => {
   const { result, trace, server, ids } = await run({});
   assert.deepEqual(ids, []);
+  assert.equal(trace.entries.filter((e) => e.type === 'event').length, 0, 'nothing skipped');
   assert.equal(result.fhirBaseUrl, `${server.url}/fhir`);
   assert.equal(result.endpoints.token, `${server.url}/oauth/token`);
   assert.equal(result.endpoints.authorize, `${server.url}/oauth/authorize`);
@@ -47,8 +48,13 @@ test('the good fixture set: every source read and traced, no findings, merged ca
 });
 
 test('smart-configuration 404 with working metadata: a warning, endpoints from oauth-uris, no error', async () => {
-  const { result, ids } = await run({ '/fhir/.well-known/smart-configuration': { status: 404, body: 'nope' } });
+  const { result, ids, trace } = await run({ '/fhir/.well-known/smart-configuration': { status: 404, body: 'nope' } });
   assert.ok(ids.includes('smart-configuration-missing'));
+  const events = trace.entries.filter((e) => e.type === 'event').map((e) => (e.type === 'event' ? `${e.name}: ${e.message}` : ''));
+  assert.equal(events.length, 3, events.join('\n'));
+  assert.match(events[0] ?? '', /^discovery-fallback: .*HTTP 404.*oauth-uris/);
+  assert.match(events[1] ?? '', /^discovery-skipped: no issuer/);
+  assert.match(events[2] ?? '', /^discovery-skipped: no jwks_uri/);
   assert.equal(severityOf(result, 'smart-configuration-missing'), 'warning');
   assert.match(result.endpoints.authorize ?? '', /\/oauth\/authorize$/);
   assert.match(result.endpoints.token ?? '', /\/oauth\/token$/);

@@ -9,7 +9,9 @@ export interface Expectation {
 
 export function appExpectations(r: Omit<DiscoveryResult, 'findings'>): Expectation[] {
   const caps = new Set(r.capabilities);
-  const yesNo = (v: boolean): 'yes' | 'no' => (v ? 'yes' : 'no');
+  // Without smart-configuration (metadata only) nothing says what is supported: "unknown", not "no".
+  const advertised = r.smartConfiguration !== undefined || r.openidConfiguration !== undefined;
+  const yesNo = (v: boolean): Expectation['answer'] => (v ? 'yes' : advertised ? 'no' : 'unknown');
   const asym = r.tokenEndpointAuthMethods.includes('private_key_jwt') || caps.has('client-confidential-asymmetric');
   const asymAlgs = r.signingAlgs.filter((a) => a === 'RS384' || a === 'ES384');
   return [

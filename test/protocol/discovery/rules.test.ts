@@ -242,4 +242,6 @@ test('what an app can expect, from the good fixtures', () => {
   assert.match(v1Answers['PKCE (S256)'] ?? '', /^no /);
   assert.match(v1Answers['scope syntax'] ?? '', /v1/);
   assert.match(v1Answers['refresh tokens'] ?? '', /^no /);
+  const metadataOnly = assembleDiscovery({ fhirBaseUrl: ORIGIN, capabilityStatement: readCapabilityStatement(discoveryFixture('good/metadata.json')).summary, findings: [] });
+  assert.ok(appExpectations(metadataOnly).every((e) => e.answer === 'unknown'), 'metadata alone advertises nothing');
 });
