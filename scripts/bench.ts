@@ -31,10 +31,12 @@ import { cpus } from 'node:os';
 import { Harness, type BenchRow, type BenchSuite } from './bench/harness.js';
 import { suite as cliStartup } from './bench/cli-startup.js';
 import { suite as sandbox } from './bench/sandbox.js';
+import { suite as launch } from './bench/launch-flow.js';
 
 export const SUITES: BenchSuite[] = [
   cliStartup,
   sandbox,
+  launch,
 ];
 
 interface Args {

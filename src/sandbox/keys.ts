@@ -32,9 +32,13 @@ async function signingKey(): Promise<SigningKey> {
   return { kid: id, alg: 'RS256', privateKey, publicJwk };
 }
 
-export async function createSandboxKeys(): Promise<SandboxKeys> {
-  const [idToken, unpublished] = await Promise.all([signingKey(), signingKey()]);
-  return { idToken, unpublished, jwks: { keys: [idToken.publicJwk] } };
+/**
+ * RSA key generation dominates start-up, so the second, unpublished key is made only
+ * for the fault that signs with it.
+ */
+export async function createSandboxKeys(options: { unpublished: boolean }): Promise<SandboxKeys> {
+  const [idToken, unpublished] = await Promise.all([signingKey(), options.unpublished ? signingKey() : undefined]);
+  return { idToken, unpublished: unpublished ?? idToken, jwks: { keys: [idToken.publicJwk] } };
 }
 
 export interface ClientKeyPair {
