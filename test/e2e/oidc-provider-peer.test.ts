@@ -1,0 +1,70 @@
+// smartctl against an independent OpenID provider (oidc-provider) on 127.0.0.1: a
+// private_key_jwt client_credentials token, and a full launch whose login and consent a
+// real browser (Debian chromium) completes, with the id_token validated by smartctl.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { BIN, parseJsonOutput, REPO_ROOT, runCli } from '../helpers/run-cli.js';
+import { freePort, startOidcPeer } from '../helpers/oidc-peer.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+test('token --grant client_credentials with private_key_jwt against oidc-provider', async () => {
+  const peer = await startOidcPeer({ redirectUri: 'http://127.0.0.1:1/callback' });
+  try {
+    const r = await runCli(['token', '--grant', 'client_credentials', '--iss', peer.fhirBaseUrl, '--client-id', 'peer-backend', '--key', path.join(REPO_ROOT, 'fixtures/keys/ec384.private.jwk.json'), '--scope', 'system/Patient.rs', '--json']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const doc = parseJsonOutput(r);
+    assert.equal(doc['status'], 200);
+    assert.equal(doc['authMethod'], 'private_key_jwt');
+    assert.equal((doc['tokenResponse'] as Record<string, unknown>)['access_token'], '[REDACTED]');
+    assert.equal((doc['tokenResponse'] as Record<string, unknown>)['scope'], 'system/Patient.rs');
+    const wrongKid = await runCli(['token', '--grant', 'client_credentials', '--token-url', peer.tokenEndpoint, '--client-id', 'peer-backend', '--key', path.join(REPO_ROOT, 'fixtures/keys/ec384.sec1.pem'), '--kid', 'not-registered', '--scope', 'system/Patient.rs', '--json']);
+    assert.equal(wrongKid.code, 1);
+    assert.ok((parseJsonOutput(wrongKid)['findings'] as Array<{ id: string }>).some((f) => f.id === 'token-invalid-client'));
+  } finally {
+    await peer.close();
+  }
+});
+
+test('launch against oidc-provider: chromium signs in and consents, smartctl validates the id_token', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed` }, async () => {
+  const port = await freePort();
+  const redirectUri = `http://127.0.0.1:${port}/callback`;
+  const peer = await startOidcPeer({ redirectUri });
+  const child = spawn(process.execPath, [BIN, 'launch', '--iss', peer.fhirBaseUrl, '--client-id', 'peer-public', '--redirect-uri', redirectUri, '--scope', 'openid', '--no-open', '--json', '--callback-timeout', '60'], { env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const authorizeUrl = new Promise<string>((resolve, reject) => {
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/auth\?\S+)/.exec(stderr);
+      if (m?.[1] !== undefined) resolve(m[1]);
+    });
+    child.once('close', () => reject(new Error(`launch ended before printing the URL:\n${stdout}\n${stderr}`)));
+  });
+  const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(await authorizeUrl, { waitUntil: 'domcontentloaded' });
+    await page.locator('input[name="login"]').fill('alice');
+    await page.locator('input[name="password"]').fill('any');
+    await page.locator('button[type="submit"]').click();
+    await page.locator('input[name="prompt"][value="consent"]').waitFor({ state: 'attached' });
+    await page.locator('button[type="submit"]').click();
+    await page.getByRole('heading', { name: /Done/ }).waitFor();
+  } finally {
+    await browser.close();
+  }
+  const code = await exited;
+  await peer.close();
+  const doc = parseJsonOutput({ code, stdout, stderr });
+  assert.equal(code, 0, stdout);
+  assert.equal(doc['idTokenSignatureValid'], true);
+  assert.equal((doc['idTokenClaims'] as Record<string, unknown>)['sub'], 'alice');
+  assert.equal((doc['idTokenClaims'] as Record<string, unknown>)['iss'], peer.origin);
+});
