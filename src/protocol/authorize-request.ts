@@ -33,3 +33,8 @@ export function buildAuthorizeUrl(p: AuthorizeParams): string {
   for (const [k, v] of authorizeParameters(p)) url.searchParams.set(k, v);
   return url.href;
 }
+
+/** The authorize request as URL and as parameters (the launch flow may POST the parameters when the server advertises authorize-post). */
+export function buildAuthorizeRequest(p: AuthorizeParams): { url: string; params: URLSearchParams } {
+  return { url: buildAuthorizeUrl(p), params: authorizeParameters(p) };
+}

@@ -17,7 +17,16 @@ function field(id: string, severity: Finding['severity'], title: string, detail:
   return makeFinding({ id, severity, title, detail, fix, spec: 'smart-token-response' });
 }
 
-export function checkTokenResponse(json: unknown): { response?: TokenResponse; findings: Finding[] } {
+export interface TokenResponseContext {
+  requestedScope?: string | undefined;
+}
+
+/**
+ * Shape checks only; launch-context (patient/encounter) and scope-diff findings come from
+ * the diagnosis rules (token-response-missing-launch-context, openid-scope-dropped), so a
+ * flow that runs both never reports the same id twice.
+ */
+export function checkTokenResponse(json: unknown, context: TokenResponseContext = {}): { response?: TokenResponse; parsed?: TokenResponse; findings: Finding[] } {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     return { findings: [field('token-response-nonconformant-shape', 'error', 'the token response is not a JSON object', `got ${JSON.stringify(json)?.slice(0, 80) ?? 'nothing'}`, 'Answer with a JSON object (RFC 6749 §5.1).')] };
   }
@@ -25,7 +34,11 @@ export function checkTokenResponse(json: unknown): { response?: TokenResponse; f
   const findings: Finding[] = [];
   if (typeof r.access_token !== 'string' || r.access_token === '') findings.push(field('token-response-no-access-token', 'error', 'the token response has no access_token', `access_token: ${JSON.stringify(r.access_token ?? null)}`, 'Issue an access_token.'));
   if (typeof r.token_type !== 'string' || r.token_type.toLowerCase() !== 'bearer') findings.push(field('token-response-token-type', 'error', 'token_type is not Bearer', `token_type: expected "Bearer", got ${JSON.stringify(r.token_type ?? null)}`, 'Return token_type "Bearer" (SMART requires it).'));
-  if (typeof r.expires_in !== 'number') findings.push(field('token-response-no-expires-in', 'warning', 'expires_in is missing or not a number', `expires_in: ${JSON.stringify(r.expires_in ?? null)}`, 'Return expires_in in seconds so apps can refresh in time (SMART: SHALL).'));
-  if (typeof r.scope !== 'string') findings.push(field('token-response-no-scope', 'error', 'the token response has no scope', 'scope: missing; SMART requires the granted scopes in the response', 'Return the scopes actually granted in "scope".'));
-  return { response: r, findings };
+  if (typeof r.expires_in === 'string' && /^\d+$/.test(r.expires_in)) findings.push(field('token-response-nonconformant-shape', 'warning', 'expires_in is a string, not a number', `expires_in: expected a number of seconds, got the string ${JSON.stringify(r.expires_in)}`, 'Return expires_in as a JSON number (RFC 6749 §5.1).'));
+  else if (typeof r.expires_in !== 'number') findings.push(field('token-response-no-expires-in', 'warning', 'expires_in is missing or not a number', `expires_in: ${JSON.stringify(r.expires_in ?? null)}`, 'Return expires_in in seconds so apps can refresh in time (SMART: SHALL).'));
+  if (typeof r.scope !== 'string') {
+    const asked = context.requestedScope === undefined ? '' : ` (requested: "${context.requestedScope}")`;
+    findings.push(field('token-response-no-scope', 'error', 'the token response has no scope', `scope: missing; SMART requires the granted scopes in the response${asked}`, 'Return the scopes actually granted in "scope".'));
+  }
+  return { response: r, parsed: r, findings };
 }

@@ -1,6 +1,11 @@
 // One switch for every client authentication method at the token endpoint
 // (RFC 6749 §2.3.1; SMART client-confidential-symmetric / -asymmetric).
 import { CLIENT_ASSERTION_TYPE } from './private-key-jwt.js';
+import { noneAuth } from './none.js';
+import { basicCredentials, clientSecretBasicAuth } from './client-secret-basic.js';
+import { clientSecretPostAuth } from './client-secret-post.js';
+
+export { basicCredentials };
 
 export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
@@ -20,21 +25,17 @@ export interface AppliedClientAuth {
   params: Record<string, string>;
 }
 
-/** RFC 6749 §2.3.1: id and secret are form-encoded before being joined and base64-encoded. */
-export function basicCredentials(clientId: string, secret: string): string {
-  const enc = (s: string): string => encodeURIComponent(s).replace(/%20/g, '+');
-  return Buffer.from(`${enc(clientId)}:${enc(secret)}`).toString('base64');
-}
-
 export function applyClientAuth(method: ClientAuthMethod, c: ClientCredentials): AppliedClientAuth {
   switch (method) {
     case 'none':
-      return { headers: {}, params: { client_id: c.clientId } };
+      return noneAuth(c.clientId);
     case 'client_secret_basic':
-      return { headers: { authorization: `Basic ${basicCredentials(c.clientId, c.clientSecret ?? '')}` }, params: {} };
+      return clientSecretBasicAuth(c.clientId, c.clientSecret ?? '');
     case 'client_secret_post':
-      return { headers: {}, params: { client_id: c.clientId, client_secret: c.clientSecret ?? '' } };
+      return clientSecretPostAuth(c.clientId, c.clientSecret ?? '');
     case 'private_key_jwt':
+      // SMART client-confidential-asymmetric: the assertion goes in the form body; the header
+      // variant exists only to reproduce the common mistake (client-assertion-in-authorization-header).
       if (c.assertionInHeader === true) return { headers: { authorization: `Bearer ${c.assertion ?? ''}` }, params: { client_id: c.clientId } };
       return { headers: {}, params: { client_assertion_type: CLIENT_ASSERTION_TYPE, client_assertion: c.assertion ?? '' } };
   }
