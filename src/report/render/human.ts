@@ -29,7 +29,7 @@ function indent(text: string, prefix: string): string {
 function renderSection(c: ChalkInstance, section: ReportSection): string {
   const out: string[] = [c.bold(section.title)];
   if (section.rows !== undefined && section.rows.length > 0) {
-    const width = Math.min(28, Math.max(...section.rows.map(([label]) => label.length)));
+    const width = Math.min(40, Math.max(...section.rows.map(([label]) => label.length)));
     for (const [label, value] of section.rows) {
       const [first = '', ...rest] = value.split('\n');
       out.push(`  ${c.dim(label.padEnd(width))}  ${first}`);
