@@ -8,6 +8,9 @@ import { clientAssertionInAuthorizationHeader } from './rules/client-assertion-i
 import { fhirForbidden, fhirUnauthorized } from './rules/fhir-errors.js';
 import { forceAuthnRejected } from './rules/force-authn-rejected.js';
 import { openidScopeDropped } from './rules/openid-scope-dropped.js';
+import { cernerInvalidClientCredentials } from './rules/cerner-invalid-client-credentials.js';
+import { cernerMissingPatientContext } from './rules/cerner-missing-patient-context.js';
+import { noRefreshTokenWithoutOfflineScope } from './rules/no-refresh-token-without-offline-scope.js';
 import { accessDenied, invalidClient, invalidGrant, invalidScope, redirectUriMismatch } from './rules/token-errors.js';
 import { missingLaunchContext, noRefreshTokenDespiteRefreshScope, refreshWithoutScope } from './rules/token-response-context.js';
 
@@ -15,17 +18,20 @@ export const CATALOG: readonly DiagnosisRule[] = [
   clientAssertionInAuthorizationHeader,
   forceAuthnRejected,
   openidScopeDropped,
+  cernerInvalidClientCredentials,
   invalidClient,
   tokenServerError,
   tokenEndpointSlow,
   redirectUriMismatch,
   invalidGrant,
   invalidScope,
+  cernerMissingPatientContext,
   accessDenied,
   missingLaunchContext,
   refreshWithoutScope,
   scopeSyntaxMismatch,
   noRefreshTokenDespiteRefreshScope,
+  noRefreshTokenWithoutOfflineScope,
   fhirUnauthorized,
   fhirForbidden,
   authorizeUrlLint,

@@ -72,3 +72,32 @@ export function parseWwwAuthenticate(header: string | undefined): BearerChalleng
   if (m === null) return undefined;
   return { scheme: m[1] ?? '', params: parseAuthParams(m[2] ?? '') };
 }
+
+export interface VendorErrorUri {
+  /** The URN named in the error_uri path, decoded once (Oracle Health / Cerner: urn:cerner:error:...). */
+  urn: string;
+  /** The instance id, which the vendor asks for on its forum. */
+  instance?: string | undefined;
+  /** client=unknown means the server could not tell which client was calling. */
+  client?: string | undefined;
+  tenant?: string | undefined;
+  persona?: string | undefined;
+}
+
+/** Reads an error_uri of the form https://host/errors/<URL-encoded URN>/instances/<id>?client=..&tenant=..; undefined otherwise. */
+export function parseVendorErrorUri(errorUri: string | undefined): VendorErrorUri | undefined {
+  if (errorUri === undefined || !URL.canParse(errorUri)) return undefined;
+  const url = new URL(errorUri);
+  const m = /\/errors\/([^/]+)(?:\/instances\/([^/]+))?\/?$/.exec(url.pathname);
+  const raw = m?.[1];
+  if (raw === undefined) return undefined;
+  let urn: string;
+  try {
+    urn = decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+  if (!/^urn:/i.test(urn)) return undefined;
+  const q = url.searchParams;
+  return { urn, instance: m?.[2], client: q.get('client') ?? undefined, tenant: q.get('tenant') ?? undefined, persona: q.get('persona') ?? undefined };
+}

@@ -24,8 +24,8 @@ function traceWith(step: string, status: number, body: unknown, request: { heade
 }
 
 test('clean evidence: no findings', () => {
-  const t = traceWith('token', 200, { access_token: 'a', token_type: 'Bearer', scope: 'openid fhirUser launch/patient patient/*.rs', patient: 'p1', id_token: 'x' });
-  assert.deepEqual(ids(evidenceFromTrace(t.entries, { requestedScope: 'openid fhirUser launch/patient patient/*.rs' })), []);
+  const t = traceWith('token', 200, { access_token: 'a', token_type: 'Bearer', scope: 'openid fhirUser launch/patient offline_access patient/*.rs', patient: 'p1', id_token: 'x', refresh_token: 'r' });
+  assert.deepEqual(ids(evidenceFromTrace(t.entries, { requestedScope: 'openid fhirUser launch/patient offline_access patient/*.rs' })), []);
 });
 
 test('openid-scope-dropped: openid requested, not granted, no id_token', () => {
@@ -121,6 +121,6 @@ test('token endpoint 5xx, slow answers, and scopes granted in the other syntax',
   const entry = slow.entries[0];
   if (entry?.type === 'exchange') entry.durationMs = 3100;
   assert.ok(ids(evidenceFromTrace(slow.entries, {})).includes('token-endpoint-slow'));
-  const v1 = evidenceFromSaved({ tokenResponse: { access_token: 'a', scope: 'patient/Observation.read' }, requestedScope: 'patient/Observation.rs' });
+  const v1 = evidenceFromSaved({ tokenResponse: { access_token: 'a', scope: 'patient/Observation.read offline_access', refresh_token: 'r' }, requestedScope: 'patient/Observation.rs offline_access' });
   assert.deepEqual(ids(v1), ['scope-v1-v2-syntax-mismatch']);
 });

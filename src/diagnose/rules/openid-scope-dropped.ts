@@ -1,25 +1,23 @@
 // openid (and profile/fhirUser) requested, not granted: no id_token, no identity.
+// Built on the scopes module's requested-vs-granted comparison (compareScopes); its
+// scopeFindings emits the same id, and diagnose()/mergeFindings keeps the richer one.
 import { makeFinding, type Finding } from '../../report/finding.js';
+import { compareScopes } from '../../protocol/scopes/compare.js';
 import { parseScopes } from '../../protocol/scopes/parse.js';
 import type { Evidence } from '../evidence.js';
 import { exchangeIds, grantedScopeOf, responsesAt, type DiagnosisRule } from '../rule.js';
 
-const IDENTITY = ['openid', 'profile', 'fhirUser'];
-
-function kinds(scope: string): Set<string> {
-  return new Set(parseScopes(scope).map((s) => s.kind));
-}
+const IDENTITY: readonly string[] = ['openid', 'fhirUser', 'profile'];
 
 export const openidScopeDropped: DiagnosisRule = {
   id: 'openid-scope-dropped',
   diagnose(e: Evidence): Finding[] {
     const granted = grantedScopeOf(e);
     if (e.requestedScope === undefined || e.tokenResponse === undefined) return [];
-    const asked = kinds(e.requestedScope);
-    if (!asked.has('openid')) return [];
-    const got = granted === undefined ? new Set<string>() : kinds(granted);
-    if (got.has('openid')) return [];
-    const dropped = IDENTITY.filter((k) => asked.has(k) && !got.has(k));
+    const comparison = compareScopes(parseScopes(e.requestedScope), parseScopes(granted ?? ''));
+    const droppedEntries = comparison.entries.filter((x) => x.side === 'requested' && x.classification === 'dropped' && IDENTITY.includes(x.parsed.kind));
+    if (!droppedEntries.some((x) => x.parsed.kind === 'openid')) return [];
+    const dropped = IDENTITY.filter((k) => droppedEntries.some((x) => x.parsed.kind === k));
     const noIdToken = e.tokenResponse['id_token'] === undefined;
     return [
       makeFinding({

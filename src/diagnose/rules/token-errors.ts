@@ -5,6 +5,8 @@ import { headerValue } from '../../report/trace.js';
 import type { Evidence, ResponseEvidence } from '../evidence.js';
 import { describeError, responsesAt, type DiagnosisRule, type RuleOptions } from '../rule.js';
 import { assertionChecks, OTHER_INVALID_CLIENT_CAUSES } from './client-assertion-in-authorization-header.js';
+import { namesInvalidClientCredentials } from './cerner-invalid-client-credentials.js';
+import { authorizeErrorOf, isMissingPatient } from './cerner-missing-patient-context.js';
 
 function tokenErrors(e: Evidence, error: string): ResponseEvidence[] {
   return responsesAt(e, 'token').filter((r) => r.status >= 400 && r.oauthError?.error === error);
@@ -21,7 +23,8 @@ function ids(r: ResponseEvidence): number[] | undefined {
 export const invalidClient: DiagnosisRule = {
   id: 'token-invalid-client',
   diagnose(e: Evidence, o: RuleOptions): Finding[] {
-    const r = tokenErrors(e, 'invalid_client').find((x) => !/invalid[-_ ]authorization[-_ ]header/i.test(decodeURIComponent(x.oauthError?.error_uri ?? '')) && !/^Bearer\s+eyJ/i.test(headerValue(x.requestHeaders, 'authorization') ?? ''));
+    // The vendor-specific invalid_client answers have their own, more precise rules.
+    const r = tokenErrors(e, 'invalid_client').find((x) => !namesInvalidClientCredentials(x) && !/invalid[-_ ]authorization[-_ ]header/i.test(decodeURIComponent(x.oauthError?.error_uri ?? '')) && !/^Bearer\s+eyJ/i.test(headerValue(x.requestHeaders, 'authorization') ?? ''));
     if (r === undefined) return [];
     const body = new URLSearchParams(r.requestBody ?? '');
     const usesAssertion = body.has('client_assertion') || e.sentClientAssertion !== undefined;
@@ -120,7 +123,8 @@ export const invalidScope: DiagnosisRule = {
 export const accessDenied: DiagnosisRule = {
   id: 'access-denied-by-user',
   diagnose(e: Evidence): Finding[] {
-    if (e.callbackError?.error !== 'access_denied') return [];
+    // access_denied also covers server policies; a vendor URN other than denied-by-user says which (catalog: access-denied-by-user).
+    if (e.callbackError?.error !== 'access_denied' || isMissingPatient(authorizeErrorOf(e))) return [];
     return [
       makeFinding({
         id: 'access-denied-by-user',
