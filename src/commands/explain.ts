@@ -9,6 +9,7 @@ import { makeReport, type Report, type ReportSection } from '../report/report.js
 import type { HeaderMap } from '../report/trace.js';
 import { compareScopes, scopeFindings } from '../protocol/scopes/compare.js';
 import { parseScopes } from '../protocol/scopes/parse.js';
+import { checkTokenResponse } from '../protocol/token-response.js';
 import { mergeFindings } from '../diagnose/index.js';
 import type { CommandContext } from './context.js';
 import { parseJsonObject, readArgument } from './input.js';
@@ -66,6 +67,7 @@ export async function explainCommand(ctx: CommandContext, opts: Record<string, u
   const evidence = evidenceFromSaved(saved);
   const now = ctx.now();
   const findings = diagnose(evidence, { now });
+  if (tokenResponse !== undefined) findings.push(...checkTokenResponse(tokenResponse, { requestedScope: saved.requestedScope }).findings);
   const granted = typeof tokenResponse?.['scope'] === 'string' ? tokenResponse['scope'] : undefined;
   if (saved.requestedScope !== undefined && granted !== undefined) {
     findings.push(...scopeFindings(compareScopes(parseScopes(saved.requestedScope), parseScopes(granted)), { userFacing: true }));

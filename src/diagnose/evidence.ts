@@ -118,6 +118,8 @@ function guessEndpoint(s: SavedInput, oauthError: OAuthError | undefined): Endpo
   if (s.endpoint !== undefined) return s.endpoint;
   if (oauthError !== undefined && ['invalid_client', 'invalid_grant', 'unsupported_grant_type'].includes(oauthError.error)) return 'token';
   if (headerValue(s.responseHeaders ?? {}, 'www-authenticate') !== undefined) return 'fhir';
+  // A saved authorize URL next to a status: the answer to that URL (e.g. 400 to forceAuthn=true).
+  if (s.authorizeUrl !== undefined) return 'authorize';
   if (s.body?.includes('OperationOutcome') === true) return 'fhir';
   return 'other';
 }

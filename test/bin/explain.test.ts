@@ -36,3 +36,19 @@ test('explain: bad input exits 2 with one or two lines', async () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   }
 });
+
+test('explain --help shows the seed case among its examples', async () => {
+  const r = await runCli(['explain', '--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /invalid-authorization-header/);
+  assert.match(r.stdout, /--request-header/);
+});
+
+test('explain: a 400 to an authorize URL with forceAuthn=true names force-authn-rejected and prompt=login', async () => {
+  const url = 'https://ehr.example/authorize?response_type=code&client_id=a&scope=openid&state=s&aud=https%3A%2F%2Fehr%2Ffhir&code_challenge=x&code_challenge_method=S256&forceAuthn=true';
+  const r = await runCli(['explain', '--status', '400', '--body', 'Bad Request', '--url', url]);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /force-authn-rejected/);
+  assert.match(r.stdout, /prompt=login/);
+  assert.match(r.stdout, /--fresh-session/);
+});

@@ -3,12 +3,14 @@ import { makeFinding, type Finding } from '../../report/finding.js';
 import { headerValue } from '../../report/trace.js';
 import type { Evidence } from '../evidence.js';
 import { exchangeIds, responsesAt, type DiagnosisRule } from '../rule.js';
+import { unwrapAuthorizeUrl } from './authorize-url.js';
 
 const LONG_URL = 2000;
 
+/** forceAuthn=true in the URL, or in the authorize request a vendor login page carries in to= . */
 function hasForceAuthn(url: string | undefined): boolean {
   if (url === undefined || !URL.canParse(url)) return false;
-  const params = new URL(url).searchParams;
+  const params = new URL(unwrapAuthorizeUrl(url).url).searchParams;
   return [...params.keys()].some((k) => k.toLowerCase() === 'forceauthn') && /^true$/i.test(params.get('forceAuthn') ?? params.get('forceauthn') ?? '');
 }
 
