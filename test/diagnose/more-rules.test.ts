@@ -1,6 +1,7 @@
 // The catalog rules beyond the three motivating diagnoses: each fires on its evidence
 // (expecting its finding id) and stays quiet on near misses.
 import { test } from 'node:test';
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { diagnose, evidenceFromSaved, evidenceFromTrace } from '../../src/diagnose/index.js';
 import type { Evidence } from '../../src/diagnose/evidence.js';
@@ -78,4 +79,21 @@ test('refresh-token-rejected: invalid_grant on a refresh request', () => {
 test('pkce-method-not-s256: plain PKCE in a saved authorize URL', () => {
   const url = 'https://ehr/authorize?response_type=code&client_id=a&scope=openid&state=s&aud=https%3A%2F%2Fehr%2Ffhir&code_challenge=x&code_challenge_method=plain';
   assert.deepEqual(ids(evidenceFromSaved({ authorizeUrl: url })), ['pkce-method-not-s256']);
+});
+
+test('regression: a malformed percent-escape in error_uri is evidence, not a crash', () => {
+  const body = JSON.stringify({ error: 'invalid_client', error_uri: 'https://x.example/errors/%E0%A4%A' });
+  assert.deepEqual(ids(evidenceFromSaved({ status: 401, endpoint: 'token', body })), ['token-invalid-client']);
+});
+
+test('property: any OAuth error body at any endpoint gives well-formed findings, never a throw', () => {
+  const text = fc.oneof(fc.string(), fc.constantFrom('%', '%E0%A4%A', 'invalid-authorization-header', 'redirect_uri', 'urn%3Acerner%3Aerror%3Aauthorization-server%3Aoauth2%3Atoken%3Ainvalid-client-credentials'));
+  const body = fc.record({ error: fc.constantFrom('invalid_client', 'invalid_grant', 'invalid_scope', 'access_denied', 'invalid_request', 'x'), error_description: text, error_uri: text.map((t) => `https://a.example/errors/${t}/instances/1?client=unknown`) }, { requiredKeys: ['error'] });
+  fc.assert(
+    fc.property(body, fc.constantFrom('token', 'authorize', 'fhir', 'discovery', undefined), fc.integer({ min: 100, max: 599 }), (b, endpoint, status) => {
+      const found = diagnose(evidenceFromSaved({ status, endpoint, body: JSON.stringify(b), requestHeaders: { authorization: 'Bearer eyJhbGciOiJub25lIn0.e30.' } }), { now: NOW });
+      return found.every((f) => /^[a-z0-9-]+$/.test(f.id) && f.title.length > 0 && f.detail.length > 0);
+    }),
+    { numRuns: 1000 },
+  );
 });

@@ -5,7 +5,7 @@ import { decodeJwt } from '../../protocol/jwt/decode.js';
 import { lintClientAssertion } from '../../protocol/jwt/client-assertion.js';
 import { headerValue } from '../../report/trace.js';
 import type { Evidence, ResponseEvidence } from '../evidence.js';
-import { describeError, responsesAt, type DiagnosisRule, type RuleOptions } from '../rule.js';
+import { describeError, errorText, responsesAt, type DiagnosisRule, type RuleOptions } from '../rule.js';
 
 export const OTHER_INVALID_CLIENT_CAUSES = [
   'aud is not the token endpoint URL exactly (a FHIR base or issuer there is the most common mistake)',
@@ -21,7 +21,7 @@ function bearerJwt(r: ResponseEvidence): string | undefined {
 }
 
 function namesAuthorizationHeader(r: ResponseEvidence): boolean {
-  const text = decodeURIComponent(`${r.oauthError?.error_uri ?? ''} ${r.oauthError?.error_description ?? ''}`).toLowerCase();
+  const text = errorText(r).toLowerCase();
   return /invalid[-_ ]authorization[-_ ]header|authorization header/.test(text);
 }
 
