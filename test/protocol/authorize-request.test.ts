@@ -38,6 +38,11 @@ test('lintAuthorizeRequest: no PKCE, system/ scopes, forceAuthn, very long URL',
   for (const id of ['pkce-missing', 'system-scope-in-user-request', 'authorize-nonstandard-parameter', 'authorize-url-long']) assert.ok(ids.includes(id), `${id} in ${ids.join(',')}`);
 });
 
+test('lintAuthorizeRequest: mixed SMART v1 and v2 scopes (the scopes module decides)', () => {
+  const ids = lintAuthorizeRequest(buildAuthorizeRequest({ ...base, codeChallenge: 'ch', scope: 'patient/Patient.read patient/Observation.rs' }).url, now).map((f) => f.id);
+  assert.deepEqual(ids, ['scope-syntax-mixed']);
+});
+
 test('unwrapAuthorizeUrl: a vendor login page carrying the request in "to"', () => {
   const inner = buildAuthorizeRequest({ ...base, forceAuthn: true }).url;
   const outer = `https://authorization.example/session-api/realm/t1?to=${encodeURIComponent(inner)}`;
