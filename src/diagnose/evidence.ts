@@ -35,6 +35,8 @@ export interface Evidence {
   clientId?: string | undefined;
   tokenEndpoint?: string | undefined;
   launchType?: 'standalone' | 'ehr' | 'backend' | undefined;
+  /** The client authentication the run used (token endpoint), when known. */
+  authMethod?: 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | undefined;
 }
 
 /** What a run knows beyond its trace. */
@@ -45,6 +47,7 @@ export interface RunContext {
   authorizeUrl?: string | undefined;
   sentClientAssertion?: string | undefined;
   launchType?: Evidence['launchType'];
+  authMethod?: Evidence['authMethod'];
   callbackError?: OAuthError | undefined;
 }
 
@@ -97,6 +100,7 @@ export function evidenceFromTrace(trace: readonly TraceEntry[], context: RunCont
     clientId: context.clientId,
     tokenEndpoint: context.tokenEndpoint,
     launchType: context.launchType,
+    authMethod: context.authMethod,
   };
 }
 

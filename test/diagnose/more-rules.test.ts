@@ -97,3 +97,13 @@ test('property: any OAuth error body at any endpoint gives well-formed findings,
     { numRuns: 1000 },
   );
 });
+
+test('token-invalid-client: the run\'s auth method picks the causes when the trace alone cannot tell', () => {
+  const t = new Trace();
+  t.addExchange({ step: 'token', request: { method: 'POST', url: 'https://ehr/token', headers: {}, body: 'grant_type=authorization_code&code=c' }, response: { status: 401, headers: {}, body: '{"error":"invalid_client"}' }, startedAt: NOW.toISOString(), durationMs: 1 });
+  const asJwt = diagnose(evidenceFromTrace(t.entries, { authMethod: 'private_key_jwt' }), { now: NOW })[0];
+  assert.equal(asJwt?.id, 'token-invalid-client');
+  assert.ok(asJwt?.causes?.some((c) => /RS384 or ES384/.test(c)));
+  const asNone = diagnose(evidenceFromTrace(t.entries, { authMethod: 'none' }), { now: NOW })[0];
+  assert.ok(asNone?.causes?.some((c) => /registered as confidential/.test(c)));
+});

@@ -14,8 +14,8 @@ export const invalidClient: DiagnosisRule = {
     const r = tokenErrorResponses(e, 'invalid_client').find((x) => !namesInvalidClientCredentials(x) && !/invalid[-_ ]authorization[-_ ]header/i.test(safeDecode(x.oauthError?.error_uri ?? '')) && !/^Bearer\s+eyJ/i.test(headerValue(x.requestHeaders, 'authorization') ?? ''));
     if (r === undefined) return [];
     const body = new URLSearchParams(r.requestBody ?? '');
-    const usesAssertion = body.has('client_assertion') || e.sentClientAssertion !== undefined;
-    const usesBasic = /^Basic\s/i.test(headerValue(r.requestHeaders, 'authorization') ?? '');
+    const usesAssertion = e.authMethod === 'private_key_jwt' || body.has('client_assertion') || e.sentClientAssertion !== undefined;
+    const usesBasic = e.authMethod === 'client_secret_basic' || /^Basic\s/i.test(headerValue(r.requestHeaders, 'authorization') ?? '');
     const checks = usesAssertion ? assertionChecks(body.get('client_assertion') ?? e.sentClientAssertion, e, o.now) : [];
     const causes = usesAssertion
       ? OTHER_INVALID_CLIENT_CAUSES.map((c) => `${c}.`)
