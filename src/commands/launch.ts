@@ -308,6 +308,7 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
         run.data['authMethod'] = auth.method;
       }
     }
+    run.context.authMethod = auth.method;
 
     const launchType = o.ehr === true ? 'ehr' : 'standalone';
     const fallbackScope = defaultScopes(launchType, discovery.supportsPermissionV2 ? 'v2' : 'v1');

@@ -106,7 +106,7 @@ export async function tokenCommand(ctx: CommandContext, opts: Record<string, unk
         }),
       );
     }
-    const diagnosed = diagnose(evidenceFromTrace(trace.entries, { clientId: o.clientId, tokenEndpoint, requestedScope: o.scope, sentClientAssertion: exchange.assertion, launchType: o.grant === 'client_credentials' ? 'backend' : undefined }), { now: ctx.now() });
+    const diagnosed = diagnose(evidenceFromTrace(trace.entries, { clientId: o.clientId, tokenEndpoint, requestedScope: o.scope, sentClientAssertion: exchange.assertion, authMethod: auth.method, launchType: o.grant === 'client_credentials' ? 'backend' : undefined }), { now: ctx.now() });
     return makeReport({
       command: 'token',
       findings: mergeFindings(findings, diagnosed),
