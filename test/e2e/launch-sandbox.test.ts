@@ -3,12 +3,12 @@
 // wrong state, callback timeout, access denied, and bad input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSandbox } from '../../src/sandbox/index.js';
-import { BIN, parseJsonOutput, REPO_ROOT, runCli } from '../helpers/run-cli.js';
+import { parseJsonOutput, REPO_ROOT, runCli } from '../helpers/run-cli.js';
+import { launchWaiting } from '../helpers/launch-process.js';
 import { startStaticServer } from '../helpers/static-server.js';
 
 type Doc = Record<string, unknown>;
@@ -109,26 +109,9 @@ test('fault strict-client-auth-header: token --assertion-in-header -> client-ass
   }
 });
 
-/** Runs launch --no-open and hands the test the authorize URL printed on stderr. */
-function launchWaiting(args: string[]): { authorizeUrl: Promise<string>; done: Promise<{ code: number; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [BIN, 'launch', '--no-open', ...args], { env: { ...process.env, NO_COLOR: '1', CI: '1' } });
-  let stdout = '';
-  let stderr = '';
-  let found: (url: string) => void = () => undefined;
-  const authorizeUrl = new Promise<string>((resolve) => (found = resolve));
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-    const m = /(http:\/\/127\.0\.0\.1:\d+\/(?:oauth\/authorize\?|authorize-post)\S*)/.exec(stderr);
-    if (m?.[1] !== undefined) found(m[1]);
-  });
-  const done = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })));
-  return { authorizeUrl, done };
-}
-
 test('a wrong state is refused (listener keeps waiting); then access_denied is diagnosed', async () => {
   const run = launchWaiting(['--sandbox', '--json', '--callback-timeout', '30']);
-  const url = new URL(await run.authorizeUrl);
+  const url = new URL(await run.url);
   const redirect = new URL(url.searchParams.get('redirect_uri') ?? '');
   const wrong = await fetch(`${redirect.href}?code=abc&state=not-the-state`);
   assert.equal(wrong.status, 400);
@@ -142,7 +125,7 @@ test('a wrong state is refused (listener keeps waiting); then access_denied is d
 
 test('callback timeout names the URL and suggests --fresh-session', async () => {
   const run = launchWaiting(['--sandbox', '--json', '--callback-timeout', '1']);
-  await run.authorizeUrl;
+  await run.url;
   const r = await run.done;
   assert.equal(r.code, 1);
   const doc = parseJsonOutput(r);
@@ -202,7 +185,7 @@ test('authorize-post: headless POST, and the browser page that posts the form', 
   const doc = parseJsonOutput(headless);
   assert.equal(doc['authorizeMethod'], 'POST');
   const run = launchWaiting(['--sandbox', '--authorize-post', '--json', '--callback-timeout', '30']);
-  const pageUrl = await run.authorizeUrl;
+  const pageUrl = await run.url;
   assert.match(pageUrl, /\/authorize-post$/);
   const page = await (await fetch(pageUrl)).text();
   const action = /action="([^"]+)"/.exec(page)?.[1] ?? '';

@@ -3,14 +3,11 @@
 // real browser (Debian chromium) completes, with the id_token validated by smartctl.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { BIN, parseJsonOutput, REPO_ROOT, runCli } from '../helpers/run-cli.js';
+import { parseJsonOutput, REPO_ROOT, runCli } from '../helpers/run-cli.js';
 import { freePort, startOidcPeer } from '../helpers/oidc-peer.js';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM, launchChromium, launchWaiting } from '../helpers/launch-process.js';
 
 test('token --grant client_credentials with private_key_jwt against oidc-provider', async () => {
   const peer = await startOidcPeer({ redirectUri: 'http://127.0.0.1:1/callback' });
@@ -34,23 +31,11 @@ test('launch against oidc-provider: chromium signs in and consents, smartctl val
   const port = await freePort();
   const redirectUri = `http://127.0.0.1:${port}/callback`;
   const peer = await startOidcPeer({ redirectUri });
-  const child = spawn(process.execPath, [BIN, 'launch', '--iss', peer.fhirBaseUrl, '--client-id', 'peer-public', '--redirect-uri', redirectUri, '--scope', 'openid', '--no-open', '--json', '--callback-timeout', '60'], { env: { ...process.env, NO_COLOR: '1', CI: '1' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  const authorizeUrl = new Promise<string>((resolve, reject) => {
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/auth\?\S+)/.exec(stderr);
-      if (m?.[1] !== undefined) resolve(m[1]);
-    });
-    child.once('close', () => reject(new Error(`launch ended before printing the URL:\n${stdout}\n${stderr}`)));
-  });
-  const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const run = launchWaiting(['--iss', peer.fhirBaseUrl, '--client-id', 'peer-public', '--redirect-uri', redirectUri, '--scope', 'openid', '--json', '--callback-timeout', '60'], /(http:\/\/127\.0\.0\.1:\d+\/auth\?\S+)/);
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
-    await page.goto(await authorizeUrl, { waitUntil: 'domcontentloaded' });
+    await page.goto(await run.url, { waitUntil: 'domcontentloaded' });
     await page.locator('input[name="login"]').fill('alice');
     await page.locator('input[name="password"]').fill('any');
     await page.locator('button[type="submit"]').click();
@@ -60,10 +45,10 @@ test('launch against oidc-provider: chromium signs in and consents, smartctl val
   } finally {
     await browser.close();
   }
-  const code = await exited;
+  const result = await run.done;
   await peer.close();
-  const doc = parseJsonOutput({ code, stdout, stderr });
-  assert.equal(code, 0, stdout);
+  const doc = parseJsonOutput(result);
+  assert.equal(result.code, 0, result.stdout);
   assert.equal(doc['idTokenSignatureValid'], true);
   assert.equal((doc['idTokenClaims'] as Record<string, unknown>)['sub'], 'alice');
   assert.equal((doc['idTokenClaims'] as Record<string, unknown>)['iss'], peer.origin);
