@@ -63,6 +63,9 @@ function makeNarrator(globals: GlobalOptions, io: CliIo): Narrator {
     warn: (m) => {
       if (!globals.quiet) io.stderr.write(`! ${m}\n`);
     },
+    action: (m) => {
+      io.stderr.write(`» ${m}\n`);
+    },
   };
 }
 

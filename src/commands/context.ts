@@ -21,6 +21,8 @@ export interface Narrator {
   step(message: string): void;
   info(message: string): void;
   warn(message: string): void;
+  /** Something the user must act on (open this URL, register that one): shown even with --quiet. */
+  action(message: string): void;
 }
 
 export interface CommandContext {

@@ -96,7 +96,7 @@ async function receiveEhrLaunch(ctx: CommandContext, client: HttpClient, listene
     const location = r.headers['location'];
     if (typeof location === 'string') await client.request({ step: 'ehr-launch.redirect', url: new URL(location, simulator).href });
   } else {
-    ctx.narrate.warn(`register ${listener.launchUrl} as the app's launch URL in the EHR, then launch the app from the EHR (waiting ${Math.round(timeoutMs / 1000)} s)`);
+    ctx.narrate.action(`register ${listener.launchUrl} as the app's launch URL in the EHR, then launch the app from the EHR (waiting ${Math.round(timeoutMs / 1000)} s)`);
   }
   return listener.waitForLaunch(timeoutMs);
 }
@@ -196,11 +196,11 @@ async function authorize(ctx: CommandContext, o: LaunchOptions, run: Run, client
     // With authorize-post the browser opens a local page that POSTs the request.
     const browserUrl = post ? listener.servePostForm(endpoint, params) : authorizeUrl;
     if (o.open === false) {
-      ctx.narrate.warn(`open this URL in a browser to sign in:\n${browserUrl}`);
+      ctx.narrate.action(`open this URL in a browser to sign in:\n${browserUrl}`);
     } else {
       const opened = await openAuthorizeUrl(browserUrl, { browserCommand: o.browser, freshSession: o.freshSession });
       if (opened.opened) ctx.narrate.step(`opened ${opened.how}; waiting for the callback (up to ${o.callbackTimeout} s)`);
-      else ctx.narrate.warn(`could not open a browser (${opened.reason}); open this URL by hand:\n${browserUrl}`);
+      else ctx.narrate.action(`could not open a browser (${opened.reason}); open this URL by hand:\n${browserUrl}`);
     }
   }
 

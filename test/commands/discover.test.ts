@@ -16,7 +16,7 @@ function context(): CommandContext & { narrated: string[] } {
     globals: { json: false, color: false, verbose: false, quiet: false, debug: false, showSecrets: false, timeoutMs: 3000, insecure: false, noInput: true },
     env: {},
     cwd: process.cwd(),
-    narrate: { step: (m) => narrated.push(m), info: (m) => narrated.push(m), warn: (m) => narrated.push(m) },
+    narrate: { step: (m) => narrated.push(m), info: (m) => narrated.push(m), warn: (m) => narrated.push(m), action: (m) => narrated.push(m) },
     now: () => new Date('2026-06-01T00:00:00Z'),
     interactive: false,
     stdinIsTTY: false,
