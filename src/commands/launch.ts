@@ -421,7 +421,8 @@ async function refresh(ctx: CommandContext, run: Run, client: HttpClient, a: { t
   const rows: Array<[string, string]> = [['scope', newScope], ['refresh_token', checked.response?.refresh_token !== undefined ? 'rotated/returned' : 'not returned (keep the old one)']];
   if (typeof checked.response?.access_token === 'string') {
     const probe = await probeFhir(client, checked.response.access_token, probeTargets(a.iss, { patient: a.tr.patient, grantedScope: newScope }).slice(0, 1));
-    rows.push(['new token works', probe[0]?.status === 200 ? 'yes' : `no (${probe[0]?.status ?? probe[0]?.error ?? 'not probed'})`]);
+    const first = probe[0];
+    rows.push(['new token works', first === undefined ? 'not probed (no FHIR resource in the granted scope)' : first.status === 200 ? 'yes' : `no (${first.status ?? first.error ?? 'no answer'})`]);
     run.data['refresh'] = { scope: newScope, probe };
   }
   run.sections.push({ title: 'Refresh', rows });

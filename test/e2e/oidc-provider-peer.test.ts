@@ -27,11 +27,11 @@ test('token --grant client_credentials with private_key_jwt against oidc-provide
   }
 });
 
-test('launch against oidc-provider: chromium signs in and consents, smartctl validates the id_token', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed` }, async () => {
+test('launch against oidc-provider: chromium signs in and consents, smartctl validates the id_token and refreshes', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed` }, async () => {
   const port = await freePort();
   const redirectUri = `http://127.0.0.1:${port}/callback`;
   const peer = await startOidcPeer({ redirectUri });
-  const run = launchWaiting(['--iss', peer.fhirBaseUrl, '--client-id', 'peer-public', '--redirect-uri', redirectUri, '--scope', 'openid', '--json', '--callback-timeout', '60'], /(http:\/\/127\.0\.0\.1:\d+\/auth\?\S+)/);
+  const run = launchWaiting(['--iss', peer.fhirBaseUrl, '--client-id', 'peer-public', '--redirect-uri', redirectUri, '--scope', 'openid offline_access', '--prompt', 'consent', '--refresh', '--json', '--callback-timeout', '60'], /(http:\/\/127\.0\.0\.1:\d+\/auth\?\S+)/);
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
@@ -52,4 +52,13 @@ test('launch against oidc-provider: chromium signs in and consents, smartctl val
   assert.equal(doc['idTokenSignatureValid'], true);
   assert.equal((doc['idTokenClaims'] as Record<string, unknown>)['sub'], 'alice');
   assert.equal((doc['idTokenClaims'] as Record<string, unknown>)['iss'], peer.origin);
+  assert.equal((doc['idTokenClaims'] as Record<string, unknown>)['aud'], 'peer-public');
+  // offline_access with prompt=consent: oidc-provider issues a refresh token; smartctl refreshes.
+  assert.equal((doc['tokenResponse'] as Record<string, unknown>)['refresh_token'], '[REDACTED]');
+  const refreshed = doc['refresh'] as { scope: string } | undefined;
+  assert.ok(refreshed !== undefined, 'the refresh ran');
+  assert.deepEqual(refreshed.scope.split(' ').sort(), ['offline_access', 'openid']);
+  const ids = (doc['findings'] as Array<{ id: string }>).map((f) => f.id);
+  assert.ok(!ids.some((id) => id.startsWith('refresh-')), ids.join(', '));
+  assert.ok((doc['steps'] as string[]).includes('refresh'));
 });

@@ -32,7 +32,7 @@ export async function startOidcPeer(options: { redirectUri: string }): Promise<O
   const publicJwks = JSON.parse(readFileSync(path.join(REPO_ROOT, 'fixtures/keys/public.jwks.json'), 'utf8')) as { keys: Array<Record<string, unknown>> };
   const provider = new Provider(origin, {
     clients: [
-      { client_id: 'peer-public', token_endpoint_auth_method: 'none', application_type: 'native', redirect_uris: [options.redirectUri], grant_types: ['authorization_code'], response_types: ['code'] },
+      { client_id: 'peer-public', token_endpoint_auth_method: 'none', application_type: 'native', redirect_uris: [options.redirectUri], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] },
       {
         client_id: 'peer-backend',
         token_endpoint_auth_method: 'private_key_jwt',
@@ -44,7 +44,7 @@ export async function startOidcPeer(options: { redirectUri: string }): Promise<O
         scope: 'system/Patient.rs',
       },
     ],
-    scopes: ['openid', 'system/Patient.rs'],
+    scopes: ['openid', 'offline_access', 'system/Patient.rs'],
     features: { clientCredentials: { enabled: true }, devInteractions: { enabled: true } },
     enabledJWA: { clientAuthSigningAlgValues: ['ES384', 'RS384', 'ES256', 'RS256'] },
     findAccount: (_ctx: unknown, sub: string) => ({ accountId: sub, claims: () => ({ sub }) }),
@@ -54,10 +54,10 @@ export async function startOidcPeer(options: { redirectUri: string }): Promise<O
     authorization_endpoint: `${origin}/auth`,
     token_endpoint: `${origin}/token`,
     jwks_uri: `${origin}/jwks`,
-    grant_types_supported: ['authorization_code', 'client_credentials'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
     token_endpoint_auth_methods_supported: ['none', 'private_key_jwt'],
     token_endpoint_auth_signing_alg_values_supported: ['ES384', 'RS384'],
-    scopes_supported: ['openid', 'system/Patient.rs'],
+    scopes_supported: ['openid', 'offline_access', 'system/Patient.rs'],
     response_types_supported: ['code'],
     code_challenge_methods_supported: ['S256'],
     capabilities: ['launch-standalone', 'client-public', 'client-confidential-asymmetric', 'sso-openid-connect', 'permission-v2'],
