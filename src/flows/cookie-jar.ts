@@ -12,6 +12,13 @@ interface StoredCookie {
   expires?: number | undefined;
 }
 
+/** A cookie read back from the file: anything else in it is dropped, never trusted. */
+function isStoredCookie(c: unknown): c is StoredCookie {
+  if (typeof c !== 'object' || c === null) return false;
+  const r = c as Record<string, unknown>;
+  return typeof r['host'] === 'string' && typeof r['name'] === 'string' && typeof r['value'] === 'string' && typeof r['path'] === 'string' && (r['expires'] === undefined || typeof r['expires'] === 'number');
+}
+
 export class CookieJar {
   private cookies: StoredCookie[] = [];
 
@@ -28,8 +35,9 @@ export class CookieJar {
       throw inputError('cookie-jar-unreadable', `cannot read the cookie jar "${file}"`, 'Check the path, or delete the file to start with no cookies.');
     }
     try {
-      const parsed = JSON.parse(text) as { cookies?: StoredCookie[] };
-      jar.cookies = Array.isArray(parsed.cookies) ? parsed.cookies.filter((c) => typeof c.host === 'string' && typeof c.name === 'string' && typeof c.value === 'string') : [];
+      const parsed: unknown = JSON.parse(text);
+      const list: unknown = typeof parsed === 'object' && parsed !== null ? (parsed as { cookies?: unknown }).cookies : undefined;
+      jar.cookies = Array.isArray(list) ? list.filter(isStoredCookie) : [];
     } catch {
       throw inputError('cookie-jar-malformed', `the cookie jar "${file}" is not smartctl's JSON cookie file`, 'Delete it; smartctl writes a new one.');
     }
