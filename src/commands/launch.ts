@@ -155,8 +155,10 @@ async function authorize(ctx: CommandContext, o: LaunchOptions, run: Run, client
   if (headless) {
     if (sandbox !== undefined && o.headless !== true) ctx.narrate.step('no browser available here: completing the sandbox flow headless');
     const jar = await CookieJar.open(o.cookieJar);
+    // The sandbox's per-request auto-approve header goes to any server: harmless elsewhere,
+    // and it lets --headless complete against a separately started `smartctl sandbox`.
     try {
-      const outcome = await followAuthorize(client, authorizeUrl, { redirectUri: listener.redirectUri, jar, autoApproveHeader: sandbox !== undefined, nowSeconds: () => Math.floor(ctx.now().getTime() / 1000), post });
+      const outcome = await followAuthorize(client, authorizeUrl, { redirectUri: listener.redirectUri, jar, autoApproveHeader: true, nowSeconds: () => Math.floor(ctx.now().getTime() / 1000), post });
       if (outcome.kind === 'redirected') {
         await client.request({ step: 'callback', url: outcome.callbackUrl });
       } else if (outcome.kind === 'http-error') {
