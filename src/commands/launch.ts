@@ -151,9 +151,9 @@ async function authorize(ctx: CommandContext, o: LaunchOptions, run: Run, client
     }
   }
 
-  const headless = o.headless === true || (sandbox !== undefined && o.open !== false && o.browser === undefined && o.freshSession !== true && !canOpenBrowser(ctx.env));
-  if (headless) {
-    if (sandbox !== undefined && o.headless !== true) ctx.narrate.step('no browser available here: completing the sandbox flow headless');
+  // Headless: follow the redirects with our own client. Returns false when the run stopped.
+  const completeHeadless = async (why?: string): Promise<boolean> => {
+    if (why !== undefined) ctx.narrate.step(`${why}: completing the sandbox flow headless`);
     const jar = await CookieJar.open(o.cookieJar);
     // The sandbox's per-request auto-approve header goes to any server: harmless elsewhere,
     // and it lets --headless complete against a separately started `smartctl sandbox`.
@@ -175,7 +175,7 @@ async function authorize(ctx: CommandContext, o: LaunchOptions, run: Run, client
             exchanges: [outcome.response.exchange.id],
           }),
         );
-        return undefined;
+        return false;
       } else {
         stop(
           run,
@@ -189,11 +189,17 @@ async function authorize(ctx: CommandContext, o: LaunchOptions, run: Run, client
             exchanges: [outcome.response.exchange.id],
           }),
         );
-        return undefined;
+        return false;
       }
     } finally {
       await jar.save();
     }
+    return true;
+  };
+
+  const headless = o.headless === true || (sandbox !== undefined && o.open !== false && o.browser === undefined && o.freshSession !== true && !canOpenBrowser(ctx.env));
+  if (headless) {
+    if (!(await completeHeadless(sandbox !== undefined && o.headless !== true ? 'no browser available here' : undefined))) return undefined;
   } else {
     // With authorize-post the browser opens a local page that POSTs the request.
     const browserUrl = post ? listener.servePostForm(endpoint, params) : authorizeUrl;
@@ -202,7 +208,10 @@ async function authorize(ctx: CommandContext, o: LaunchOptions, run: Run, client
     } else {
       const opened = await openAuthorizeUrl(browserUrl, { browserCommand: o.browser, freshSession: o.freshSession });
       if (opened.opened) ctx.narrate.step(`opened ${opened.how}; waiting for the callback (up to ${o.callbackTimeout} s)`);
-      else ctx.narrate.action(`could not open a browser (${opened.reason}); open this URL by hand:\n${browserUrl}`);
+      else if (sandbox !== undefined && o.browser === undefined && o.freshSession !== true) {
+        // The quick start must work on a bare server: the sandbox flow completes without a browser.
+        if (!(await completeHeadless(`could not open a browser (${opened.reason})`))) return undefined;
+      } else ctx.narrate.action(`could not open a browser (${opened.reason}); open this URL by hand:\n${browserUrl}`);
     }
   }
 
