@@ -70,3 +70,10 @@ test('input errors: garbage, JSON without tokens, empty input', async () => {
   await assert.rejects(decodeCommand(testContext(), undefined, {}), (e: unknown) => isSmartctlError(e) && (e.kind === 'input' || e.kind === 'usage'));
   await assert.rejects(decodeCommand(testContext(), token('opaque.txt'), { verify: true }), (e: unknown) => isSmartctlError(e) && e.code === 'nothing-to-verify');
 });
+
+test('a JWT of no known profile gets only the time rules and says so', async () => {
+  const payload = Buffer.from(JSON.stringify({ foo: 'bar', exp: 4102444800 })).toString('base64url');
+  const r = await decodeCommand(testContext(), `eyJhbGciOiJSUzM4NCJ9.${payload}.c2ln`, {});
+  assert.deepEqual(ids(r), ['jwt-profile-unknown']);
+  assert.equal((r.data['tokens'] as TokenData)[0]?.profile, null);
+});

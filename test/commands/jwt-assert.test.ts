@@ -91,3 +91,19 @@ test('keygen ES384: the key it writes signs an assertion that verifies against t
   await keygenCommand(ctx, { alg: 'ES384', out: 'app', force: true });
   assert.notEqual(readFileSync(path.join(dir, 'app.jwks.json'), 'utf8'), jwksText);
 });
+
+test('--iss: the discovered token endpoint becomes aud; an alg the server does not list is flagged', async () => {
+  const { startStaticServer } = await import('../helpers/static-server.js');
+  const server = await startStaticServer({
+    '/fhir/.well-known/smart-configuration': (o) => ({ body: { issuer: `${o}/fhir`, authorization_endpoint: `${o}/auth`, token_endpoint: `${o}/token`, token_endpoint_auth_signing_alg_values_supported: ['RS384'], capabilities: ['client-confidential-asymmetric'], code_challenge_methods_supported: ['S256'] } }),
+  });
+  try {
+    const r = await jwtAssertCommand(testContext(), { clientId: 'demo-app', iss: `${server.url}/fhir`, lifetime: 300, key: fixture('ec384.sec1.pem') });
+    assert.equal(r.data['tokenEndpoint'], `${server.url}/token`);
+    assert.equal((r.data['claims'] as Record<string, unknown>)['aud'], `${server.url}/token`);
+    assert.ok(r.findings.some((f) => f.id === 'assertion-alg-not-advertised'), r.findings.map((f) => f.id).join(', '));
+    assert.ok(r.trace !== undefined && r.trace.length > 0, 'the discovery exchanges are in the trace');
+  } finally {
+    await server.close();
+  }
+});

@@ -83,3 +83,16 @@ test('property: key text of any shape loads or is rejected with our error', asyn
     { numRuns: 1500 },
   );
 });
+
+test('verify: no kid with several keys, no kid with one key, alg none', async () => {
+  const k = await loadPrivateKey(key('ec384.private.jwk.json'));
+  const { SignJWT } = await import('jose');
+  const unkeyed = decodeJwt(await new SignJWT({ iss: 'a' }).setProtectedHeader({ alg: 'ES384' }).sign(k.privateKey)) as DecodedJwt;
+  assert.deepEqual((await verifySignature(unkeyed, parseJwks(key('public.jwks.json')))).findings.map((f) => f.id), ['jwt-kid-missing']);
+  const single = await verifySignature(unkeyed, publicJwks(k));
+  assert.equal(single.verified, true, 'one key in the set: no kid is needed');
+  const none = decodeJwt(`${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"iss":"a"}').toString('base64url')}.`) as DecodedJwt;
+  const outcome = await verifySignature(none, parseJwks(key('public.jwks.json')));
+  assert.equal(outcome.verified, false);
+  assert.deepEqual(outcome.findings.map((f) => f.id), ['jwt-alg-none']);
+});

@@ -73,3 +73,15 @@ test('profile detection and relative time', () => {
   assert.equal(relativeTime(NOW_S - 3 * 3600, NOW), '3 h ago');
   assert.equal(relativeTime(NOW_S + 300, NOW), 'in 5 min');
 });
+
+test('generic time rules: exp of the wrong type, iat in the future (access token names)', () => {
+  assert.deepEqual(ids(lintAccessToken(jwt({ exp: '2030-01-01' }), { now: NOW })), ['jwt-claim-type']);
+  const f = lintAccessToken(jwt({ exp: NOW_S + 900, iat: NOW_S + 400 }), { now: NOW });
+  assert.deepEqual(ids(f), ['jwt-iat-in-future']);
+  assert.match(f[0]?.detail ?? '', /400 s in the future/);
+  assert.deepEqual(lintAccessToken(jwt({ exp: NOW_S + 900, iat: NOW_S + 30 }), { now: NOW }), [], 'within the allowed skew');
+});
+
+test('a client assertion without exp', () => {
+  assert.deepEqual(ids(lintClientAssertion(jwt({ ...goodAssertion, exp: undefined }, { alg: 'ES384', kid: 'k' }), expectA)), ['assertion-exp-missing']);
+});
