@@ -3,15 +3,13 @@
 // scope diff, a FHIR probe, optional refresh — and the diagnosis of what went wrong.
 import { chmod, writeFile } from 'node:fs/promises';
 import { usageError } from '../errors.js';
-import { HttpClient } from '../http/client.js';
-import { discover } from '../flows/discovery.js';
+import type { HttpClient } from '../http/client.js';
 import { canOpenBrowser, openAuthorizeUrl } from '../flows/browser.js';
 import { CookieJar } from '../flows/cookie-jar.js';
 import { followAuthorize } from '../flows/headless.js';
-import { validateIdToken } from '../flows/id-token-validation.js';
 import { startLoopbackListener, type CallbackResult, type LoopbackListener } from '../flows/loopback-listener.js';
 import { probeFhir, probeTargets, type ProbeResult } from '../flows/probe-fhir.js';
-import { requestToken, type ClientAuthConfig } from '../flows/token-request.js';
+import type { ClientAuthConfig } from '../flows/token-request.js';
 import { diagnose, evidenceFromTrace, mergeFindings, type RunContext } from '../diagnose/index.js';
 import { lintAuthorizeRequest } from '../diagnose/authorize-request-lint.js';
 import { buildAuthorizeUrl } from '../protocol/authorize-request.js';
@@ -63,11 +61,33 @@ function stop(run: Run, step: string, finding?: Finding): void {
   if (finding !== undefined) run.findings.push(finding);
 }
 
-async function startSandboxFor(ctx: CommandContext, o: LaunchOptions): Promise<SandboxHandle> {
+/**
+ * The modules that cost start-up time (undici, jose, discovery), loaded while the sandbox
+ * generates its signing key on the thread pool, so the two overlap.
+ */
+async function loadFlowModules(): Promise<{
+  HttpClient: typeof import('../http/client.js').HttpClient;
+  discover: typeof import('../flows/discovery.js').discover;
+  validateIdToken: typeof import('../flows/id-token-validation.js').validateIdToken;
+  requestToken: typeof import('../flows/token-request.js').requestToken;
+}> {
+  const [http, discovery, idToken, token] = await Promise.all([import('../http/client.js'), import('../flows/discovery.js'), import('../flows/id-token-validation.js'), import('../flows/token-request.js')]);
+  return { HttpClient: http.HttpClient, discover: discovery.discover, validateIdToken: idToken.validateIdToken, requestToken: token.requestToken };
+}
+
+/**
+ * Loads the sandbox module and starts it without waiting for it: its RSA key generation
+ * runs on the thread pool while the flow modules load on the main thread.
+ */
+async function beginSandbox(ctx: CommandContext, o: LaunchOptions): Promise<{ started: Promise<SandboxHandle> }> {
   const { startSandbox } = await import('../sandbox/index.js');
-  const sandbox = await startSandbox({ faults: o.sandboxFault ?? [] });
-  ctx.narrate.step(`started the embedded sandbox at ${sandbox.fhirBaseUrl}${sandbox.faults.length > 0 ? ` with fault(s) ${sandbox.faults.join(', ')}` : ''}`);
-  return sandbox;
+  const started = startSandbox({ faults: o.sandboxFault ?? [] }).then((sandbox) => {
+    ctx.narrate.step(`started the embedded sandbox at ${sandbox.fhirBaseUrl}${sandbox.faults.length > 0 ? ` with fault(s) ${sandbox.faults.join(', ')}` : ''}`);
+    return sandbox;
+  });
+  // Awaited by the caller; this only keeps an early failure from being reported as unhandled.
+  started.catch(() => undefined);
+  return { started };
 }
 
 async function askClientId(ctx: CommandContext): Promise<string> {
@@ -270,13 +290,17 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
   if ((o.sandboxFault?.length ?? 0) > 0 && o.sandbox !== true) throw usageError('options-conflict', '--sandbox-fault needs --sandbox');
   if (o.headless === true && o.sandbox !== true) ctx.narrate.warn('--headless only completes servers that approve without a person (like the sandbox)');
 
-  const trace = new Trace();
-  const client = new HttpClient({ trace, timeoutMs: ctx.globals.timeoutMs, insecure: ctx.globals.insecure });
+  // Started first: its key generation overlaps with loading the flow modules.
+  const sandboxStarting = o.sandbox === true ? (await beginSandbox(ctx, o)).started : undefined;
   const run: Run = { findings: [], sections: [], data: {}, context: {} };
   let sandbox: SandboxHandle | undefined;
   let listener: LoopbackListener | undefined;
+  let client: HttpClient | undefined;
+  const trace = new Trace();
   try {
-    sandbox = o.sandbox === true ? await startSandboxFor(ctx, o) : undefined;
+    const { HttpClient, discover, validateIdToken, requestToken } = await loadFlowModules();
+    client = new HttpClient({ trace, timeoutMs: ctx.globals.timeoutMs, insecure: ctx.globals.insecure });
+    sandbox = await sandboxStarting;
     const clientId = o.clientId ?? (sandbox !== undefined ? sandbox.demoClients.public : await askClientId(ctx));
     const registered = sandbox?.clients.find((c) => c.client_id === clientId);
     let auth: ClientAuthConfig = await resolveClientAuth(ctx, o, clientId, registered);
@@ -406,7 +430,8 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
     return finish(run, trace, ctx);
   } finally {
     await listener?.close();
-    await client.close();
+    await client?.close();
+    sandbox ??= await sandboxStarting?.catch(() => undefined);
     await sandbox?.close();
   }
 }
@@ -417,6 +442,7 @@ async function refresh(ctx: CommandContext, run: Run, client: HttpClient, a: { t
     return;
   }
   ctx.narrate.step('refreshing the access token');
+  const { requestToken } = await import('../flows/token-request.js');
   const r = await requestToken(client, { step: 'refresh', tokenEndpoint: a.tokenEndpoint, params: { grant_type: 'refresh_token', refresh_token: a.tr.refresh_token }, auth: a.auth, now: ctx.now() });
   if (r.response.status !== 200) {
     run.findings.push(makeFinding({ id: 'refresh-failed', severity: 'error', title: `the refresh failed with HTTP ${r.response.status}`, detail: r.response.body.slice(0, 300), fix: 'See the diagnosis; online_access refresh ends with the user session.', spec: 'smart-refresh', exchanges: [r.response.exchange.id] }));
