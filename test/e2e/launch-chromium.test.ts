@@ -5,8 +5,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { parseJsonOutput } from '../helpers/run-cli.js';
 import { CHROMIUM, launchChromium, launchWaiting } from '../helpers/launch-process.js';
+
+/** Signs in with the preselected user and reaches the consent page (a practitioner passes the patient picker on its default). */
+async function signInToConsent(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  const picker = page.getByRole('heading', { name: 'Choose a patient' });
+  const consent = page.getByRole('heading', { name: /Authorize/ });
+  await picker.or(consent).first().waitFor();
+  if (await picker.isVisible()) await page.getByRole('button', { name: 'Continue' }).click();
+  await consent.waitFor();
+}
 
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (.ci/run installs it)`;
 
@@ -20,13 +31,7 @@ test('chromium takes every default on the sandbox pages; launch succeeds with a 
     await page.getByRole('heading', { name: 'Sign in to the sandbox' }).waitFor();
     const firstUser = await page.locator('input[name="user"]:checked').getAttribute('value');
     assert.ok(firstUser !== null && firstUser !== '', 'a user is preselected');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    // A practitioner gets the patient picker; a patient goes straight to consent.
-    const picker = page.getByRole('heading', { name: 'Choose a patient' });
-    const consent = page.getByRole('heading', { name: /Authorize/ });
-    await picker.or(consent).first().waitFor();
-    if (await picker.isVisible()) await page.getByRole('button', { name: 'Continue' }).click();
-    await consent.waitFor();
+    await signInToConsent(page);
     const boxes = page.locator('input[name="scope"]');
     assert.ok((await boxes.count()) > 0, 'the consent page lists the scopes');
     assert.equal(await page.locator('input[name="scope"]:not(:checked)').count(), 0, 'every scope is ticked by default');
@@ -60,12 +65,7 @@ test('chromium presses Deny on the sandbox consent page; launch diagnoses access
     const page = await browser.newPage();
     await page.goto(await run.url);
     await page.getByRole('heading', { name: 'Sign in to the sandbox' }).waitFor();
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    const picker = page.getByRole('heading', { name: 'Choose a patient' });
-    const consent = page.getByRole('heading', { name: /Authorize/ });
-    await picker.or(consent).first().waitFor();
-    if (await picker.isVisible()) await page.getByRole('button', { name: 'Continue' }).click();
-    await consent.waitFor();
+    await signInToConsent(page);
     await page.getByRole('button', { name: 'Deny' }).click();
     await page.getByRole('heading', { name: /Authorization failed/ }).waitFor();
     pageText = await page.locator('body').innerText();
