@@ -3,7 +3,7 @@
 import { inputError, usageError } from '../errors.js';
 import { diagnose, evidenceFromSaved, type SavedInput } from '../diagnose/index.js';
 import type { Endpoint } from '../diagnose/evidence.js';
-import { unwrapAuthorizeUrl } from '../diagnose/rules/authorize-url.js';
+import { unwrapAuthorizeUrl } from '../diagnose/rules/authorize/authorize-url.js';
 import { makeFinding } from '../report/finding.js';
 import { makeReport, type Report, type ReportSection } from '../report/report.js';
 import type { HeaderMap } from '../report/trace.js';

@@ -5,7 +5,7 @@ import { lintRequestedScopes } from '../protocol/scopes/findings.js';
 import { parseScopes } from '../protocol/scopes/parse.js';
 import { evidenceFromSaved } from './evidence.js';
 import { mergeFindings } from './index.js';
-import { authorizeUrlLint } from './rules/authorize-url.js';
+import { authorizeUrlLint } from './rules/authorize/authorize-url.js';
 
 export function lintAuthorizeRequest(url: string, now: Date): Finding[] {
   const scope = URL.canParse(url) ? (new URL(url).searchParams.get('scope') ?? '') : '';

@@ -1,48 +1,65 @@
-// The ordered list of diagnosis rules: one file per finding id in rules/ (a few rules
-// classify into sibling ids, named in their header). Order matters only for display and
-// for the precise-before-generic pairs (cerner-* before token-invalid-client / access-denied).
-// Adding a diagnosis = a rule file, a line here, and a test expecting its finding id.
+// The ordered list of diagnosis rules, by flow phase: one file per finding id in
+// rules/<phase>/ (a few rules classify into sibling ids, named in their header). Order
+// breaks ties between root causes of equal strength (rank.ts), so a vendor-specific rule
+// stands before the generic one it refines (cerner-* before token-invalid-client).
+// Adding a diagnosis = a rule file, a line here, and a corpus case expecting its finding id.
 import type { DiagnosisRule } from './rule.js';
-import { authorizeUrlLint } from './rules/authorize-url.js';
-import { scopeSyntaxMismatch } from './rules/scope-v1-v2-syntax-mismatch.js';
-import { tokenServerError } from './rules/token-endpoint-server-error.js';
-import { tokenEndpointSlow } from './rules/token-endpoint-slow.js';
-import { clientAssertionInAuthorizationHeader } from './rules/client-assertion-in-authorization-header.js';
-import { fhirUnauthorized } from './rules/fhir-401-invalid-token.js';
-import { fhirForbidden } from './rules/fhir-403-insufficient-scope.js';
-import { forceAuthnRejected } from './rules/force-authn-rejected.js';
-import { openidScopeDropped } from './rules/openid-scope-dropped.js';
-import { cernerInvalidClientCredentials } from './rules/cerner-invalid-client-credentials.js';
-import { cernerMissingPatientContext } from './rules/cerner-missing-patient-context.js';
-import { noRefreshTokenWithoutOfflineScope } from './rules/no-refresh-token-without-offline-scope.js';
-import { accessDenied } from './rules/access-denied-by-user.js';
-import { invalidClient } from './rules/token-invalid-client.js';
-import { invalidGrant } from './rules/invalid-grant-code.js';
-import { invalidScope } from './rules/invalid-scope.js';
-import { redirectUriMismatch } from './rules/redirect-uri-mismatch.js';
-import { missingLaunchContext } from './rules/token-response-missing-launch-context.js';
-import { refreshWithoutScope } from './rules/granted-scope-lacks-refresh-scope.js';
-import { noRefreshTokenDespiteRefreshScope } from './rules/no-refresh-token-despite-offline-access.js';
+// discovery
+// authorize
+import { forceAuthnRejected } from './rules/authorize/force-authn-rejected.js';
+import { cernerMissingPatientContext } from './rules/authorize/cerner-missing-patient-context.js';
+import { accessDenied } from './rules/authorize/access-denied-by-user.js';
+import { invalidScope } from './rules/authorize/invalid-scope.js';
+import { redirectUriMismatch } from './rules/authorize/redirect-uri-mismatch.js';
+import { authorizeUrlLint } from './rules/authorize/authorize-url.js';
+// token
+import { cernerInvalidClientCredentials } from './rules/token/cerner-invalid-client-credentials.js';
+import { invalidClient } from './rules/token/token-invalid-client.js';
+import { tokenServerError } from './rules/token/token-endpoint-server-error.js';
+import { tokenEndpointSlow } from './rules/token/token-endpoint-slow.js';
+import { invalidGrant } from './rules/token/invalid-grant-code.js';
+import { missingLaunchContext } from './rules/token/token-response-missing-launch-context.js';
+// client-assertion
+import { clientAssertionInAuthorizationHeader } from './rules/client-assertion/client-assertion-in-authorization-header.js';
+// id-token
+import { openidScopeDropped } from './rules/id-token/openid-scope-dropped.js';
+// refresh
+import { refreshWithoutScope } from './rules/refresh/granted-scope-lacks-refresh-scope.js';
+import { noRefreshTokenDespiteRefreshScope } from './rules/refresh/no-refresh-token-despite-offline-access.js';
+import { noRefreshTokenWithoutOfflineScope } from './rules/refresh/no-refresh-token-without-offline-scope.js';
+// fhir
+import { fhirUnauthorized } from './rules/fhir/fhir-401-invalid-token.js';
+import { fhirForbidden } from './rules/fhir/fhir-403-insufficient-scope.js';
+// scopes
+import { scopeSyntaxMismatch } from './rules/scopes/scope-v1-v2-syntax-mismatch.js';
 
 export const CATALOG: readonly DiagnosisRule[] = [
-  clientAssertionInAuthorizationHeader,
+  // discovery
+  // authorize
   forceAuthnRejected,
-  openidScopeDropped,
+  cernerMissingPatientContext,
+  accessDenied,
+  invalidScope,
+  redirectUriMismatch,
+  authorizeUrlLint,
+  // client-assertion (before token: the precise invalid_client causes first)
+  clientAssertionInAuthorizationHeader,
+  // token
   cernerInvalidClientCredentials,
   invalidClient,
   tokenServerError,
   tokenEndpointSlow,
-  redirectUriMismatch,
   invalidGrant,
-  invalidScope,
-  cernerMissingPatientContext,
-  accessDenied,
   missingLaunchContext,
+  // id-token
+  openidScopeDropped,
+  // refresh
   refreshWithoutScope,
-  scopeSyntaxMismatch,
   noRefreshTokenDespiteRefreshScope,
   noRefreshTokenWithoutOfflineScope,
+  // fhir
   fhirUnauthorized,
   fhirForbidden,
-  authorizeUrlLint,
+  // scopes
+  scopeSyntaxMismatch,
 ];

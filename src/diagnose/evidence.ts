@@ -1,13 +1,16 @@
 // One shape of evidence for every diagnosis rule, built either from a run's trace
-// (launch, token) or from what a user saved (explain). Rules read only this.
+// (launch, token, discover, a HAR) or from what a user saved (explain). Rules read only this.
 import { headerValue, isExchange, type HeaderMap, type TraceEntry } from '../report/trace.js';
 import { parseOAuthError, parseWwwAuthenticate, type BearerChallenge, type OAuthError } from '../protocol/oauth-error.js';
+import { observeFailures, type ObservedFailure } from './failure.js';
 
 export type Endpoint = 'token' | 'authorize' | 'fhir' | 'discovery' | 'callback' | 'other';
 
 export interface ResponseEvidence {
   endpoint: Endpoint;
   status: number;
+  /** The trace step ("token", "refresh", "discovery.smart-configuration", "fhir.read" ...), when known. */
+  step?: string | undefined;
   method?: string | undefined;
   url?: string | undefined;
   requestHeaders: HeaderMap;
@@ -19,7 +22,21 @@ export interface ResponseEvidence {
   challenge?: BearerChallenge | undefined;
   exchangeId?: number | undefined;
   durationMs?: number | undefined;
+  /**
+   * Whether the request side is known (a trace, a HAR, a curl line, or --request-header/--request-body).
+   * Missing evidence is not negative evidence: without it nobody knows whether a token was sent.
+   */
+  requestSeen?: boolean | undefined;
 }
+
+/** The request that reached the redirect URI (what the authorization server sent back). */
+export interface CallbackEvidence {
+  url?: string | undefined;
+  params: Record<string, string>;
+  exchangeId?: number | undefined;
+}
+
+export type AuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
 export interface Evidence {
   /** Every HTTP answer of interest, in order (successful ones included). */
@@ -27,16 +44,29 @@ export interface Evidence {
   authorizeUrl?: string | undefined;
   /** An error the authorization server sent back to the redirect URI. */
   callbackError?: OAuthError | undefined;
+  /** The callback itself, when it was seen (its query: code, state, error ...). */
+  callback?: CallbackEvidence | undefined;
+  /** The state and nonce the client sent (from the authorize URL or the run). */
+  sentState?: string | undefined;
+  sentNonce?: string | undefined;
+  /** The launch URL an EHR opened (EHR launch: it should carry iss and launch). */
+  launchUrl?: string | undefined;
   requestedScope?: string | undefined;
   /** The token response as received (parsed JSON), when there was one. */
   tokenResponse?: Record<string, unknown> | undefined;
+  /** The refresh response as received, when a refresh succeeded. */
+  refreshResponse?: Record<string, unknown> | undefined;
   /** The client assertion the app sent (private_key_jwt), if known. */
   sentClientAssertion?: string | undefined;
   clientId?: string | undefined;
   tokenEndpoint?: string | undefined;
   launchType?: 'standalone' | 'ehr' | 'backend' | undefined;
   /** The client authentication the run used (token endpoint), when known. */
-  authMethod?: 'none' | 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | undefined;
+  authMethod?: AuthMethod | undefined;
+  /** Error messages the user's own client library printed (explain --message). */
+  messages: string[];
+  /** What visibly failed, first failure first (computed from the rest by observeFailures). */
+  failures: ObservedFailure[];
 }
 
 /** What a run knows beyond its trace. */
@@ -49,12 +79,18 @@ export interface RunContext {
   launchType?: Evidence['launchType'];
   authMethod?: Evidence['authMethod'];
   callbackError?: OAuthError | undefined;
+  callback?: CallbackEvidence | undefined;
+  sentState?: string | undefined;
+  sentNonce?: string | undefined;
+  launchUrl?: string | undefined;
+  messages?: string[] | undefined;
 }
 
 export function endpointOfStep(step: string): Endpoint {
   const head = step.split('.')[0] ?? '';
   if (head === 'token' || head === 'refresh' || head === 'client-credentials') return 'token';
   if (head === 'authorize' || head === 'preflight' || head === 'headless') return 'authorize';
+  if (head === 'callback') return 'callback';
   if (head === 'fhir' || head === 'probe') return 'fhir';
   if (head === 'discovery' || head === 'jwks' || head === 'openid-configuration') return 'discovery';
   return 'other';
@@ -64,7 +100,7 @@ export function responseEvidence(r: Omit<ResponseEvidence, 'oauthError' | 'chall
   return { ...r, oauthError: parseOAuthError(r.responseBody), challenge: parseWwwAuthenticate(headerValue(r.responseHeaders, 'www-authenticate')) };
 }
 
-function parseObject(body: string | undefined): Record<string, unknown> | undefined {
+export function parseObject(body: string | undefined): Record<string, unknown> | undefined {
   if (body === undefined) return undefined;
   try {
     const v: unknown = JSON.parse(body);
@@ -74,34 +110,113 @@ function parseObject(body: string | undefined): Record<string, unknown> | undefi
   }
 }
 
+function queryOf(url: string | undefined): URLSearchParams | undefined {
+  if (url === undefined || !URL.canParse(url)) return undefined;
+  return new URL(url).searchParams;
+}
+
+function formOf(body: string | undefined): URLSearchParams {
+  if (body === undefined || body.trimStart().startsWith('{')) return new URLSearchParams();
+  try {
+    return new URLSearchParams(body);
+  } catch {
+    return new URLSearchParams();
+  }
+}
+
+/** The grant_type of a token request body, when it is a form. */
+export function grantTypeOf(r: Pick<ResponseEvidence, 'requestBody'>): string | undefined {
+  return formOf(r.requestBody).get('grant_type') ?? undefined;
+}
+
+function callbackFrom(url: string, exchangeId?: number): CallbackEvidence {
+  const params: Record<string, string> = {};
+  for (const [k, v] of queryOf(url) ?? []) if (!Object.hasOwn(params, k)) params[k] = v;
+  return { url, params, exchangeId };
+}
+
+function callbackErrorOf(cb: CallbackEvidence | undefined): OAuthError | undefined {
+  const error = cb?.params['error'];
+  if (error === undefined) return undefined;
+  return { error, error_description: cb?.params['error_description'], error_uri: cb?.params['error_uri'] };
+}
+
+/** Fills what a trace or saved input implies but did not say (the scope from the authorize URL ...), then the failures. */
+export function completeEvidence(e: Omit<Evidence, 'failures'> & { failures?: ObservedFailure[] | undefined }): Evidence {
+  const authorize = queryOf(innerAuthorizeUrl(e.authorizeUrl));
+  const tokenRequest = e.responses.find((r) => r.endpoint === 'token');
+  const tokenForm = formOf(tokenRequest?.requestBody);
+  const callbackError = e.callbackError ?? callbackErrorOf(e.callback);
+  const done: Omit<Evidence, 'failures'> = {
+    ...e,
+    callbackError,
+    requestedScope: e.requestedScope ?? authorize?.get('scope') ?? tokenForm.get('scope') ?? undefined,
+    clientId: e.clientId ?? authorize?.get('client_id') ?? tokenForm.get('client_id') ?? undefined,
+    sentState: e.sentState ?? authorize?.get('state') ?? undefined,
+    sentNonce: e.sentNonce ?? authorize?.get('nonce') ?? undefined,
+    tokenEndpoint: e.tokenEndpoint ?? tokenRequest?.url,
+  };
+  return { ...done, failures: observeFailures(done) };
+}
+
+/** The authorize request a vendor login page carries in its to= parameter, else the URL itself. */
+export function innerAuthorizeUrl(url: string | undefined): string | undefined {
+  if (url === undefined || !URL.canParse(url)) return url;
+  const outer = new URL(url);
+  const inner = outer.searchParams.get('to');
+  if (inner === null) return url;
+  const resolved = URL.canParse(inner) ? new URL(inner) : URL.canParse(inner, outer.origin) ? new URL(inner, outer.origin) : undefined;
+  return resolved !== undefined && resolved.searchParams.has('response_type') ? resolved.href : url;
+}
+
 export function evidenceFromTrace(trace: readonly TraceEntry[], context: RunContext = {}): Evidence {
   const responses: ResponseEvidence[] = [];
   let tokenResponse: Record<string, unknown> | undefined;
+  let refreshResponse: Record<string, unknown> | undefined;
   let sentClientAssertion = context.sentClientAssertion;
+  let callback = context.callback;
+  let authorizeUrl = context.authorizeUrl;
   for (const e of trace.filter(isExchange)) {
-    if (e.response === undefined) continue;
     const endpoint = endpointOfStep(e.step);
+    if (endpoint === 'callback') {
+      callback ??= callbackFrom(e.request.url, e.id);
+      continue;
+    }
+    if (endpoint === 'authorize' && authorizeUrl === undefined && e.request.method === 'GET' && innerAuthorizeUrl(e.request.url) !== e.request.url) authorizeUrl = e.request.url;
+    if (endpoint === 'authorize' && authorizeUrl === undefined && queryOf(e.request.url)?.has('response_type') === true) authorizeUrl = e.request.url;
+    if (e.response === undefined) continue;
     responses.push(
-      responseEvidence({ endpoint, status: e.response.status, method: e.request.method, url: e.request.url, requestHeaders: e.request.headers, requestBody: e.request.body, responseHeaders: e.response.headers, responseBody: e.response.body, exchangeId: e.id, durationMs: e.durationMs }),
+      responseEvidence({ endpoint, step: e.step, status: e.response.status, method: e.request.method, url: e.request.url, requestHeaders: e.request.headers, requestBody: e.request.body, responseHeaders: e.response.headers, responseBody: e.response.body, exchangeId: e.id, durationMs: e.durationMs, requestSeen: true }),
     );
     if (endpoint === 'token') {
-      if (e.response.status === 200) tokenResponse = parseObject(e.response.body) ?? tokenResponse;
-      const assertion = e.request.body === undefined ? undefined : new URLSearchParams(e.request.body).get('client_assertion');
-      if (assertion !== null && assertion !== undefined) sentClientAssertion = assertion;
+      const form = formOf(e.request.body);
+      if (e.response.status === 200) {
+        const parsed = parseObject(e.response.body);
+        if (form.get('grant_type') === 'refresh_token') refreshResponse = parsed ?? refreshResponse;
+        else tokenResponse = parsed ?? tokenResponse;
+      }
+      const assertion = form.get('client_assertion');
+      if (assertion !== null) sentClientAssertion = assertion;
     }
   }
-  return {
+  return completeEvidence({
     responses,
-    authorizeUrl: context.authorizeUrl,
+    authorizeUrl,
     callbackError: context.callbackError,
+    callback,
+    sentState: context.sentState,
+    sentNonce: context.sentNonce,
+    launchUrl: context.launchUrl,
     requestedScope: context.requestedScope,
     tokenResponse,
+    refreshResponse,
     sentClientAssertion,
     clientId: context.clientId,
     tokenEndpoint: context.tokenEndpoint,
     launchType: context.launchType,
     authMethod: context.authMethod,
-  };
+    messages: context.messages ?? [],
+  });
 }
 
 /** What a user saved from their own app (explain). */
@@ -110,34 +225,69 @@ export interface SavedInput {
   body?: string | undefined;
   responseHeaders?: HeaderMap | undefined;
   requestHeaders?: HeaderMap | undefined;
+  requestBody?: string | undefined;
+  method?: string | undefined;
+  /** The URL the saved response answered (an authorize URL is also linted). */
+  url?: string | undefined;
   endpoint?: Endpoint | undefined;
   tokenResponse?: Record<string, unknown> | undefined;
   requestedScope?: string | undefined;
   authorizeUrl?: string | undefined;
   clientId?: string | undefined;
   tokenEndpoint?: string | undefined;
+  messages?: string[] | undefined;
+  authMethod?: AuthMethod | undefined;
+  /** The whole request is known (a curl line): an absent Authorization header really was absent. */
+  requestSeen?: boolean | undefined;
 }
 
-function guessEndpoint(s: SavedInput, oauthError: OAuthError | undefined): Endpoint {
+const TOKEN_ERRORS = ['invalid_client', 'invalid_grant', 'unsupported_grant_type', 'unauthorized_client'];
+
+/** Where a saved response came from, when the user did not say: from the URL, the request, then the answer. */
+export function guessEndpoint(s: SavedInput, oauthError: OAuthError | undefined): Endpoint {
   if (s.endpoint !== undefined) return s.endpoint;
-  if (oauthError !== undefined && ['invalid_client', 'invalid_grant', 'unsupported_grant_type'].includes(oauthError.error)) return 'token';
+  const url = s.url ?? s.authorizeUrl;
+  const path = url !== undefined && URL.canParse(url) ? new URL(url).pathname : '';
+  const form = formOf(s.requestBody);
+  if (form.has('grant_type') || /\/token\/?$/i.test(path)) return 'token';
+  if (/\.well-known\/(smart|openid)-configuration|\/metadata$|jwks|\/certs$/i.test(path)) return 'discovery';
+  if (url !== undefined && (queryOf(innerAuthorizeUrl(url))?.has('response_type') === true || /\/authori[sz]e\/?$/i.test(path))) return 'authorize';
+  if (oauthError !== undefined && TOKEN_ERRORS.includes(oauthError.error)) return 'token';
   if (headerValue(s.responseHeaders ?? {}, 'www-authenticate') !== undefined) return 'fhir';
+  if (/^Bearer\s/i.test(headerValue(s.requestHeaders ?? {}, 'authorization') ?? '')) return 'fhir';
+  if (s.body?.includes('OperationOutcome') === true) return 'fhir';
   // A saved authorize URL next to a status: the answer to that URL (e.g. 400 to forceAuthn=true).
   if (s.authorizeUrl !== undefined) return 'authorize';
-  if (s.body?.includes('OperationOutcome') === true) return 'fhir';
   return 'other';
+}
+
+/** The client assertion a saved request carried: in the form body, or (wrongly) as a Bearer header. */
+function assertionOf(s: SavedInput, endpoint: Endpoint): string | undefined {
+  const inBody = formOf(s.requestBody).get('client_assertion');
+  if (inBody !== null) return inBody;
+  if (endpoint !== 'token') return undefined;
+  return /^Bearer\s+(eyJ[\w-]+\.[\w-]+\.[\w-]*)/i.exec(headerValue(s.requestHeaders ?? {}, 'authorization') ?? '')?.[1];
 }
 
 export function evidenceFromSaved(s: SavedInput): Evidence {
   const responses: ResponseEvidence[] = [];
+  const base = {
+    tokenResponse: s.tokenResponse,
+    requestedScope: s.requestedScope,
+    authorizeUrl: s.authorizeUrl,
+    clientId: s.clientId,
+    tokenEndpoint: s.tokenEndpoint,
+    messages: s.messages ?? [],
+    authMethod: s.authMethod,
+  };
   if (s.status !== undefined || s.body !== undefined) {
     const oauthError = parseOAuthError(s.body);
-    const requestHeaders = s.requestHeaders ?? {};
-    const bearer = /^Bearer\s+(eyJ[\w-]+\.[\w-]+\.[\w-]*)/i.exec(headerValue(requestHeaders, 'authorization') ?? '')?.[1];
+    const endpoint = guessEndpoint(s, oauthError);
+    const url = s.url ?? (endpoint === 'authorize' ? s.authorizeUrl : endpoint === 'token' ? s.tokenEndpoint : undefined);
     responses.push(
-      responseEvidence({ endpoint: guessEndpoint(s, oauthError), status: s.status ?? 0, requestHeaders, responseHeaders: s.responseHeaders ?? {}, responseBody: s.body }),
+      responseEvidence({ endpoint, status: s.status ?? 0, method: s.method ?? (s.requestBody !== undefined ? 'POST' : undefined), url, requestHeaders: s.requestHeaders ?? {}, requestBody: s.requestBody, responseHeaders: s.responseHeaders ?? {}, responseBody: s.body, requestSeen: s.requestSeen ?? (Object.keys(s.requestHeaders ?? {}).length > 0 || s.requestBody !== undefined) }),
     );
-    return { responses, tokenResponse: s.tokenResponse, requestedScope: s.requestedScope, authorizeUrl: s.authorizeUrl, clientId: s.clientId, tokenEndpoint: s.tokenEndpoint, sentClientAssertion: bearer };
+    return completeEvidence({ ...base, responses, sentClientAssertion: assertionOf(s, endpoint), tokenEndpoint: s.tokenEndpoint ?? (endpoint === 'token' ? url : undefined) });
   }
-  return { responses, tokenResponse: s.tokenResponse, requestedScope: s.requestedScope, authorizeUrl: s.authorizeUrl, clientId: s.clientId, tokenEndpoint: s.tokenEndpoint };
+  return completeEvidence({ ...base, responses });
 }

@@ -1,8 +1,10 @@
-// diagnose(evidence): runs the catalog and merges findings by id, so a run never
-// reports one problem twice (the richer finding — more causes, longer detail — wins).
-import type { Finding } from '../report/finding.js';
+// diagnose(evidence): runs the catalog, merges findings by id (a run never reports one
+// problem twice; the richer finding — more causes, longer detail — wins, keeping the
+// strongest role either had), then ranks them by what explains the failure (rank.ts).
+import type { Finding, FindingRole } from '../report/finding.js';
 import { CATALOG } from './catalog.js';
 import type { Evidence } from './evidence.js';
+import { rank } from './rank.js';
 import type { RuleOptions } from './rule.js';
 
 export { evidenceFromSaved, evidenceFromTrace, type Evidence, type RunContext, type SavedInput } from './evidence.js';
@@ -11,7 +13,16 @@ function richness(f: Finding): number {
   return (f.causes?.length ?? 0) * 1000 + f.detail.length;
 }
 
-/** Findings from several sources, one per id (first position kept, richer content wins). */
+const ROLE_STRENGTH: Record<FindingRole, number> = { 'root-cause': 3, contributing: 2, unexplained: 1, 'also-noticed': 0 };
+
+function strongerRole(a: Finding, b: Finding): Pick<Finding, 'role' | 'basis'> {
+  const sa = a.role === undefined ? -1 : ROLE_STRENGTH[a.role];
+  const sb = b.role === undefined ? -1 : ROLE_STRENGTH[b.role];
+  const w = sb > sa ? b : a;
+  return { role: w.role, basis: w.basis };
+}
+
+/** Findings from several sources, one per id (first position kept, richer content wins, stronger role kept). */
 export function mergeFindings(...lists: ReadonlyArray<readonly Finding[]>): Finding[] {
   const byId = new Map<string, Finding>();
   const order: string[] = [];
@@ -21,11 +32,19 @@ export function mergeFindings(...lists: ReadonlyArray<readonly Finding[]>): Find
     if (seen === undefined) {
       byId.set(key, f);
       order.push(key);
-    } else if (richness(f) > richness(seen)) byId.set(key, f);
+    } else {
+      const content = richness(f) > richness(seen) ? f : seen;
+      const role = strongerRole(seen, f);
+      byId.set(key, role.role === undefined ? content : { ...content, ...role });
+    }
   }
   return order.map((k) => byId.get(k)).filter((f): f is Finding => f !== undefined);
 }
 
-export function diagnose(evidence: Evidence, options: RuleOptions): Finding[] {
-  return mergeFindings(CATALOG.flatMap((rule) => rule.diagnose(evidence, options)));
+/**
+ * Every rule over the evidence, plus findings the caller already has (protocol lints of the
+ * run, a scope diff), merged and ranked. The first finding explains the failure or says it cannot.
+ */
+export function diagnose(evidence: Evidence, options: RuleOptions, extra: readonly Finding[] = []): Finding[] {
+  return rank(mergeFindings(extra, CATALOG.flatMap((rule) => rule.diagnose(evidence, options))), evidence);
 }

@@ -1,14 +1,18 @@
 // A diagnosis rule: matches evidence and explains one problem (one finding id).
 import type { Finding } from '../report/finding.js';
 import type { Evidence, ResponseEvidence } from './evidence.js';
+import { phrasesIn, type VendorPhrase } from './vendors/index.js';
 
 export interface RuleOptions {
   now: Date;
 }
 
 export interface DiagnosisRule {
-  /** The finding id this rule produces. */
+  /** The finding id this rule produces (a rule may classify into sibling ids, named in its file header). */
   id: string;
+  phase: Phase;
+  /** The failure-catalog entries (../shared/reference/failure-catalog.md) this rule diagnoses. */
+  catalog: readonly string[];
   diagnose(evidence: Evidence, options: RuleOptions): Finding[];
 }
 
@@ -57,4 +61,84 @@ export function mentionsInError(r: ResponseEvidence, pattern: RegExp): boolean {
 
 export function exchangeIdOf(r: ResponseEvidence): number[] | undefined {
   return r.exchangeId === undefined ? undefined : [r.exchangeId];
+}
+
+/** Where a rule sits in the flow; rule files live in rules/<phase>/. */
+export type Phase = 'discovery' | 'authorize' | 'token' | 'client-assertion' | 'id-token' | 'refresh' | 'fhir' | 'scopes';
+
+/** Text of an HTML page without its tags, scripts and styles. */
+export function pageText(html: string): string {
+  return html
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const WORDS_LIMIT = 20_000;
+
+/**
+ * Everything the server said about why, as one text: the OAuth error and its description,
+ * the decoded error_uri, the WWW-Authenticate challenge, and the body (an error page's text,
+ * an OperationOutcome's diagnostics). Vendor wording is matched against this.
+ */
+export function serverWords(r: ResponseEvidence): string {
+  const parts: string[] = [];
+  if (r.oauthError !== undefined) parts.push(r.oauthError.error, r.oauthError.error_description ?? '', safeDecode(r.oauthError.error_uri ?? ''));
+  if (r.challenge !== undefined) parts.push(Object.entries(r.challenge.params).map(([k, v]) => `${k}="${v}"`).join(' '));
+  const body = (r.responseBody ?? '').slice(0, WORDS_LIMIT);
+  if (body.trim() !== '') parts.push(/<[a-z!]/i.test(body) ? pageText(body) : body);
+  return parts.join(' \n');
+}
+
+/** The callback error's words (error, description, decoded error_uri). */
+export function callbackWords(e: Evidence): string {
+  const c = e.callbackError;
+  return c === undefined ? '' : `${c.error} ${c.error_description ?? ''} ${safeDecode(c.error_uri ?? '')}`;
+}
+
+/** A probable cause, and the server wording that makes it the likelier one. */
+export interface Cause {
+  text: string;
+  /** When the server's words match this, the cause moves to the front. */
+  when?: RegExp | undefined;
+}
+
+/** Causes in order of the evidence: those the server's words point at first, the rest as listed. */
+export function orderCauses(causes: readonly Cause[], words: string): string[] {
+  const hit = causes.filter((c) => c.when !== undefined && c.when.test(words));
+  return [...hit, ...causes.filter((c) => !hit.includes(c))].map((c) => c.text);
+}
+
+/** The vendor row (if any) whose wording in this answer proves findingId. */
+export function vendorSays(r: ResponseEvidence, findingId: string): VendorPhrase | undefined {
+  return phrasesIn(serverWords(r)).find((p) => p.findingId === findingId);
+}
+
+/** The first failing answer or callback error whose words prove findingId, with the row that matched. */
+export function serverSays(e: Evidence, findingId: string): { response?: ResponseEvidence | undefined; phrase: VendorPhrase } | undefined {
+  for (const r of e.responses) {
+    if (r.status < 400) continue;
+    const phrase = vendorSays(r, findingId);
+    if (phrase !== undefined) return { response: r, phrase };
+  }
+  const phrase = phrasesIn(callbackWords(e)).find((p) => p.findingId === findingId);
+  return phrase === undefined ? undefined : { phrase };
+}
+
+/** "Oracle Health (Cerner) says: ..." for a finding's detail. */
+export function saidLine(phrase: VendorPhrase): string {
+  return `${phrase.vendor} wording: ${phrase.meaning} (seen at ${phrase.seenAt})`;
+}
+
+/** Whether the first thing that failed is an error answer at this endpoint (optionally with this OAuth error). */
+export function failedAt(e: Evidence, endpoint: ResponseEvidence['endpoint'], error?: string): ResponseEvidence | undefined {
+  const f = e.failures.find((x) => x.kind === 'error-response' && x.endpoint === endpoint && (error === undefined || x.error === error));
+  return f?.response;
 }

@@ -4,6 +4,17 @@ import { specUrl, type SpecKey } from './spec-links.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
+/**
+ * What a finding is to the failure that was observed (diagnose/rank.ts orders by it):
+ * root-cause explains it (an error response, a missing id_token, a 401); contributing makes
+ * it likely; also-noticed is true but explains nothing that failed; unexplained is the
+ * honest "cannot tell" (unknown-failure) when no rule explains the failure.
+ */
+export type FindingRole = 'root-cause' | 'contributing' | 'also-noticed' | 'unexplained';
+
+/** How directly the evidence points: the server's own words beat the shape of the request, which beats circumstance. */
+export type FindingBasis = 'server-words' | 'request-shape' | 'circumstance';
+
 export interface Finding {
   id: string;
   severity: Severity;
@@ -19,6 +30,9 @@ export interface Finding {
   exchanges?: number[] | undefined;
   /** Probable causes in order, for diagnoses with more than one. */
   causes?: string[] | undefined;
+  /** Set by the diagnosis engine; findings of plain lints have none until ranked. */
+  role?: FindingRole | undefined;
+  basis?: FindingBasis | undefined;
 }
 
 export interface FindingInput extends Omit<Finding, 'spec'> {
@@ -26,9 +40,18 @@ export interface FindingInput extends Omit<Finding, 'spec'> {
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+const ROLE_ORDER: Record<FindingRole, number> = { 'root-cause': 0, unexplained: 0, contributing: 1, 'also-noticed': 2 };
 
 export function compareSeverity(a: Finding, b: Finding): number {
   return SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity];
+}
+
+/** Report order: root causes first in the order the engine ranked them, then contributing, then the rest, each by severity. */
+export function compareForReport(a: Finding, b: Finding): number {
+  const ra = ROLE_ORDER[a.role ?? 'also-noticed'];
+  const rb = ROLE_ORDER[b.role ?? 'also-noticed'];
+  if (ra !== rb) return ra - rb;
+  return ra === 0 ? 0 : compareSeverity(a, b);
 }
 
 export function hasErrors(findings: readonly Finding[]): boolean {

@@ -1,5 +1,5 @@
 // The report every command returns: data plus findings, redacted once, then rendered.
-import { hasErrors, type Finding, compareSeverity } from './finding.js';
+import { hasErrors, type Finding, compareForReport } from './finding.js';
 import type { TraceEntry } from './trace.js';
 
 /** A block of the human view. Commands describe what to show; renderers decide how. */
@@ -45,7 +45,7 @@ export interface ReportInput {
 
 /** ok is derived, never set: a report is ok when no finding is an error. */
 export function makeReport(input: ReportInput): Report {
-  const findings = [...(input.findings ?? [])].sort(compareSeverity);
+  const findings = [...(input.findings ?? [])].sort(compareForReport);
   return {
     command: input.command,
     ok: !hasErrors(findings),

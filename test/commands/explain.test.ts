@@ -67,9 +67,10 @@ test('a token response from stdin: openid dropped and shape problems, one findin
   assert.equal(ids.filter((id) => id === 'openid-scope-dropped').length, 1);
 });
 
-test('evidence no rule recognises: one info finding, ok', async () => {
+test('an error no rule explains: unknown-failure (a warning, quoting what was seen), ok', async () => {
   const r = await explainCommand(context(), { status: 418, body: 'teapot' });
-  assert.deepEqual(r.findings.map((f) => f.id), ['nothing-recognised']);
+  assert.deepEqual(r.findings.map((f) => [f.id, f.severity, f.role]), [['unknown-failure', 'warning', 'unexplained']]);
+  assert.match(r.findings[0]?.detail ?? '', /HTTP 418.*teapot/);
   assert.equal(r.ok, true);
 });
 

@@ -38,9 +38,9 @@ test('cerner-missing-patient-context: access_denied naming grant:missing-patient
 });
 
 test('no-refresh-token-without-offline-scope: info when neither refresh scope was asked', () => {
-  const f = diagnose(evidenceFromSaved({ tokenResponse: { access_token: 'a', token_type: 'Bearer', scope: 'openid fhirUser' }, requestedScope: 'openid fhirUser' }), { now: NOW });
+  const f = diagnose(evidenceFromSaved({ tokenResponse: { access_token: 'a', token_type: 'Bearer', scope: 'openid fhirUser', id_token: 'x' }, requestedScope: 'openid fhirUser' }), { now: NOW });
   assert.deepEqual(f.map((x) => [x.id, x.severity]), [['no-refresh-token-without-offline-scope', 'info']]);
-  assert.deepEqual(ids(evidenceFromSaved({ tokenResponse: { access_token: 'a', scope: 'openid online_access', refresh_token: 'r' }, requestedScope: 'openid online_access' })), []);
+  assert.deepEqual(ids(evidenceFromSaved({ tokenResponse: { access_token: 'a', scope: 'openid online_access', refresh_token: 'r', id_token: 'x' }, requestedScope: 'openid online_access' })), []);
   const backend = evidenceFromSaved({ tokenResponse: { access_token: 'a', scope: 'system/Patient.rs' }, requestedScope: 'system/Patient.rs' });
   backend.launchType = 'backend';
   assert.deepEqual(ids(backend), []);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diagnose, evidenceFromSaved, evidenceFromTrace, mergeFindings } from '../../src/diagnose/index.js';
-import type { Evidence } from '../../src/diagnose/evidence.js';
+import { completeEvidence, type Evidence } from '../../src/diagnose/evidence.js';
 import { CATALOG } from '../../src/diagnose/catalog.js';
 import { Trace } from '../../src/report/trace.js';
 import { makeFinding } from '../../src/report/finding.js';
@@ -70,7 +70,7 @@ test('token errors: invalid_client, invalid_grant, PKCE, redirect_uri, invalid_s
 });
 
 test('callback errors: access_denied', () => {
-  const e: Evidence = { responses: [], callbackError: { error: 'access_denied', error_description: 'user said no' } };
+  const e: Evidence = completeEvidence({ responses: [], messages: [], callbackError: { error: 'access_denied', error_description: 'user said no' } });
   assert.deepEqual(ids(e), ['access-denied-by-user']);
 });
 
@@ -79,7 +79,9 @@ test('FHIR 401 and 403', () => {
   assert.deepEqual(ids(expired), ['fhir-401-expired-token']);
   const aud = evidenceFromSaved({ status: 401, endpoint: 'fhir', responseHeaders: { 'www-authenticate': 'Bearer error="invalid_token", error_description="The audience is invalid"' }, requestHeaders: { authorization: 'Bearer abc' } });
   assert.deepEqual(ids(aud), ['fhir-401-invalid-audience']);
-  assert.deepEqual(ids(evidenceFromSaved({ status: 401, endpoint: 'fhir' })), ['fhir-401-no-token']);
+  // Missing evidence is not negative evidence: a bare 401 abstains; a known request without Authorization is no-token.
+  assert.deepEqual(ids(evidenceFromSaved({ status: 401, endpoint: 'fhir' })), ['unknown-failure']);
+  assert.deepEqual(ids(evidenceFromSaved({ status: 401, endpoint: 'fhir', requestHeaders: { accept: 'application/fhir+json' } })), ['fhir-401-no-token']);
   const forbidden = evidenceFromSaved({ status: 403, endpoint: 'fhir', responseHeaders: { 'www-authenticate': 'Bearer error="insufficient_scope", scope="patient/Observation.rs"' } });
   const f = diagnose(forbidden, { now: NOW })[0];
   assert.equal(f?.id, 'fhir-403-insufficient-scope');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { buildAuthorizeRequest } from '../../src/protocol/authorize-request.js';
 import { lintAuthorizeRequest } from '../../src/diagnose/authorize-request-lint.js';
-import { unwrapAuthorizeUrl } from '../../src/diagnose/rules/authorize-url.js';
+import { unwrapAuthorizeUrl } from '../../src/diagnose/rules/authorize/authorize-url.js';
 
 const now = new Date('2026-06-01T00:00:00Z');
 const base = { authorizationEndpoint: 'https://ehr.example/auth/authorize?tenant=t1', clientId: 'app', redirectUri: 'http://127.0.0.1:8765/callback', scope: 'openid fhirUser launch/patient patient/*.rs', state: 'st-123', aud: 'https://ehr.example/fhir' };

@@ -1,11 +1,11 @@
 // 401 invalid_client because the client assertion went in an Authorization: Bearer
 // header instead of the form body (what Cerner's invalid-authorization-header says).
-import { makeFinding, type Finding } from '../../report/finding.js';
-import { decodeJwt } from '../../protocol/jwt/decode.js';
-import { lintClientAssertion } from '../../protocol/jwt/client-assertion.js';
-import { headerValue } from '../../report/trace.js';
-import type { Evidence, ResponseEvidence } from '../evidence.js';
-import { describeError, errorText, responsesAt, type DiagnosisRule, type RuleOptions } from '../rule.js';
+import { makeFinding, type Finding } from '../../../report/finding.js';
+import { decodeJwt } from '../../../protocol/jwt/decode.js';
+import { lintClientAssertion } from '../../../protocol/jwt/client-assertion.js';
+import { headerValue } from '../../../report/trace.js';
+import type { Evidence, ResponseEvidence } from '../../evidence.js';
+import { describeError, errorText, responsesAt, type DiagnosisRule, type RuleOptions } from '../../rule.js';
 
 export const OTHER_INVALID_CLIENT_CAUSES = [
   'aud is not the token endpoint URL exactly (a FHIR base or issuer there is the most common mistake)',
@@ -39,6 +39,8 @@ export function assertionChecks(assertion: string | undefined, e: Evidence, now:
 
 export const clientAssertionInAuthorizationHeader: DiagnosisRule = {
   id: 'client-assertion-in-authorization-header',
+  phase: 'client-assertion',
+  catalog: ['cerner-jwt-in-authorization-header'],
   diagnose(e: Evidence, o: RuleOptions): Finding[] {
     const hits = responsesAt(e, 'token').filter((r) => r.status === 401 && r.oauthError?.error === 'invalid_client' && (namesAuthorizationHeader(r) || bearerJwt(r) !== undefined));
     const [first] = hits;
@@ -54,6 +56,8 @@ export const clientAssertionInAuthorizationHeader: DiagnosisRule = {
       makeFinding({
         id: 'client-assertion-in-authorization-header',
         severity: 'error',
+        role: 'root-cause',
+        basis: namesAuthorizationHeader(first) ? 'server-words' : 'request-shape',
         title: 'the client assertion was sent in the Authorization header; it belongs in the form body',
         detail: evidence.join('\n'),
         causes: ['The app sends the signed JWT as "Authorization: Bearer <jwt>" on the token request; SMART private_key_jwt carries it as form parameters.', ...OTHER_INVALID_CLIENT_CAUSES.map((c) => `Other usual cause of invalid_client with private_key_jwt: ${c}.`)],

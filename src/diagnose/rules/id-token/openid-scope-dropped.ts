@@ -1,16 +1,18 @@
 // openid (and profile/fhirUser) requested, not granted: no id_token, no identity.
 // Built on the scopes module's requested-vs-granted comparison (compareScopes); its
 // scopeFindings emits the same id, and diagnose()/mergeFindings keeps the richer one.
-import { makeFinding, type Finding } from '../../report/finding.js';
-import { compareScopes } from '../../protocol/scopes/compare.js';
-import { parseScopes } from '../../protocol/scopes/parse.js';
-import type { Evidence } from '../evidence.js';
-import { exchangeIds, grantedScopeOf, responsesAt, type DiagnosisRule } from '../rule.js';
+import { makeFinding, type Finding } from '../../../report/finding.js';
+import { compareScopes } from '../../../protocol/scopes/compare.js';
+import { parseScopes } from '../../../protocol/scopes/parse.js';
+import type { Evidence } from '../../evidence.js';
+import { exchangeIds, grantedScopeOf, responsesAt, type DiagnosisRule } from '../../rule.js';
 
 const IDENTITY: readonly string[] = ['openid', 'fhirUser', 'profile'];
 
 export const openidScopeDropped: DiagnosisRule = {
   id: 'openid-scope-dropped',
+  phase: 'id-token',
+  catalog: ['openid-not-granted-no-id-token'],
   diagnose(e: Evidence): Finding[] {
     const granted = grantedScopeOf(e);
     if (e.requestedScope === undefined || e.tokenResponse === undefined) return [];
@@ -23,6 +25,9 @@ export const openidScopeDropped: DiagnosisRule = {
       makeFinding({
         id: 'openid-scope-dropped',
         severity: 'error',
+        role: 'root-cause',
+        // The granted scope is the server's own statement of what it granted.
+        basis: 'server-words',
         title: `${dropped.join(', ')} ${dropped.length === 1 ? 'was' : 'were'} requested but not granted${noIdToken ? ', so no id_token came back' : ''}`,
         detail: `requested scope: "${e.requestedScope}"\ngranted scope:   ${granted === undefined ? '(no scope in the token response)' : `"${granted}"`}\nid_token: ${noIdToken ? 'absent' : 'present, though openid was not granted'}. Without openid there is no id_token and no fhirUser: the app cannot tell who signed in.`,
         causes: [

@@ -1,11 +1,13 @@
 // A refresh token came back while the granted scope names neither offline_access nor online_access.
-import { makeFinding, type Finding } from '../../report/finding.js';
-import { parseScopes } from '../../protocol/scopes/parse.js';
-import type { Evidence } from '../evidence.js';
-import { grantedScopeOf, type DiagnosisRule } from '../rule.js';
+import { makeFinding, type Finding } from '../../../report/finding.js';
+import { parseScopes } from '../../../protocol/scopes/parse.js';
+import type { Evidence } from '../../evidence.js';
+import { grantedScopeOf, type DiagnosisRule } from '../../rule.js';
 
 export const refreshWithoutScope: DiagnosisRule = {
   id: 'granted-scope-lacks-refresh-scope',
+  phase: 'refresh',
+  catalog: ['granted-scope-lacks-refresh-scope'],
   diagnose(e: Evidence): Finding[] {
     const granted = grantedScopeOf(e);
     if (e.tokenResponse?.['refresh_token'] === undefined || granted === undefined) return [];

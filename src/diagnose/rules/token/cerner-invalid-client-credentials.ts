@@ -1,10 +1,10 @@
 // Oracle Health / Cerner: invalid_client whose error_uri names invalid-client-credentials
 // (usually with client=unknown): the secret or the client's registration is wrong.
-import { makeFinding, type Finding } from '../../report/finding.js';
-import { headerValue } from '../../report/trace.js';
-import { parseVendorErrorUri } from '../../protocol/oauth-error.js';
-import type { Evidence, ResponseEvidence } from '../evidence.js';
-import { describeError, responsesAt, type DiagnosisRule } from '../rule.js';
+import { makeFinding, type Finding } from '../../../report/finding.js';
+import { headerValue } from '../../../report/trace.js';
+import { parseVendorErrorUri } from '../../../protocol/oauth-error.js';
+import type { Evidence, ResponseEvidence } from '../../evidence.js';
+import { describeError, responsesAt, type DiagnosisRule } from '../../rule.js';
 
 const URN = /:oauth2:token:invalid-client-credentials$/i;
 
@@ -14,6 +14,8 @@ export function namesInvalidClientCredentials(r: ResponseEvidence): boolean {
 
 export const cernerInvalidClientCredentials: DiagnosisRule = {
   id: 'cerner-invalid-client-credentials',
+  phase: 'token',
+  catalog: ['cerner-invalid-client-credentials'],
   diagnose(e: Evidence): Finding[] {
     const r = responsesAt(e, 'token').find((x) => x.status >= 400 && x.oauthError?.error === 'invalid_client' && namesInvalidClientCredentials(x));
     if (r === undefined) return [];
@@ -26,6 +28,8 @@ export const cernerInvalidClientCredentials: DiagnosisRule = {
       makeFinding({
         id: 'cerner-invalid-client-credentials',
         severity: 'error',
+        role: 'root-cause',
+        basis: 'server-words',
         title: 'the server did not recognise the client credentials (invalid-client-credentials)',
         detail: lines.join('\n'),
         causes: [

@@ -1,14 +1,16 @@
 // invalid_client at the token endpoint (RFC 6749 §5.2) when no more precise rule applies:
 // the causes depend on how the client authenticated; a sent assertion is checked.
-import { makeFinding, type Finding } from '../../report/finding.js';
-import { headerValue } from '../../report/trace.js';
-import { assertionChecks, OTHER_INVALID_CLIENT_CAUSES } from './client-assertion-in-authorization-header.js';
+import { makeFinding, type Finding } from '../../../report/finding.js';
+import { headerValue } from '../../../report/trace.js';
+import { assertionChecks, OTHER_INVALID_CLIENT_CAUSES } from '../client-assertion/client-assertion-in-authorization-header.js';
 import { namesInvalidClientCredentials } from './cerner-invalid-client-credentials.js';
-import type { Evidence } from '../evidence.js';
-import { describeError, tokenErrorResponses, exchangeIdOf, safeDecode, type DiagnosisRule, type RuleOptions } from '../rule.js';
+import type { Evidence } from '../../evidence.js';
+import { describeError, tokenErrorResponses, exchangeIdOf, safeDecode, type DiagnosisRule, type RuleOptions } from '../../rule.js';
 
 export const invalidClient: DiagnosisRule = {
   id: 'token-invalid-client',
+  phase: 'token',
+  catalog: [],
   diagnose(e: Evidence, o: RuleOptions): Finding[] {
     // The vendor-specific invalid_client answers have their own, more precise rules.
     const r = tokenErrorResponses(e, 'invalid_client').find((x) => !namesInvalidClientCredentials(x) && !/invalid[-_ ]authorization[-_ ]header/i.test(safeDecode(x.oauthError?.error_uri ?? '')) && !/^Bearer\s+eyJ/i.test(headerValue(x.requestHeaders, 'authorization') ?? ''));
@@ -26,6 +28,9 @@ export const invalidClient: DiagnosisRule = {
       makeFinding({
         id: 'token-invalid-client',
         severity: 'error',
+        role: 'root-cause',
+        // A failed check of what was sent points harder than the bare invalid_client.
+        basis: checks.length > 0 ? 'request-shape' : 'circumstance',
         title: 'the token endpoint did not accept the client authentication (invalid_client)',
         detail: [describeError(r), ...(checks.length > 0 ? [`checks of the assertion sent:\n  - ${checks.join('\n  - ')}`] : [])].join('\n'),
         causes,

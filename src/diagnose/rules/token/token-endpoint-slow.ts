@@ -1,13 +1,15 @@
 // The token endpoint took seconds to answer: apps with short HTTP timeouts fail intermittently.
-import { makeFinding, type Finding } from '../../report/finding.js';
-import type { Evidence } from '../evidence.js';
-import { responsesAt, type DiagnosisRule } from '../rule.js';
+import { makeFinding, type Finding } from '../../../report/finding.js';
+import type { Evidence } from '../../evidence.js';
+import { responsesAt, type DiagnosisRule } from '../../rule.js';
 
 /** Slower than this and apps with common client timeouts start failing intermittently. */
 export const SLOW_TOKEN_MS = 2000;
 
 export const tokenEndpointSlow: DiagnosisRule = {
   id: 'token-endpoint-slow',
+  phase: 'token',
+  catalog: [],
   diagnose(e: Evidence): Finding[] {
     const slow = responsesAt(e, 'token').filter((x) => (x.durationMs ?? 0) > SLOW_TOKEN_MS);
     if (slow.length === 0) return [];

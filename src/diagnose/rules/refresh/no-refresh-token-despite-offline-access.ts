@@ -1,11 +1,13 @@
 // offline_access/online_access granted, but no refresh_token in the token response.
-import { makeFinding, type Finding } from '../../report/finding.js';
-import { parseScopes } from '../../protocol/scopes/parse.js';
-import type { Evidence } from '../evidence.js';
-import { responsesAt, exchangeIds, grantedScopeOf, type DiagnosisRule } from '../rule.js';
+import { makeFinding, type Finding } from '../../../report/finding.js';
+import { parseScopes } from '../../../protocol/scopes/parse.js';
+import type { Evidence } from '../../evidence.js';
+import { responsesAt, exchangeIds, grantedScopeOf, type DiagnosisRule } from '../../rule.js';
 
 export const noRefreshTokenDespiteRefreshScope: DiagnosisRule = {
   id: 'no-refresh-token-despite-offline-access',
+  phase: 'refresh',
+  catalog: [],
   diagnose(e: Evidence): Finding[] {
     const granted = grantedScopeOf(e);
     if (e.tokenResponse === undefined || granted === undefined || e.tokenResponse['refresh_token'] !== undefined) return [];

@@ -1,10 +1,10 @@
 // FHIR API 401 with the token (RFC 6750 §3): no token, expired (fhir-401-expired-token),
 // another audience (fhir-401-invalid-audience), or otherwise invalid.
-import { makeFinding, type Finding } from '../../report/finding.js';
-import { headerValue } from '../../report/trace.js';
-import { decodeJwt } from '../../protocol/jwt/decode.js';
-import type { Evidence, ResponseEvidence } from '../evidence.js';
-import { describeError, responsesAt, type DiagnosisRule, type RuleOptions } from '../rule.js';
+import { makeFinding, type Finding } from '../../../report/finding.js';
+import { headerValue } from '../../../report/trace.js';
+import { decodeJwt } from '../../../protocol/jwt/decode.js';
+import type { Evidence, ResponseEvidence } from '../../evidence.js';
+import { describeError, responsesAt, type DiagnosisRule, type RuleOptions } from '../../rule.js';
 
 /** The exp and aud of the access token sent, when it is a JWT (many EHRs issue opaque tokens). */
 function accessTokenClaims(r: ResponseEvidence, e: Evidence): { exp?: number; aud?: string[] } {
@@ -29,6 +29,8 @@ export function challengeText(r: ResponseEvidence): string {
 
 export const fhirUnauthorized: DiagnosisRule = {
   id: 'fhir-401-invalid-token',
+  phase: 'fhir',
+  catalog: ['fhir-401-invalid-audience', 'fhir-401-expired-token'],
   diagnose(e: Evidence, o: RuleOptions): Finding[] {
     const r = responsesAt(e, 'fhir').find((x) => x.status === 401);
     if (r === undefined) return [];
@@ -41,12 +43,17 @@ export const fhirUnauthorized: DiagnosisRule = {
     const otherAud = claims.aud !== undefined && fhirBase !== undefined && claims.aud.length > 0 && !claims.aud.some((a) => URL.canParse(a) && new URL(a).origin === fhirBase.origin && fhirBase.pathname.startsWith(new URL(a).pathname.replace(/\/$/, '')));
     const expired = /expired|exp\b/i.test(text) || expiredBy !== undefined;
     const audience = /audience|\baud\b/i.test(text) || otherAud;
-    const sentToken = /^Bearer\s+\S/i.test(headerValue(r.requestHeaders, 'authorization') ?? '');
+    const sentToken = /^Bearer\s+\S/i.test(headerValue(r.requestHeaders, 'authorization') ?? '') || r.requestSeen !== true;
+    const said = /invalid_token|expired|audience|\baud\b/i.test(text);
+    // A bare 401 with nothing known of the request and no words says nothing about why: abstain.
+    if (r.requestSeen !== true && !said && expiredBy === undefined && !otherAud) return [];
     const id = !sentToken ? 'fhir-401-no-token' : expired ? 'fhir-401-expired-token' : audience ? 'fhir-401-invalid-audience' : 'fhir-401-invalid-token';
     return [
       makeFinding({
         id,
         severity: 'error',
+        role: 'root-cause',
+        basis: !sentToken ? 'request-shape' : said ? 'server-words' : expiredBy !== undefined || otherAud ? 'request-shape' : 'circumstance',
         title: !sentToken ? 'the FHIR request carried no access token' : expired ? 'the FHIR server says the access token expired' : audience ? 'the FHIR server says the token is for another audience' : 'the FHIR server rejected the access token',
         detail: [
           describeError(r),

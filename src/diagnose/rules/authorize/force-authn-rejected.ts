@@ -1,21 +1,29 @@
 // forceAuthn=true (a vendor re-authentication parameter) answered 400 Bad Request.
-import { makeFinding, type Finding } from '../../report/finding.js';
-import { headerValue } from '../../report/trace.js';
-import type { Evidence } from '../evidence.js';
-import { exchangeIds, responsesAt, type DiagnosisRule } from '../rule.js';
+import { makeFinding, type Finding } from '../../../report/finding.js';
+import { headerValue } from '../../../report/trace.js';
+import type { Evidence } from '../../evidence.js';
+import { exchangeIds, responsesAt, type DiagnosisRule } from '../../rule.js';
 import { unwrapAuthorizeUrl } from './authorize-url.js';
 
 const LONG_URL = 2000;
 
-/** forceAuthn=true in the URL, or in the authorize request a vendor login page carries in to= . */
-function hasForceAuthn(url: string | undefined): boolean {
+function forceAuthnIn(params: URLSearchParams): boolean {
+  return [...params.entries()].some(([k, v]) => k.toLowerCase() === 'forceauthn' && /^true$/i.test(v));
+}
+
+/**
+ * forceAuthn=true on the URL itself (the outer vendor login page, .../session-api/realm/<tenant>?to=...&forceAuthn=true,
+ * the shape users paste) or in the authorize request that page carries in to=.
+ */
+export function hasForceAuthn(url: string | undefined): boolean {
   if (url === undefined || !URL.canParse(url)) return false;
-  const params = new URL(unwrapAuthorizeUrl(url).url).searchParams;
-  return [...params.keys()].some((k) => k.toLowerCase() === 'forceauthn') && /^true$/i.test(params.get('forceAuthn') ?? params.get('forceauthn') ?? '');
+  return forceAuthnIn(new URL(url).searchParams) || forceAuthnIn(new URL(unwrapAuthorizeUrl(url).url).searchParams);
 }
 
 export const forceAuthnRejected: DiagnosisRule = {
   id: 'force-authn-rejected',
+  phase: 'authorize',
+  catalog: ['cerner-forceauthn-stale-cookies'],
   diagnose(e: Evidence): Finding[] {
     if (!hasForceAuthn(e.authorizeUrl)) return [];
     const bad = responsesAt(e, 'authorize').filter((r) => r.status === 400);
@@ -27,6 +35,8 @@ export const forceAuthnRejected: DiagnosisRule = {
       makeFinding({
         id: 'force-authn-rejected',
         severity: 'error',
+        role: 'root-cause',
+        basis: 'request-shape',
         title: 'the authorize request with forceAuthn=true was rejected',
         detail: `${seen}.\nThe request carried the non-standard vendor parameter forceAuthn=true; its URL is ${url.length} characters long${url.length > LONG_URL ? ` (over ${LONG_URL}: some servers and proxies also reject long request lines)` : ''}.`,
         causes: [

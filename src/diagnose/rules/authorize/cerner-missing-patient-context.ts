@@ -1,10 +1,10 @@
 // Oracle Health / Cerner: access_denied at authorize whose error_uri names grant:missing-patient:
 // patient/ scopes without a patient context (no launch, no launch/patient, aud != iss).
-import { makeFinding, type Finding } from '../../report/finding.js';
-import { parseVendorErrorUri } from '../../protocol/oauth-error.js';
-import type { OAuthError } from '../../protocol/oauth-error.js';
-import type { Evidence } from '../evidence.js';
-import type { DiagnosisRule } from '../rule.js';
+import { makeFinding, type Finding } from '../../../report/finding.js';
+import { parseVendorErrorUri } from '../../../protocol/oauth-error.js';
+import type { OAuthError } from '../../../protocol/oauth-error.js';
+import type { Evidence } from '../../evidence.js';
+import type { DiagnosisRule } from '../../rule.js';
 
 export function authorizeErrorOf(e: Evidence): OAuthError | undefined {
   return e.callbackError ?? e.responses.find((r) => (r.endpoint === 'authorize' || r.endpoint === 'callback') && r.oauthError !== undefined)?.oauthError;
@@ -16,6 +16,8 @@ export function isMissingPatient(err: OAuthError | undefined): boolean {
 
 export const cernerMissingPatientContext: DiagnosisRule = {
   id: 'cerner-missing-patient-context',
+  phase: 'authorize',
+  catalog: ['cerner-missing-patient-context'],
   diagnose(e: Evidence): Finding[] {
     const err = authorizeErrorOf(e);
     if (err === undefined || !isMissingPatient(err)) return [];
@@ -26,6 +28,8 @@ export const cernerMissingPatientContext: DiagnosisRule = {
       makeFinding({
         id: 'cerner-missing-patient-context',
         severity: 'error',
+        role: 'root-cause',
+        basis: 'server-words',
         title: 'patient/ scopes were requested without a patient context (grant:missing-patient)',
         detail: lines.join('\n'),
         causes: [

@@ -1,20 +1,25 @@
 // invalid_grant at the token endpoint: a reused or expired code, a PKCE verifier that does not
 // match (pkce-verifier-mismatch), or a refresh token refused (refresh-token-rejected).
-import { makeFinding, type Finding } from '../../report/finding.js';
-import type { Evidence } from '../evidence.js';
-import { describeError, tokenErrorResponses, mentionsInError, exchangeIdOf, type DiagnosisRule } from '../rule.js';
+import { makeFinding, type Finding } from '../../../report/finding.js';
+import type { Evidence } from '../../evidence.js';
+import { describeError, tokenErrorResponses, mentionsInError, exchangeIdOf, type DiagnosisRule } from '../../rule.js';
 
 export const invalidGrant: DiagnosisRule = {
   id: 'invalid-grant-code',
+  phase: 'token',
+  catalog: ['invalid-grant-code', 'pkce-verifier-mismatch', 'refresh-revoked-or-session-ended'],
   diagnose(e: Evidence): Finding[] {
     const r = tokenErrorResponses(e, 'invalid_grant').find((x) => !mentionsInError(x, /redirect[_ ]uri/i));
     if (r === undefined) return [];
     const pkce = mentionsInError(r, /verifier|pkce|code_challenge/i);
+    const described = (r.oauthError?.error_description ?? '').trim() !== '';
     const refresh = new URLSearchParams(r.requestBody ?? '').get('grant_type') === 'refresh_token';
     return [
       makeFinding({
         id: pkce ? 'pkce-verifier-mismatch' : refresh ? 'refresh-token-rejected' : 'invalid-grant-code',
         severity: 'error',
+        role: 'root-cause',
+        basis: described ? 'server-words' : 'circumstance',
         title: pkce ? 'the PKCE code_verifier does not match the code_challenge' : refresh ? 'the refresh token was rejected (invalid_grant)' : 'the authorization code was rejected (invalid_grant)',
         detail: describeError(r),
         causes: pkce

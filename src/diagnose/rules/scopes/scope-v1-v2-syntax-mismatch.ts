@@ -1,9 +1,9 @@
 // Resource scopes granted in the other SMART syntax than requested (v2 asked, v1 came
 // back): equivalent in meaning, but apps that compare scope strings think they were dropped.
-import { makeFinding, type Finding } from '../../report/finding.js';
-import { parseScopes, type ResourceScope } from '../../protocol/scopes/parse.js';
-import type { Evidence } from '../evidence.js';
-import { grantedScopeOf, type DiagnosisRule } from '../rule.js';
+import { makeFinding, type Finding } from '../../../report/finding.js';
+import { parseScopes, type ResourceScope } from '../../../protocol/scopes/parse.js';
+import type { Evidence } from '../../evidence.js';
+import { grantedScopeOf, type DiagnosisRule } from '../../rule.js';
 
 function syntaxes(text: string): Set<string> {
   return new Set(parseScopes(text).filter((s): s is ResourceScope => s.kind === 'resource').map((s) => s.syntax));
@@ -11,6 +11,8 @@ function syntaxes(text: string): Set<string> {
 
 export const scopeSyntaxMismatch: DiagnosisRule = {
   id: 'scope-v1-v2-syntax-mismatch',
+  phase: 'scopes',
+  catalog: ['scope-v1-v2-syntax-mismatch'],
   diagnose(e: Evidence): Finding[] {
     const granted = grantedScopeOf(e);
     if (e.requestedScope === undefined || granted === undefined) return [];

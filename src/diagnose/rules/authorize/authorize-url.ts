@@ -1,9 +1,9 @@
 // Lints of an authorize URL a user saved (explain --url): non-standard parameters,
 // missing PKCE, system/ scopes in a user launch, size, and vendor login wrappers.
-import { makeFinding, type Finding } from '../../report/finding.js';
-import { parseScopes } from '../../protocol/scopes/parse.js';
-import type { Evidence } from '../evidence.js';
-import type { DiagnosisRule } from '../rule.js';
+import { makeFinding, type Finding } from '../../../report/finding.js';
+import { parseScopes } from '../../../protocol/scopes/parse.js';
+import type { Evidence } from '../../evidence.js';
+import type { DiagnosisRule } from '../../rule.js';
 
 const LONG_URL = 2000;
 const MANY_SCOPES = 30;
@@ -22,6 +22,8 @@ export function unwrapAuthorizeUrl(url: string): { url: string; wrappedBy?: stri
 
 export const authorizeUrlLint: DiagnosisRule = {
   id: 'authorize-url',
+  phase: 'authorize',
+  catalog: [],
   diagnose(e: Evidence): Finding[] {
     if (e.authorizeUrl === undefined || !URL.canParse(e.authorizeUrl)) return [];
     const { url, wrappedBy } = unwrapAuthorizeUrl(e.authorizeUrl);
@@ -30,13 +32,16 @@ export const authorizeUrlLint: DiagnosisRule = {
     if (wrappedBy !== undefined) {
       out.push(makeFinding({ id: 'authorize-url-wrapped', severity: 'info', title: 'the URL is a vendor login page wrapping the authorize request', detail: `${wrappedBy} carries the real request in its "to" parameter; the lints below apply to that inner request`, spec: 'smart-authorize' }));
     }
-    const forceAuthn = [...params.keys()].find((k) => k.toLowerCase() === 'forceauthn');
+    // The vendor parameter may sit on the outer login page (…/session-api/realm/<tenant>?to=…&forceAuthn=true) or inside to=.
+    const outerParams = new URL(e.authorizeUrl).searchParams;
+    const forceAuthn = [...params.keys()].find((k) => k.toLowerCase() === 'forceauthn') ?? [...outerParams.keys()].find((k) => k.toLowerCase() === 'forceauthn');
     if (forceAuthn !== undefined) {
+      const value = params.get(forceAuthn) ?? outerParams.get(forceAuthn) ?? '';
       out.push(
         makeFinding({
           id: 'authorize-nonstandard-parameter',
           severity: 'warning',
-          title: `${forceAuthn}=${params.get(forceAuthn) ?? ''} is a vendor parameter, not OAuth/OpenID`,
+          title: `${forceAuthn}=${value} is a vendor parameter, not OAuth/OpenID`,
           detail: `the standard way to ask for re-authentication is prompt=login${params.has('prompt') ? ` (this request also has prompt=${params.get('prompt') ?? ''})` : ''}; with a stale session cookie some servers answer forceAuthn with 400 Bad Request`,
           fix: 'Use prompt=login instead of forceAuthn=true.',
           spec: 'oidc-prompt',

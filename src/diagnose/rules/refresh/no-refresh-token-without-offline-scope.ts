@@ -1,14 +1,16 @@
 // No refresh_token, and neither offline_access nor online_access was requested: expected
 // behaviour, but apps that plan to refresh fail later (SMART "Refresh access token").
-import { makeFinding, type Finding } from '../../report/finding.js';
-import { parseScopes } from '../../protocol/scopes/parse.js';
-import type { Evidence } from '../evidence.js';
-import { grantedScopeOf, responsesAt, type DiagnosisRule } from '../rule.js';
+import { makeFinding, type Finding } from '../../../report/finding.js';
+import { parseScopes } from '../../../protocol/scopes/parse.js';
+import type { Evidence } from '../../evidence.js';
+import { grantedScopeOf, responsesAt, type DiagnosisRule } from '../../rule.js';
 
 const hasRefreshScope = (scope: string): boolean => parseScopes(scope).some((s) => s.kind === 'offline_access' || s.kind === 'online_access');
 
 export const noRefreshTokenWithoutOfflineScope: DiagnosisRule = {
   id: 'no-refresh-token-without-offline-scope',
+  phase: 'refresh',
+  catalog: ['no-refresh-token-without-offline-scope'],
   diagnose(e: Evidence): Finding[] {
     if (e.tokenResponse === undefined || e.requestedScope === undefined || e.launchType === 'backend') return [];
     if (e.tokenResponse['refresh_token'] !== undefined || e.tokenResponse['access_token'] === undefined) return [];

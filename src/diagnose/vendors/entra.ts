@@ -1,0 +1,20 @@
+// Microsoft Entra ID (Azure AD), also behind the Azure SMART proxy: AADSTS codes in error_description.
+import type { VendorPhrase } from './types.js';
+
+const V = 'Microsoft Entra ID';
+
+export const ENTRA: readonly VendorPhrase[] = [
+  { vendor: V, match: /AADSTS9002326|cross-origin token redemption is permitted only/i, findingId: 'cors-token-endpoint', meaning: 'a browser (Origin header) redeemed a code for a client not registered as a single-page application', seenAt: 'https://github.com/Azure-Samples/azure-health-data-and-ai-samples/issues/43' },
+  { vendor: V, match: /AADSTS7000218|must contain the following parameter: 'client_assertion' or 'client_secret'/i, findingId: 'public-confidential-mismatch', meaning: 'the client is registered as confidential but sent no secret or assertion', seenAt: 'https://github.com/microsoft/fhir-server/issues/2511' },
+  { vendor: V, match: /AADSTS50011|redirect URI .* does not match the redirect URIs configured/i, findingId: 'redirect-uri-mismatch', meaning: 'the redirect URI is not registered for the app', seenAt: 'https://learn.microsoft.com/en-us/troubleshoot/entra/entra-id/app-integration/error-code-aadsts50011-redirect-uri-mismatch' },
+  { vendor: V, match: /AADSTS7000215|invalid client secret is provided/i, findingId: 'token-invalid-client', meaning: 'the client secret is wrong (or is the secret id, not its value)', seenAt: 'https://learn.microsoft.com/en-us/troubleshoot/entra/entra-id/app-integration/error-code-aadsts7000215-invalid-client-secret' },
+  { vendor: V, match: /AADSTS700016|application with identifier .* was not found in the directory/i, findingId: 'token-invalid-client', meaning: 'the client id is unknown in this tenant', seenAt: 'https://learn.microsoft.com/en-us/troubleshoot/entra/entra-id/app-integration/error-code-aadsts700016' },
+  { vendor: V, match: /AADSTS70011|provided value for the input parameter 'scope' is not valid/i, findingId: 'invalid-scope', meaning: 'a requested scope is not valid for this resource', seenAt: 'https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes' },
+  { vendor: V, match: /AADSTS65001|has not consented to use the application/i, findingId: 'access-denied-by-user', meaning: 'the user or administrator has not consented', seenAt: 'https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes' },
+  { vendor: V, match: /AADSTS54005|OAuth2 Authorization code was already redeemed/i, findingId: 'invalid-grant-code', meaning: 'the authorization code was already redeemed', seenAt: 'https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes' },
+  { vendor: V, match: /AADSTS70008|authorization code or refresh token has expired/i, findingId: 'invalid-grant-code', meaning: 'the code (or refresh token) expired', seenAt: 'https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes' },
+  { vendor: V, match: /AADSTS501481|code_verifier does not match the code_challenge/i, findingId: 'pkce-verifier-mismatch', meaning: 'the PKCE verifier does not match the challenge', seenAt: 'https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes' },
+  { vendor: V, match: /AADSTS700027|client assertion failed signature validation/i, findingId: 'assertion-signature-invalid', meaning: 'the client assertion signature does not verify with a registered certificate', seenAt: 'https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes' },
+  { vendor: V, match: /AADSTS700024|client assertion is not within its valid time range/i, findingId: 'assertion-clock-skew', meaning: 'the assertion iat/nbf/exp is outside the accepted window', seenAt: 'https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes' },
+  { vendor: V, match: /AADSTS700222|AADSTS50027|AADSTS500011|resource principal named .* was not found/i, findingId: 'aud-missing-or-wrong', meaning: 'the resource (audience) asked for is not known in the tenant', seenAt: 'https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes' },
+];

@@ -1,0 +1,20 @@
+// All vendor tables, most specific first; phrasesIn() finds the rows a server's words match.
+import { ENTRA } from './entra.js';
+import { EPIC } from './epic.js';
+import { GENERIC } from './generic.js';
+import { KEYCLOAK } from './keycloak.js';
+import { OIDC_PROVIDER } from './oidc-provider.js';
+import { OKTA } from './okta.js';
+import { ORACLE_HEALTH } from './oracle-health.js';
+import { SMART_LAUNCHER } from './smart-launcher.js';
+import type { VendorPhrase } from './types.js';
+
+export type { VendorPhrase } from './types.js';
+
+export const VENDOR_PHRASES: readonly VendorPhrase[] = [...ORACLE_HEALTH, ...ENTRA, ...KEYCLOAK, ...OKTA, ...OIDC_PROVIDER, ...SMART_LAUNCHER, ...EPIC, ...GENERIC];
+
+/** Rows whose wording appears in the text, in table order (vendor-specific before generic). */
+export function phrasesIn(text: string): VendorPhrase[] {
+  if (text.trim() === '') return [];
+  return VENDOR_PHRASES.filter((p) => p.match.test(text));
+}
