@@ -1,7 +1,7 @@
 // A diagnosis rule: matches evidence and explains one problem (one finding id).
 import type { Finding } from '../report/finding.js';
 import type { Evidence, ResponseEvidence } from './evidence.js';
-import { phrasesIn, type VendorPhrase } from './vendors/index.js';
+import { clientPhrasesIn, phrasesIn, type VendorPhrase } from './vendors/index.js';
 
 export interface RuleOptions {
   now: Date;
@@ -141,4 +141,13 @@ export function saidLine(phrase: VendorPhrase): string {
 export function failedAt(e: Evidence, endpoint: ResponseEvidence['endpoint'], error?: string): ResponseEvidence | undefined {
   const f = e.failures.find((x) => x.kind === 'error-response' && x.endpoint === endpoint && (error === undefined || x.error === error));
   return f?.response;
+}
+
+/** The app's own error message (explain --message) whose wording proves findingId, with the row that matched. */
+export function messageSays(e: Evidence, findingId: string): { message: string; phrase: VendorPhrase } | undefined {
+  for (const message of e.messages) {
+    const phrase = [...clientPhrasesIn(message), ...phrasesIn(message)].find((p) => p.findingId === findingId);
+    if (phrase !== undefined) return { message, phrase };
+  }
+  return undefined;
 }

@@ -1,4 +1,5 @@
 // All vendor tables, most specific first; phrasesIn() finds the rows a server's words match.
+import { CLIENT_LIBRARIES } from './client-libraries.js';
 import { ENTRA } from './entra.js';
 import { EPIC } from './epic.js';
 import { GENERIC } from './generic.js';
@@ -17,4 +18,10 @@ export const VENDOR_PHRASES: readonly VendorPhrase[] = [...ORACLE_HEALTH, ...ENT
 export function phrasesIn(text: string): VendorPhrase[] {
   if (text.trim() === '') return [];
   return VENDOR_PHRASES.filter((p) => p.match.test(text));
+}
+
+/** Rows of the client-library table whose wording appears in an app's error message. */
+export function clientPhrasesIn(text: string): VendorPhrase[] {
+  if (text.trim() === '') return [];
+  return CLIENT_LIBRARIES.filter((p) => p.match.test(text));
 }
