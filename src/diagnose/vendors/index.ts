@@ -1,4 +1,5 @@
 // All vendor tables, most specific first; phrasesIn() finds the rows a server's words match.
+import { AUTH0 } from './auth0.js';
 import { CLIENT_LIBRARIES } from './client-libraries.js';
 import { ENTRA } from './entra.js';
 import { EPIC } from './epic.js';
@@ -12,7 +13,7 @@ import type { VendorPhrase } from './types.js';
 
 export type { VendorPhrase } from './types.js';
 
-export const VENDOR_PHRASES: readonly VendorPhrase[] = [...ORACLE_HEALTH, ...ENTRA, ...KEYCLOAK, ...OKTA, ...OIDC_PROVIDER, ...SMART_LAUNCHER, ...EPIC, ...GENERIC];
+export const VENDOR_PHRASES: readonly VendorPhrase[] = [...ORACLE_HEALTH, ...ENTRA, ...KEYCLOAK, ...OKTA, ...AUTH0, ...OIDC_PROVIDER, ...SMART_LAUNCHER, ...EPIC, ...GENERIC];
 
 /** Rows whose wording appears in the text, in table order (vendor-specific before generic). */
 export function phrasesIn(text: string): VendorPhrase[] {

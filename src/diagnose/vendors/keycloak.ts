@@ -5,7 +5,8 @@ const V = 'Keycloak';
 
 export const KEYCLOAK: readonly VendorPhrase[] = [
   { vendor: V, match: /invalid scopes?:/i, findingId: 'invalid-scope', meaning: 'a requested scope is not defined in the realm or not assigned to the client', seenAt: 'https://github.com/Alvearie/keycloak-extensions-for-fhir/issues/44' },
-  { vendor: V, match: /unable to load public key|publickey wasn't found|requested kid: 'null'/i, findingId: 'assertion-kid-missing', meaning: 'no key could be chosen for the assertion (no kid, or no key with it)', seenAt: 'https://github.com/keycloak/keycloak/issues/19632' },
+  { vendor: V, match: /requested kid: 'null'/i, findingId: 'assertion-kid-missing', meaning: 'the assertion header has no kid, and Keycloak 21+ does not guess the key', seenAt: 'https://github.com/keycloak/keycloak/issues/19632' },
+  { vendor: V, match: /unable to load public key|publickey wasn't found/i, findingId: 'assertion-key-not-resolvable', meaning: 'no registered key matches the assertion (no kid, or no key with it)', seenAt: 'https://github.com/keycloak/keycloak/issues/20847' },
   { vendor: V, match: /token audience doesn't match domain|invalid token audience/i, findingId: 'assertion-aud-mismatch', meaning: 'the assertion aud is not the realm issuer or token URL', seenAt: 'https://github.com/keycloak/keycloak/issues/30599' },
   { vendor: V, match: /invalid client or invalid client credentials/i, findingId: 'token-invalid-client', meaning: 'the client id or its credentials are wrong', seenAt: 'https://www.keycloak.org/docs/latest/server_admin/' },
   { vendor: V, match: /code not valid/i, findingId: 'invalid-grant-code', meaning: 'the code was used already, expired, or belongs to another client', seenAt: 'https://github.com/keycloak/keycloak/discussions/9165' },
@@ -13,5 +14,5 @@ export const KEYCLOAK: readonly VendorPhrase[] = [
   { vendor: V, match: /missing parameter: code_challenge_method|Missing parameter: code_challenge\b/i, findingId: 'pkce-missing', meaning: 'the client must send a PKCE challenge', seenAt: 'https://www.keycloak.org/docs/latest/server_admin/#_oidc-advanced-settings' },
   { vendor: V, match: /session not active|token is not active|Offline user session not found|Offline session not active/i, findingId: 'refresh-token-rejected', meaning: 'the session behind the refresh token has ended', seenAt: 'https://github.com/keycloak/keycloak/discussions/10187' },
   { vendor: V, match: /invalid parameter: redirect_uri/i, findingId: 'redirect-uri-mismatch', meaning: 'the redirect_uri is not among the valid redirect URIs of the client', seenAt: 'https://www.keycloak.org/docs/latest/server_admin/' },
-  { vendor: V, match: /client secret not provided in request/i, findingId: 'public-confidential-mismatch', meaning: 'the client is confidential but no secret came', seenAt: 'https://www.keycloak.org/docs/latest/server_admin/' },
+  { vendor: V, match: /client secret not provided in request/i, findingId: 'public-confidential-mismatch', meaning: 'the client is confidential but no secret came', seenAt: 'https://github.com/keycloak/keycloak/issues/26623' },
 ];

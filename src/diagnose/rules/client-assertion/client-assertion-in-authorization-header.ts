@@ -1,40 +1,20 @@
-// 401 invalid_client because the client assertion went in an Authorization: Bearer
-// header instead of the form body (what Cerner's invalid-authorization-header says).
+// 401 invalid_client because the client assertion went in an Authorization: Bearer header
+// instead of the form body (what Cerner's invalid-authorization-header URN says). When the
+// request itself is not in the evidence, the URN alone is read the same way (motivating case
+// c), with a malformed Basic header as the other cause; a request seen with a Basic header is
+// cerner-invalid-authorization-header-basic instead.
 import { makeFinding, type Finding } from '../../../report/finding.js';
-import { decodeJwt } from '../../../protocol/jwt/decode.js';
-import { lintClientAssertion } from '../../../protocol/jwt/client-assertion.js';
 import { headerValue } from '../../../report/trace.js';
-import type { Evidence, ResponseEvidence } from '../../evidence.js';
-import { describeError, errorText, responsesAt, type DiagnosisRule, type RuleOptions } from '../../rule.js';
+import { grantTypeOf, type Evidence, type ResponseEvidence } from '../../evidence.js';
+import { describeError, errorText, exchangeIdOf, orderCauses, responsesAt, serverWords, type DiagnosisRule, type RuleOptions } from '../../rule.js';
+import { checkLines, preflight } from './preflight.js';
 
-export const OTHER_INVALID_CLIENT_CAUSES = [
-  'aud is not the token endpoint URL exactly (a FHIR base or issuer there is the most common mistake)',
-  'kid is not in the JWKS registered for the client (or the key was rotated)',
-  'alg is not RS384 or ES384',
-  'exp is more than 5 minutes ahead, or the clocks disagree (iat in the future)',
-  'iss and sub are not both the client id',
-  'the JWKS was registered recently and has not propagated to this environment yet',
-];
-
-function bearerJwt(r: ResponseEvidence): string | undefined {
+export function bearerJwt(r: ResponseEvidence): string | undefined {
   return /^Bearer\s+(eyJ[\w-]+\.[\w-]+\.[\w-]*)\s*$/i.exec(headerValue(r.requestHeaders, 'authorization') ?? '')?.[1];
 }
 
-function namesAuthorizationHeader(r: ResponseEvidence): boolean {
-  const text = errorText(r).toLowerCase();
-  return /invalid[-_ ]authorization[-_ ]header|authorization header/.test(text);
-}
-
-/** Lints the assertion that was sent, when we have it, so the other causes can be checked too. */
-export function assertionChecks(assertion: string | undefined, e: Evidence, now: Date): string[] {
-  if (assertion === undefined) return [];
-  try {
-    const token = decodeJwt(assertion);
-    if (token.kind !== 'jwt') return [];
-    return lintClientAssertion(token, { clientId: e.clientId, tokenEndpoint: e.tokenEndpoint, now }).map((f) => `${f.id}: ${f.detail}`);
-  } catch {
-    return ['the assertion sent is not a well-formed JWT'];
-  }
+export function namesAuthorizationHeader(r: ResponseEvidence): boolean {
+  return /invalid[-_ ]authorization[-_ ]header|authorization header/i.test(errorText(r));
 }
 
 export const clientAssertionInAuthorizationHeader: DiagnosisRule = {
@@ -42,28 +22,42 @@ export const clientAssertionInAuthorizationHeader: DiagnosisRule = {
   phase: 'client-assertion',
   catalog: ['cerner-jwt-in-authorization-header'],
   diagnose(e: Evidence, o: RuleOptions): Finding[] {
-    const hits = responsesAt(e, 'token').filter((r) => r.status === 401 && r.oauthError?.error === 'invalid_client' && (namesAuthorizationHeader(r) || bearerJwt(r) !== undefined));
-    const [first] = hits;
+    const first = responsesAt(e, 'token').find((r) => r.status >= 400 && r.status < 500 && r.oauthError?.error === 'invalid_client' && (namesAuthorizationHeader(r) || bearerJwt(r) !== undefined));
     if (first === undefined) return [];
-    const sent = bearerJwt(first) ?? e.sentClientAssertion;
-    const checks = assertionChecks(sent, e, o.now);
-    const evidence = [describeError(first)];
-    if (first.oauthError?.error_uri !== undefined) evidence.push(`error_uri: ${first.oauthError.error_uri}`);
-    if (bearerJwt(first) !== undefined) evidence.push('the request carried "Authorization: Bearer <JWT>": a client assertion in a header');
-    if (checks.length > 0) evidence.push(`the assertion itself also has problems:\n  - ${checks.join('\n  - ')}`);
-    else if (sent !== undefined) evidence.push('the assertion itself passes the SMART claim checks (iss, sub, aud, exp, jti, alg)');
+    const header = headerValue(first.requestHeaders, 'authorization');
+    const jwt = bearerJwt(first);
+    // A Basic (or other non-JWT) header was seen: that header is what the server could not read.
+    if (jwt === undefined && header !== undefined) return [];
+    // The request was seen without any Authorization header: the URN is about something else.
+    if (jwt === undefined && first.requestSeen === true && first.requestBody !== undefined && header === undefined) return [];
+    const p = preflight(e, first, o.now);
+    const lines = [describeError(first)];
+    if (first.oauthError?.error_uri !== undefined) lines.push(`error_uri: ${first.oauthError.error_uri}`);
+    if (jwt !== undefined) lines.push('the request carried "Authorization: Bearer <JWT>": a client assertion in a header');
+    else lines.push('the request headers are not in the evidence; the server says it could not read the Authorization header of the token request');
+    const form = new URLSearchParams(first.requestBody?.trimStart().startsWith('{') === true ? '' : (first.requestBody ?? ''));
+    if (first.requestBody !== undefined && !form.has('client_assertion')) lines.push(`the body has no client_assertion${grantTypeOf(first) !== undefined ? ` (grant_type=${grantTypeOf(first) ?? ''})` : ''}`);
+    if (p !== undefined) lines.push(checkLines(p));
+    const words = `${serverWords(first)} ${jwt !== undefined ? 'bearer jwt' : ''} ${grantTypeOf(first) === 'client_credentials' ? 'client_credentials' : ''}`;
     return [
       makeFinding({
         id: 'client-assertion-in-authorization-header',
         severity: 'error',
         role: 'root-cause',
         basis: namesAuthorizationHeader(first) ? 'server-words' : 'request-shape',
-        title: 'the client assertion was sent in the Authorization header; it belongs in the form body',
-        detail: evidence.join('\n'),
-        causes: ['The app sends the signed JWT as "Authorization: Bearer <jwt>" on the token request; SMART private_key_jwt carries it as form parameters.', ...OTHER_INVALID_CLIENT_CAUSES.map((c) => `Other usual cause of invalid_client with private_key_jwt: ${c}.`)],
-        fix: 'Send no Authorization header to the token endpoint; put two form parameters in the POST body instead: client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer and client_assertion=<the JWT>. (smartctl jwt-assert prints the exact body.)',
+        title: jwt !== undefined ? 'the client assertion was sent in the Authorization header; it belongs in the form body' : 'the server could not read the Authorization header of the token request (invalid-authorization-header)',
+        detail: lines.join('\n'),
+        causes: orderCauses(
+          [
+            { text: 'The app sends the signed JWT as "Authorization: Bearer <jwt>" on the token request; SMART private_key_jwt carries it as the form parameters client_assertion_type and client_assertion.', when: /bearer jwt|client_credentials/i },
+            { text: 'The Basic header is malformed: not base64(client_id:client_secret), a stray newline (base64 without -w0, echo without -n), or the id and secret not form-encoded first.', when: /basic/i },
+            { text: 'The header carries credentials of an account the tenant does not know (client=unknown).', when: /client=unknown/i },
+          ],
+          words,
+        ),
+        fix: 'Send no Authorization header to the token endpoint with private_key_jwt; put two form parameters in the POST body instead: client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer and client_assertion=<the JWT> (smartctl jwt-assert prints the exact body). With a client secret, send exactly "Authorization: Basic base64(client_id:client_secret)".',
         spec: 'smart-client-assertion-request',
-        exchanges: first.exchangeId === undefined ? undefined : [first.exchangeId],
+        exchanges: exchangeIdOf(first),
       }),
     ];
   },

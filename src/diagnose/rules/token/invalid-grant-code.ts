@@ -1,36 +1,102 @@
-// invalid_grant at the token endpoint: a reused or expired code, a PKCE verifier that does not
-// match (pkce-verifier-mismatch), or a refresh token refused (refresh-token-rejected).
+// invalid_grant on an authorization_code exchange (RFC 6749 §5.2): the code was used, expired,
+// issued to another client, or the redirect_uri differs; causes ordered by what the server
+// said and what the requests show (the same code posted twice, another redirect_uri). A
+// verifier problem is pkce-verifier-mismatch; a redirect_uri the server names is
+// redirect-uri-mismatch. invalid_grant on a refresh_token grant is not a code failure: it is
+// refresh-token-rejected (reported here until the refresh phase has its own rule).
 import { makeFinding, type Finding } from '../../../report/finding.js';
-import type { Evidence } from '../../evidence.js';
-import { describeError, tokenErrorResponses, mentionsInError, exchangeIdOf, type DiagnosisRule } from '../../rule.js';
+import { grantTypeOf, innerAuthorizeUrl, type Evidence, type ResponseEvidence } from '../../evidence.js';
+import { describeError, exchangeIdOf, mentionsInError, orderCauses, responsesAt, saidLine, serverWords, tokenErrorResponses, vendorSays, type DiagnosisRule } from '../../rule.js';
+import { verifierMatches, verifierProblem } from './pkce-verifier-mismatch.js';
+
+function formOf(body: string | undefined): URLSearchParams {
+  if (body === undefined || body.trimStart().startsWith('{')) return new URLSearchParams();
+  try {
+    return new URLSearchParams(body);
+  } catch {
+    return new URLSearchParams();
+  }
+}
+
+/** What the requests themselves show about this code exchange. */
+function requestFacts(e: Evidence, r: ResponseEvidence): string[] {
+  const out: string[] = [];
+  const code = formOf(r.requestBody).get('code');
+  const token = responsesAt(e, 'token');
+  if (code !== null && token.slice(0, token.indexOf(r)).some((x) => formOf(x.requestBody).get('code') === code)) out.push('the same code was already posted in an earlier token request of this evidence (codes are single use)');
+  const authorize = innerAuthorizeUrl(e.authorizeUrl);
+  const sentRedirect = authorize !== undefined && URL.canParse(authorize) ? new URL(authorize).searchParams.get('redirect_uri') : null;
+  const tokenRedirect = formOf(r.requestBody).get('redirect_uri');
+  if (sentRedirect !== null && tokenRedirect !== null && sentRedirect !== tokenRedirect) out.push(`redirect_uri: expected "${sentRedirect}" (as sent to authorize), got "${tokenRedirect}" in the token request`);
+  if (r.requestBody !== undefined && sentRedirect !== null && tokenRedirect === null) out.push(`redirect_uri: the authorize request sent "${sentRedirect}", the token request sends none`);
+  return out;
+}
+
+const CODE_WORDS = /\bcode\b|authorization[_ ]code|AADSTS54005|AADSTS70008/i;
+const REFRESH_WORDS = /refresh[_ ]token|refresh token|session not active|offline/i;
 
 export const invalidGrant: DiagnosisRule = {
   id: 'invalid-grant-code',
   phase: 'token',
-  catalog: ['invalid-grant-code', 'pkce-verifier-mismatch', 'refresh-revoked-or-session-ended'],
+  catalog: ['invalid-grant-code'],
   diagnose(e: Evidence): Finding[] {
     const r = tokenErrorResponses(e, 'invalid_grant').find((x) => !mentionsInError(x, /redirect[_ ]uri/i));
     if (r === undefined) return [];
-    const pkce = mentionsInError(r, /verifier|pkce|code_challenge/i);
+    const grant = grantTypeOf(r);
+    const words = serverWords(r);
+    // Refresh failures belong to the refresh phase.
+    if (grant === 'refresh_token') return refreshRejected(r);
+    if (grant === undefined && (REFRESH_WORDS.test(words) || !CODE_WORDS.test(words))) return [];
+    if (grant !== undefined && grant !== 'authorization_code') return [];
+    if (vendorSays(r, 'pkce-verifier-mismatch') !== undefined || verifierProblem(e, r) !== undefined) return [];
+    const said = vendorSays(r, 'invalid-grant-code');
+    const facts = requestFacts(e, r);
     const described = (r.oauthError?.error_description ?? '').trim() !== '';
-    const refresh = new URLSearchParams(r.requestBody ?? '').get('grant_type') === 'refresh_token';
+    const lines = [describeError(r)];
+    if (said !== undefined) lines.push(saidLine(said));
+    lines.push(...facts);
+    if (verifierMatches(e, r)) lines.push('the code_verifier sent hashes to the code_challenge of the authorize URL: PKCE is not the problem');
+    const all = `${words} ${facts.join(' ')}`;
     return [
       makeFinding({
-        id: pkce ? 'pkce-verifier-mismatch' : refresh ? 'refresh-token-rejected' : 'invalid-grant-code',
+        id: 'invalid-grant-code',
         severity: 'error',
         role: 'root-cause',
-        basis: described ? 'server-words' : 'circumstance',
-        title: pkce ? 'the PKCE code_verifier does not match the code_challenge' : refresh ? 'the refresh token was rejected (invalid_grant)' : 'the authorization code was rejected (invalid_grant)',
-        detail: describeError(r),
-        causes: pkce
-          ? ['The code_verifier sent is not the one whose S256 hash was sent as code_challenge (a new verifier was generated between the two requests).', 'The challenge was computed with plain or a different encoding (it must be base64url(SHA-256(verifier)) without padding).']
-          : refresh
-            ? ['online_access refresh tokens stop working when the user session ends.', 'Access was revoked by the user or an administrator, or the refresh token was rotated and an old one reused.']
-            : ['The code was already used (codes are single use; a retry or a double submit uses it twice).', 'The code expired (they live for seconds to minutes).', 'The code was issued to another client id or redirect_uri.'],
-        fix: pkce ? 'Keep the verifier from the authorize step and send it unchanged.' : refresh ? 'Re-authorize the user; for offline use request offline_access.' : 'Exchange each code once, right after the callback.',
-        spec: pkce ? 'rfc7636-pkce' : refresh ? 'smart-refresh' : 'rfc6749-token-error',
+        basis: said !== undefined || described ? 'server-words' : facts.length > 0 ? 'request-shape' : 'circumstance',
+        title: 'the authorization code was rejected (invalid_grant)',
+        detail: lines.join('\n'),
+        causes: orderCauses(
+          [
+            { text: 'The code was already used (codes are single use; a retry, a double submit, or a second tab uses it twice).', when: /already (been )?(used|redeemed)|reused|used before|single use|AADSTS54005|code not valid/i },
+            { text: 'The code expired (SMART codes live about a minute; a breakpoint or a slow login step outlives it).', when: /expired?|AADSTS70008|too old|invalid or expired/i },
+            { text: 'The code was issued to another client id (a different client_id, or the credentials of another app).', when: /another client|different client|client_id|issued to/i },
+            { text: 'The redirect_uri of the token request differs from the one sent to authorize (or is missing).', when: /redirect_uri/i },
+            ...(verifierMatches(e, r) ? [] : [{ text: 'The PKCE code_verifier is not the one of this authorization (a server may answer invalid_grant without saying so).', when: /verifier|pkce/i }]),
+          ],
+          all,
+        ),
+        fix: 'Exchange each code once, right after the callback, with the same client_id and exactly the redirect_uri sent to authorize (and the verifier of that attempt).',
+        spec: 'rfc6749-token-error',
         exchanges: exchangeIdOf(r),
       }),
     ];
   },
 };
+
+function refreshRejected(r: ResponseEvidence): Finding[] {
+  const described = (r.oauthError?.error_description ?? '').trim() !== '';
+  return [
+    makeFinding({
+      id: 'refresh-token-rejected',
+      severity: 'error',
+      role: 'root-cause',
+      basis: described ? 'server-words' : 'circumstance',
+      title: 'the refresh token was rejected (invalid_grant)',
+      detail: describeError(r),
+      causes: ['online_access refresh tokens stop working when the user session ends.', 'Access was revoked by the user or an administrator, or the refresh token was rotated and an old one reused.'],
+      fix: 'Re-authorize the user; for offline use request offline_access.',
+      spec: 'smart-refresh',
+      exchanges: exchangeIdOf(r),
+    }),
+  ];
+}

@@ -1,40 +1,58 @@
-// invalid_client at the token endpoint (RFC 6749 §5.2) when no more precise rule applies:
-// the causes depend on how the client authenticated; a sent assertion is checked.
+// invalid_client at the token endpoint (RFC 6749 §5.2) when no more precise rule applies
+// (vendor URNs, Epic's opaque answer, a malformed Basic header, a public/confidential
+// mismatch the server named): the causes depend on how the client authenticated, and a sent
+// assertion is preflighted (each failed check is its own assertion-* root cause).
 import { makeFinding, type Finding } from '../../../report/finding.js';
-import { headerValue } from '../../../report/trace.js';
-import { assertionChecks, OTHER_INVALID_CLIENT_CAUSES } from '../client-assertion/client-assertion-in-authorization-header.js';
+import type { Evidence, ResponseEvidence } from '../../evidence.js';
+import { describeError, exchangeIdOf, orderCauses, responsesAt, saidLine, serverWords, vendorSays, type DiagnosisRule, type RuleOptions } from '../../rule.js';
 import { namesInvalidClientCredentials } from './cerner-invalid-client-credentials.js';
-import type { Evidence } from '../../evidence.js';
-import { describeError, tokenErrorResponses, exchangeIdOf, safeDecode, type DiagnosisRule, type RuleOptions } from '../../rule.js';
+import { basicHeaderProblems, namesInvalidAuthorizationHeader } from './cerner-invalid-authorization-header-basic.js';
+import { authMethodOf, invalidClientCauses } from './client-auth-method.js';
+import { bearerJwt, namesAuthorizationHeader } from '../client-assertion/client-assertion-in-authorization-header.js';
+import { isEpicOpaque } from '../client-assertion/epic-invalid-client-opaque.js';
+import { checkLines, preflight } from '../client-assertion/preflight.js';
+import { headerValue } from '../../../report/trace.js';
+
+/** Answers a more precise rule explains. */
+function explainedElsewhere(e: Evidence, r: ResponseEvidence): boolean {
+  if (namesInvalidClientCredentials(r) || namesInvalidAuthorizationHeader(r) || namesAuthorizationHeader(r) || bearerJwt(r) !== undefined || isEpicOpaque(r)) return true;
+  if (vendorSays(r, 'public-confidential-mismatch') !== undefined) return true;
+  // A whole request without any credential is public-confidential-mismatch.
+  if (authMethodOf(e, r) === 'none' && r.requestSeen === true) return true;
+  const auth = headerValue(r.requestHeaders, 'authorization');
+  return auth !== undefined && basicHeaderProblems(auth, e.clientId).length > 0;
+}
 
 export const invalidClient: DiagnosisRule = {
   id: 'token-invalid-client',
   phase: 'token',
   catalog: [],
   diagnose(e: Evidence, o: RuleOptions): Finding[] {
-    // The vendor-specific invalid_client answers have their own, more precise rules.
-    const r = tokenErrorResponses(e, 'invalid_client').find((x) => !namesInvalidClientCredentials(x) && !/invalid[-_ ]authorization[-_ ]header/i.test(safeDecode(x.oauthError?.error_uri ?? '')) && !/^Bearer\s+eyJ/i.test(headerValue(x.requestHeaders, 'authorization') ?? ''));
+    const r = responsesAt(e, 'token').find((x) => x.status >= 400 && x.oauthError?.error === 'invalid_client' && !explainedElsewhere(e, x));
     if (r === undefined) return [];
-    const body = new URLSearchParams(r.requestBody ?? '');
-    const usesAssertion = e.authMethod === 'private_key_jwt' || body.has('client_assertion') || e.sentClientAssertion !== undefined;
-    const usesBasic = e.authMethod === 'client_secret_basic' || /^Basic\s/i.test(headerValue(r.requestHeaders, 'authorization') ?? '');
-    const checks = usesAssertion ? assertionChecks(body.get('client_assertion') ?? e.sentClientAssertion, e, o.now) : [];
-    const causes = usesAssertion
-      ? OTHER_INVALID_CLIENT_CAUSES.map((c) => `${c}.`)
-      : usesBasic || body.has('client_secret')
-        ? ['The client secret is wrong, or belongs to another environment (sandbox vs production).', 'client_secret_basic needs the id and secret form-encoded before base64 (RFC 6749 §2.3.1); secrets with special characters break naive encoders.', 'The client is registered as public (no secret) or for another auth method.']
-        : ['No client authentication was sent, but the client is registered as confidential.', 'The client id is unknown in this environment.'];
+    const method = authMethodOf(e, r);
+    const p = method === 'private_key_jwt' ? preflight(e, r, o.now) : undefined;
+    const said = vendorSays(r, 'token-invalid-client');
+    const lines = [describeError(r), method !== undefined ? `client authentication used: ${method}` : 'the client authentication used is not in the evidence'];
+    if (said !== undefined) lines.push(saidLine(said));
+    if (p !== undefined) lines.push(checkLines(p));
+    const failed = p?.checks.filter((c) => c.status === 'fail') ?? [];
     return [
       makeFinding({
         id: 'token-invalid-client',
-        severity: 'error',
+        // Restating the server's refusal is safe; its cause is only known when the method is.
+        severity: method === undefined && said === undefined ? 'warning' : 'error',
         role: 'root-cause',
-        // A failed check of what was sent points harder than the bare invalid_client.
-        basis: checks.length > 0 ? 'request-shape' : 'circumstance',
+        basis: said !== undefined ? 'server-words' : 'circumstance',
         title: 'the token endpoint did not accept the client authentication (invalid_client)',
-        detail: [describeError(r), ...(checks.length > 0 ? [`checks of the assertion sent:\n  - ${checks.join('\n  - ')}`] : [])].join('\n'),
-        causes,
-        fix: usesAssertion ? 'Fix what the checks name, then compare kid and alg with the JWKS registered for the client: smartctl jwt-assert --check <assertion> --jwks <registered jwks>.' : 'Check the client id, secret and the registered authentication method for this environment.',
+        detail: lines.join('\n'),
+        causes: [...failed.map((c) => `${c.findingId}: ${c.title}.`), ...orderCauses(invalidClientCauses(method).map((text) => ({ text, when: /secret/i.test(text) ? /secret/i : /client id is unknown/i.test(text) ? /not found|unknown client|not registered/i : undefined })), serverWords(r))],
+        fix:
+          method === 'private_key_jwt'
+            ? 'Fix what the checks name, then compare kid and alg with the JWKS registered for the client: smartctl jwt-assert --check <assertion> --jwks <registered jwks>.'
+            : method === undefined
+              ? 'Give the token request as sent (--curl, or --request-header and --request-body) so smartctl can tell which authentication failed; check the client id, secret and registered method for this environment.'
+              : 'Check the client id, secret and the registered authentication method for this environment.',
         spec: 'rfc6749-token-error',
         exchanges: exchangeIdOf(r),
       }),

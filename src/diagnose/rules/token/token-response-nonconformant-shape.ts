@@ -1,0 +1,59 @@
+// A token response that is not what SMART apps parse (app-launch.html "Response"; RFC 6749
+// §5.1): expires_in as a string, scope missing or not SMART scopes (Azure AD's
+// "user_impersonation"), token_type not Bearer, vendor extras, no Cache-Control: no-store.
+// A generic IdP without SMART translation answers this way. Root cause only when the app's own
+// error message is about it; otherwise the shape is noticed (the app may tolerate it).
+import { makeFinding, type Finding } from '../../../report/finding.js';
+import { headerValue } from '../../../report/trace.js';
+import { parseScopes } from '../../../protocol/scopes/parse.js';
+import type { Evidence } from '../../evidence.js';
+import { exchangeIds, messageSays, responsesAt, type DiagnosisRule } from '../../rule.js';
+
+const EXTRAS = ['ext_expires_in', 'resource', 'expires_on', 'not_before'];
+
+export function shapeProblems(t: Record<string, unknown>, requestedScope: string | undefined): { text: string; severe: boolean }[] {
+  const out: { text: string; severe: boolean }[] = [];
+  const expires = t['expires_in'];
+  if (typeof expires === 'string') out.push({ text: `expires_in: expected a number of seconds, got the string ${JSON.stringify(expires)}`, severe: false });
+  const scope = t['scope'];
+  if (scope === undefined) out.push({ text: `scope: missing; SMART requires the granted scopes in the response${requestedScope !== undefined ? ` (requested "${requestedScope}")` : ''}`, severe: true });
+  else if (typeof scope !== 'string') out.push({ text: `scope: expected a space-separated string, got ${JSON.stringify(scope).slice(0, 80)}`, severe: true });
+  else if (requestedScope !== undefined && parseScopes(requestedScope).some((s) => s.kind === 'resource') && !parseScopes(scope).some((s) => s.kind !== 'other' && s.kind !== 'malformed')) {
+    out.push({ text: `scope: expected SMART scopes, got "${scope.slice(0, 120)}" (an IdP's own scope names, such as Azure AD's user_impersonation)`, severe: true });
+  }
+  const type = t['token_type'];
+  if (typeof type === 'string' && type.toLowerCase() !== 'bearer') out.push({ text: `token_type: expected "Bearer", got ${JSON.stringify(type)}`, severe: true });
+  const extras = EXTRAS.filter((k) => Object.hasOwn(t, k));
+  if (extras.length > 0 && out.length > 0) out.push({ text: `vendor fields ${extras.map((k) => `"${k}"`).join(', ')}: the answer of a generic IdP, not of a SMART server`, severe: false });
+  return out;
+}
+
+export const tokenResponseNonconformantShape: DiagnosisRule = {
+  id: 'token-response-nonconformant-shape',
+  phase: 'token',
+  catalog: ['token-response-nonconformant-shape'],
+  diagnose(e: Evidence): Finding[] {
+    if (e.tokenResponse === undefined) return [];
+    const problems = shapeProblems(e.tokenResponse, e.requestedScope);
+    const answer = responsesAt(e, 'token').find((r) => r.status === 200 && r.step !== 'refresh');
+    const cache = answer === undefined ? undefined : headerValue(answer.responseHeaders, 'cache-control');
+    if (answer !== undefined && problems.length > 0 && (cache === undefined || !/no-store/i.test(cache))) problems.push({ text: `Cache-Control: expected "no-store", got ${cache === undefined ? 'none' : JSON.stringify(cache)}`, severe: false });
+    if (problems.length === 0) return [];
+    const said = messageSays(e, 'token-response-nonconformant-shape');
+    const severe = problems.some((p) => p.severe);
+    return [
+      makeFinding({
+        id: 'token-response-nonconformant-shape',
+        severity: severe || said !== undefined ? 'error' : 'warning',
+        role: said !== undefined ? 'root-cause' : severe ? 'contributing' : 'also-noticed',
+        basis: said !== undefined ? 'server-words' : 'request-shape',
+        title: 'the token response does not have the shape SMART requires',
+        detail: [...problems.map((p) => p.text), ...(said !== undefined ? [`the app reported: "${said.message}"`] : [])].join('\n'),
+        causes: ['A generic identity provider (Azure AD, a plain OAuth server) answers without SMART translation.', 'A proxy in front of the server rewrites the response.'],
+        fix: 'Put a SMART-aware layer in front of the IdP that returns scope (SMART scopes), token_type "Bearer" and expires_in as a number, with Cache-Control: no-store; meanwhile make the app tolerate string numbers.',
+        spec: 'smart-token-response',
+        exchanges: answer?.exchangeId === undefined ? undefined : exchangeIds([answer]),
+      }),
+    ];
+  },
+};
