@@ -13,6 +13,6 @@ export const assertionExpTooLong = assertionRule({
     { text: 'exp (or iat) is in milliseconds instead of seconds since the epoch (a 13-digit number).', when: /milliseconds|13 digits/i },
     { text: 'exp is missing.', when: /no exp|exp(iration)? must be (specified|provided)/i },
   ],
-  fix: 'Set exp to now + 60..300 seconds, in seconds since the epoch (Math.floor(Date.now() / 1000) + 300 at most).',
+  fix: 'Set exp to now + 60..300 seconds, in seconds since the epoch, not milliseconds.',
   spec: 'smart-client-assertion-claims',
 });

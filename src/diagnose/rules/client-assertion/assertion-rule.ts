@@ -71,6 +71,7 @@ export function assertionRule(s: AssertionRuleSpec): DiagnosisRule {
     id: s.id,
     phase: 'client-assertion',
     catalog: s.catalog,
+    siblings: s.siblings,
     diagnose(e: Evidence, o: RuleOptions): Finding[] {
       const token = responsesAt(e, 'token');
       for (const r of token) {

@@ -57,6 +57,7 @@ export const cernerInvalidAuthorizationHeaderBasic: DiagnosisRule = {
   id: 'cerner-invalid-authorization-header-basic',
   phase: 'token',
   catalog: ['cerner-invalid-authorization-header-basic'],
+  siblings: ['client-secret-basic-malformed'],
   diagnose(e: Evidence): Finding[] {
     for (const r of responsesAt(e, 'token')) {
       if (r.status < 400 || r.status >= 500 || r.oauthError?.error !== 'invalid_client') continue;

@@ -25,6 +25,7 @@ export const cernerUnauthorizedClientUnregisteredScope: DiagnosisRule = {
   id: 'cerner-unauthorized-client-unregistered-scope',
   phase: 'token',
   catalog: ['cerner-unauthorized-client-unregistered-scope'],
+  siblings: ['token-unauthorized-client'],
   diagnose(e: Evidence): Finding[] {
     const r = responsesAt(e, 'token').find((x) => x.status >= 400 && x.status < 500 && x.oauthError?.error === 'unauthorized_client');
     if (r === undefined) return [];

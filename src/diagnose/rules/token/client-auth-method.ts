@@ -24,18 +24,22 @@ export function authMethodOf(e: Evidence, r: ResponseEvidence): AuthMethod | und
   return r.requestSeen === true && r.requestBody !== undefined && auth === '' ? 'none' : undefined;
 }
 
-/** The causes of invalid_client that fit the authentication that was used (unknown: the usual ones of each). */
-export function invalidClientCauses(method: AuthMethod | undefined): string[] {
+/** private_key_jwt causes, each with the preflight check that rules it out when it passes. */
+const ASSERTION_CAUSES: ReadonlyArray<{ text: string; check?: string }> = [
+  { text: 'The kid is not in the JWKS registered for the client (rotated key, or the key of the other environment).' },
+  { text: 'aud is not the token endpoint URL exactly.', check: 'assertion-aud-mismatch' },
+  { text: 'alg is not RS384 or ES384 (or not one the server lists).', check: 'assertion-alg-unsupported' },
+  { text: 'exp is more than 5 minutes ahead.', check: 'assertion-exp-too-long' },
+  { text: 'The clocks disagree (iat or nbf in the server\'s future).', check: 'assertion-clock-skew' },
+  { text: 'iss and sub are not both the client id.', check: 'assertion-iss-sub-mismatch' },
+  { text: 'The JWKS or client was registered recently and has not propagated yet.' },
+];
+
+/** The causes of invalid_client that fit the authentication that was used (unknown: the usual ones of each); checks that passed rule theirs out. */
+export function invalidClientCauses(method: AuthMethod | undefined, passed: ReadonlySet<string> = new Set()): string[] {
   switch (method) {
     case 'private_key_jwt':
-      return [
-        'The kid is not in the JWKS registered for the client (rotated key, or the key of the other environment).',
-        'aud is not the token endpoint URL exactly.',
-        'alg is not RS384 or ES384 (or not one the server lists).',
-        'exp is more than 5 minutes ahead, or the clocks disagree (iat in the future).',
-        'iss and sub are not both the client id.',
-        'The JWKS or client was registered recently and has not propagated yet.',
-      ];
+      return ASSERTION_CAUSES.filter((c) => c.check === undefined || !passed.has(c.check)).map((c) => c.text);
     case 'client_secret_basic':
       return [
         'The client secret is wrong, or belongs to another environment (sandbox vs production).',

@@ -38,7 +38,9 @@ const REFRESH_WORDS = /refresh[_ ]token|refresh token|session not active|offline
 export const invalidGrant: DiagnosisRule = {
   id: 'invalid-grant-code',
   phase: 'token',
-  catalog: ['invalid-grant-code'],
+  // refresh-revoked-or-session-ended: here until the refresh phase has its own rule.
+  catalog: ['invalid-grant-code', 'refresh-revoked-or-session-ended'],
+  siblings: ['refresh-token-rejected'],
   diagnose(e: Evidence): Finding[] {
     const r = tokenErrorResponses(e, 'invalid_grant').find((x) => !mentionsInError(x, /redirect[_ ]uri/i));
     if (r === undefined) return [];

@@ -43,10 +43,11 @@ export const invalidClient: DiagnosisRule = {
         // Restating the server's refusal is safe; its cause is only known when the method is.
         severity: method === undefined && said === undefined ? 'warning' : 'error',
         role: 'root-cause',
-        basis: said !== undefined ? 'server-words' : 'circumstance',
+        // A generic refusal ("client authentication failed") does not outrank a check that failed.
+        basis: said !== undefined && failed.length === 0 ? 'server-words' : 'circumstance',
         title: 'the token endpoint did not accept the client authentication (invalid_client)',
         detail: lines.join('\n'),
-        causes: [...failed.map((c) => `${c.findingId}: ${c.title}.`), ...orderCauses(invalidClientCauses(method).map((text) => ({ text, when: /secret/i.test(text) ? /secret/i : /client id is unknown/i.test(text) ? /not found|unknown client|not registered/i : undefined })), serverWords(r))],
+        causes: [...failed.map((c) => `${c.findingId}: ${c.title}.`), ...orderCauses(invalidClientCauses(method, new Set(p?.checks.filter((c) => c.status !== 'not-checked').map((c) => c.check))).map((text) => ({ text, when: /secret/i.test(text) ? /secret/i : /client id is unknown/i.test(text) ? /not found|unknown client|not registered/i : undefined })), serverWords(r))],
         fix:
           method === 'private_key_jwt'
             ? 'Fix what the checks name, then compare kid and alg with the JWKS registered for the client: smartctl jwt-assert --check <assertion> --jwks <registered jwks>.'
