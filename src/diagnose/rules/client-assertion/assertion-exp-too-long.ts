@@ -9,7 +9,7 @@ export const assertionExpTooLong = assertionRule({
   siblings: ['assertion-exp-missing'],
   title: 'the server refused the client assertion lifetime (exp)',
   causes: [
-    { text: 'exp is more than 300 s after iat or after the server\'s time (SMART allows at most five minutes).', when: /5 minutes|300|too far|lifetime|after 'iat'|exp - iat|after iat/i },
+    { text: 'exp is more than 300 s after iat or after the server\'s time (SMART allows at most five minutes).', when: /5 minutes|\b300 s\b|too far|lifetime|after 'iat'|after iat/i },
     { text: 'exp (or iat) is in milliseconds instead of seconds since the epoch (a 13-digit number).', when: /milliseconds|13 digits/i },
     { text: 'exp is missing.', when: /no exp|exp(iration)? must be (specified|provided)/i },
   ],

@@ -103,7 +103,7 @@ function lifetimeCheck(token: DecodedJwt, clock: { seconds: number } | undefined
   const exp = claimNumber(token.payload, 'exp');
   const iat = claimNumber(token.payload, 'iat');
   if (exp === undefined) return fail('assertion-exp-too-long', { id: 'assertion-exp-missing', title: 'the client assertion has no exp', detail: `exp: expected seconds since the epoch, got ${JSON.stringify(token.payload['exp'] ?? null)}` });
-  if (exp > 1e12) return fail('assertion-exp-too-long', { id: 'assertion-exp-too-long', title: 'the client assertion exp is in milliseconds, not seconds', detail: `exp: ${exp} has 13 digits: milliseconds since the epoch, read as seconds it is far beyond 5 minutes ahead` });
+  if (exp > 1e12) return fail('assertion-exp-too-long', { id: 'assertion-exp-too-long', title: 'the client assertion exp is in milliseconds, not seconds', detail: `exp: ${exp} has 13 digits: milliseconds since the epoch, read as seconds it lies thousands of years ahead` });
   if (iat !== undefined && exp - iat > MAX_ASSERTION_LIFETIME_SECONDS) return fail('assertion-exp-too-long', { id: 'assertion-exp-too-long', title: 'the client assertion lives longer than 5 minutes', detail: `exp is ${Math.round(exp - iat)} s after iat; SMART allows at most ${MAX_ASSERTION_LIFETIME_SECONDS} s` });
   // An iat ahead of the server's clock is skew (its own check), not a long lifetime.
   const skewed = clock !== undefined && iat !== undefined && iat - clock.seconds > 5;

@@ -52,8 +52,8 @@ export const missingLaunchContext: DiagnosisRule = {
           detail: lines.join('\n'),
           causes: orderCauses(
             [
-              { text: `The server puts the ${context} only inside the access token (or an id_token), not in the JSON token response (external IdPs used without SMART translation).`, when: /\bin-token\b/ },
               { text: `No ${context} was selected in the EHR session or the patient picker (a launch without context, or a skipped picker).`, when: /skip|picker|select/i },
+              { text: `The server puts the ${context} only inside the access token (or an id_token), not in the JSON token response (external IdPs used without SMART translation).`, when: /\bin-token\b/ },
               { text: `The server maps ${context} context only for some launch types, tenants or settings (OpenEMR skipped it with its EHR-launch shortcut; CMS Blue Button sends patient only on refresh).` },
             ],
             `${said?.message ?? ''} ${inToken !== undefined ? 'in-token' : ''}`,
