@@ -65,11 +65,11 @@ test("assertion-clock-skew: iat ahead of the server's Date header; nothing time-
   assert.deepEqual([entra.id, entra.basis], ['assertion-clock-skew', 'server-words']);
 });
 
-test("assertion-expired: exp before the server's Date, and in a live trace", () => {
+test("assertion-expired: exp before the server's Date, in saved evidence and in a trace", () => {
   const date = new Date(NOW_S * 1000).toUTCString();
   assert.equal(first(refused(unsignedJwt(claims({ iat: NOW_S - 900, exp: NOW_S - 700 }), KID), { headers: { date } })).id, 'assertion-expired');
   const t = new Trace();
-  t.addExchange({ step: 'client-credentials', request: { method: 'POST', url: TOKEN, headers: {}, body: body(unsignedJwt(claims({ iat: NOW_S - 900, exp: NOW_S - 700 }), KID)) }, response: { status: 401, headers: {}, body: '{"error":"invalid_client"}' }, startedAt: NOW.toISOString(), durationMs: 1 });
+  t.addExchange({ step: 'client-credentials', request: { method: 'POST', url: TOKEN, headers: {}, body: body(unsignedJwt(claims({ iat: NOW_S - 900, exp: NOW_S - 700 }), KID)) }, response: { status: 401, headers: { date: new Date(NOW_S * 1000).toUTCString() }, body: '{"error":"invalid_client"}' }, startedAt: NOW.toISOString(), durationMs: 1 });
   assert.equal(first(evidenceFromTrace(t.entries)).id, 'assertion-expired');
 });
 
@@ -182,7 +182,7 @@ test('property: preflight of any assertion text, header and Date never throws an
       const e = evidenceFromSaved({ status: 401, url: TOKEN, requestBody: body(encodeURIComponent(assertion)), requestHeaders: scheme === null ? {} : { authorization: `${scheme}${assertion}` }, responseHeaders: date === null ? {} : { date }, body: '{"error":"invalid_client","error_description":null}' });
       const r = e.responses[0];
       if (r === undefined) return false;
-      const p = preflight(e, r, NOW);
+      const p = preflight(e, r);
       const found = diagnose(e, { now: NOW });
       return (p === undefined || p.token === undefined || p.checks.length === 9) && found.every((f) => /^[a-z0-9-]+$/.test(f.id) && f.detail.length > 0);
     }),

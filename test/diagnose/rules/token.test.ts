@@ -193,9 +193,10 @@ test('cors-token-endpoint: AADSTS9002326, and the browser CORS message about the
   assert.ok(!ids(evidenceFromSaved({ messages: [msg('https://ehr.example/fhir/Patient/1')] })).includes('cors-token-endpoint'));
 });
 
-test('token-invalid-client: a warning while the auth method is unknown, an error with causes once it is', () => {
+test('token-invalid-client: while the auth method is unknown it asks for the request; once known, the causes fit it', () => {
   const bare = first(evidenceFromSaved({ status: 401, endpoint: 'token', body: '{"error":"invalid_client"}' }));
-  assert.deepEqual([bare.id, bare.severity], ['token-invalid-client', 'warning']);
+  assert.deepEqual([bare.id, bare.basis], ['token-invalid-client', 'circumstance']);
+  assert.match(bare.detail, /client authentication used is not in the evidence/);
   assert.match(bare.fix ?? '', /--curl/);
   const basic = first(evidenceFromSaved({ status: 401, endpoint: 'token', body: '{"error":"invalid_client"}', requestHeaders: { authorization: `Basic ${b64('a:b')}` } }));
   assert.deepEqual([basic.severity, basic.causes?.[0]], ['error', 'The client secret is wrong, or belongs to another environment (sandbox vs production).']);

@@ -6,7 +6,7 @@
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import type { SpecKey } from '../../../report/spec-links.js';
 import type { Evidence, ResponseEvidence } from '../../evidence.js';
-import { describeError, exchangeIdOf, orderCauses, responsesAt, saidLine, serverWords, vendorSays, type Cause, type DiagnosisRule, type RuleOptions } from '../../rule.js';
+import { describeError, exchangeIdOf, orderCauses, responsesAt, saidLine, serverWords, vendorSays, type Cause, type DiagnosisRule } from '../../rule.js';
 import type { VendorPhrase } from '../../vendors/index.js';
 import { preflight, refusesClient, type AssertionCheck, type CheckName, type Preflight } from './preflight.js';
 
@@ -72,11 +72,11 @@ export function assertionRule(s: AssertionRuleSpec): DiagnosisRule {
     phase: 'client-assertion',
     catalog: s.catalog,
     siblings: s.siblings,
-    diagnose(e: Evidence, o: RuleOptions): Finding[] {
+    diagnose(e: Evidence): Finding[] {
       const token = responsesAt(e, 'token');
       for (const r of token) {
         if (r.status < 400 || r.status >= 500) continue;
-        const p = preflight(e, r, o.now);
+        const p = preflight(e, r);
         if (s.deferWhenFailed !== undefined && p?.checks.some((c) => c.check === s.deferWhenFailed && c.status === 'fail') === true) continue;
         const check = s.check === undefined ? undefined : p?.checks.find((c) => c.check === s.check);
         const failed = check?.status === 'fail' ? check : undefined;
@@ -90,7 +90,7 @@ export function assertionRule(s: AssertionRuleSpec): DiagnosisRule {
       }
       // Accepted anyway: worth knowing (a stricter server, or the next release, will refuse it).
       for (const r of token.filter((x) => x.status >= 200 && x.status < 300)) {
-        const p = preflight(e, r, o.now);
+        const p = preflight(e, r);
         const failed = s.check === undefined ? undefined : p?.checks.find((c) => c.check === s.check && c.status === 'fail');
         if (failed !== undefined) return [build(s, r, p, undefined, failed, 'also-noticed')];
       }

@@ -6,7 +6,7 @@
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import { headerValue } from '../../../report/trace.js';
 import { grantTypeOf, type Evidence, type ResponseEvidence } from '../../evidence.js';
-import { describeError, errorText, exchangeIdOf, orderCauses, responsesAt, serverWords, type DiagnosisRule, type RuleOptions } from '../../rule.js';
+import { describeError, errorText, exchangeIdOf, orderCauses, responsesAt, serverWords, type DiagnosisRule } from '../../rule.js';
 import { checkLines, preflight } from './preflight.js';
 
 export function bearerJwt(r: ResponseEvidence): string | undefined {
@@ -21,7 +21,7 @@ export const clientAssertionInAuthorizationHeader: DiagnosisRule = {
   id: 'client-assertion-in-authorization-header',
   phase: 'client-assertion',
   catalog: ['cerner-jwt-in-authorization-header'],
-  diagnose(e: Evidence, o: RuleOptions): Finding[] {
+  diagnose(e: Evidence): Finding[] {
     const first = responsesAt(e, 'token').find((r) => r.status >= 400 && r.status < 500 && r.oauthError?.error === 'invalid_client' && (namesAuthorizationHeader(r) || bearerJwt(r) !== undefined));
     if (first === undefined) return [];
     const header = headerValue(first.requestHeaders, 'authorization');
@@ -30,13 +30,14 @@ export const clientAssertionInAuthorizationHeader: DiagnosisRule = {
     if (jwt === undefined && header !== undefined) return [];
     // The request was seen without any Authorization header: the URN is about something else.
     if (jwt === undefined && first.requestSeen === true && first.requestBody !== undefined && header === undefined) return [];
-    const p = preflight(e, first, o.now);
+    const p = preflight(e, first);
     const lines = [describeError(first)];
     if (first.oauthError?.error_uri !== undefined) lines.push(`error_uri: ${first.oauthError.error_uri}`);
     if (jwt !== undefined) lines.push('the request carried "Authorization: Bearer <JWT>": a client assertion in a header');
     else lines.push('the request headers are not in the evidence; the server says it could not read the Authorization header of the token request');
     const form = new URLSearchParams(first.requestBody?.trimStart().startsWith('{') === true ? '' : (first.requestBody ?? ''));
     if (first.requestBody !== undefined && !form.has('client_assertion')) lines.push(`the body has no client_assertion${grantTypeOf(first) !== undefined ? ` (grant_type=${grantTypeOf(first) ?? ''})` : ''}`);
+    if (p !== undefined && p.checks.some((c) => c.status === 'fail')) lines.push('the assertion itself also has problems (fix them too; the server never read it as an assertion):');
     if (p !== undefined) lines.push(checkLines(p));
     const words = `${serverWords(first)} ${jwt !== undefined ? 'bearer jwt' : ''} ${grantTypeOf(first) === 'client_credentials' ? 'client_credentials' : ''}`;
     return [

@@ -4,15 +4,15 @@
 // the assertion names no jku, since Epic cannot say more.
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import { grantTypeOf, type Evidence } from '../../evidence.js';
-import { exchangeIdOf, type DiagnosisRule, type RuleOptions } from '../../rule.js';
+import { exchangeIdOf, type DiagnosisRule } from '../../rule.js';
 import { epicRefusal } from './epic-invalid-client-opaque.js';
 
 export const epicBackendRequiresJku: DiagnosisRule = {
   id: 'epic-backend-requires-jku',
   phase: 'client-assertion',
   catalog: ['epic-backend-requires-jku'],
-  diagnose(e: Evidence, o: RuleOptions): Finding[] {
-    const hit = epicRefusal(e, o.now);
+  diagnose(e: Evidence): Finding[] {
+    const hit = epicRefusal(e);
     if (hit?.p?.token === undefined) return [];
     const { r, p } = hit;
     const backend = grantTypeOf(r) === 'client_credentials' || e.launchType === 'backend';

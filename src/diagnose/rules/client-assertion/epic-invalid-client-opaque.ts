@@ -5,7 +5,7 @@
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import { headerValue } from '../../../report/trace.js';
 import type { Evidence, ResponseEvidence } from '../../evidence.js';
-import { describeError, exchangeIdOf, responsesAt, vendorSays, type DiagnosisRule, type RuleOptions } from '../../rule.js';
+import { describeError, exchangeIdOf, responsesAt, vendorSays, type DiagnosisRule } from '../../rule.js';
 import { authMethodOf } from '../token/client-auth-method.js';
 import { checkLines, preflight, type Preflight } from './preflight.js';
 
@@ -17,9 +17,9 @@ export function isEpicOpaque(r: ResponseEvidence): boolean {
   return !described && (epicUrl || /"error_description"\s*:\s*null/.test(r.responseBody ?? '') || vendorSays(r, 'epic-invalid-client-opaque') !== undefined);
 }
 
-export function epicRefusal(e: Evidence, now: Date): { r: ResponseEvidence; p: Preflight | undefined } | undefined {
+export function epicRefusal(e: Evidence): { r: ResponseEvidence; p: Preflight | undefined } | undefined {
   const r = responsesAt(e, 'token').find(isEpicOpaque);
-  return r === undefined ? undefined : { r, p: preflight(e, r, now) };
+  return r === undefined ? undefined : { r, p: preflight(e, r) };
 }
 
 function notForm(r: ResponseEvidence): boolean {
@@ -31,8 +31,8 @@ export const epicInvalidClientOpaque: DiagnosisRule = {
   id: 'epic-invalid-client-opaque',
   phase: 'client-assertion',
   catalog: ['epic-invalid-client-opaque'],
-  diagnose(e: Evidence, o: RuleOptions): Finding[] {
-    const hit = epicRefusal(e, o.now);
+  diagnose(e: Evidence): Finding[] {
+    const hit = epicRefusal(e);
     if (hit === undefined) return [];
     const { r, p } = hit;
     const method = authMethodOf(e, r);

@@ -73,13 +73,14 @@ function decode(raw: string): DecodedJwt | undefined {
   }
 }
 
-/** The clock to judge exp/iat by: the server's Date header, else `now` for a live run (an exchange id), else none. */
-function clockFor(r: ResponseEvidence, now: Date): { seconds: number; words: string } | undefined {
+/**
+ * The clock to judge exp/iat by: the server's Date header of this answer, else none. `now`
+ * is when the diagnosis runs, which for a saved answer or a HAR is long after the request.
+ */
+function clockFor(r: ResponseEvidence): { seconds: number; words: string } | undefined {
   const date = headerValue(r.responseHeaders, 'date');
   const ms = date === undefined ? Number.NaN : Date.parse(date);
-  if (Number.isFinite(ms)) return { seconds: Math.floor(ms / 1000), words: `the server's clock (Date: ${date ?? ''})` };
-  if (r.exchangeId !== undefined) return { seconds: Math.floor(now.getTime() / 1000), words: 'this run' };
-  return undefined;
+  return Number.isFinite(ms) ? { seconds: Math.floor(ms / 1000), words: `the server's clock (Date: ${date ?? ''})` } : undefined;
 }
 
 function pass(check: CheckName, detail: string): AssertionCheck {
@@ -157,16 +158,18 @@ function audCheck(token: DecodedJwt, lint: readonly Finding[], tokenEndpoint: st
   if (c.status === 'fail' && tokenEndpoint !== undefined) {
     const near = aud.find((a) => a.replace(/\/+$/, '').toLowerCase() === tokenEndpoint.replace(/\/+$/, '').toLowerCase());
     if (near !== undefined) return { ...c, detail: `${c.detail}; it differs only by case or a trailing slash, and servers compare the exact string` };
+    const issuerForm = aud.find((a) => a !== tokenEndpoint && tokenEndpoint.startsWith(a.replace(/\/+$/, '')));
+    if (issuerForm !== undefined) return { ...c, detail: `${c.detail}; "${issuerForm}" is the issuer form: strict OpenID Connect / FAPI servers want it, SMART servers want the token URL` };
   }
   return c;
 }
 
 /** Every check of the assertion sent with this token request; undefined when no assertion is known for it. */
-export function preflight(e: Evidence, r: ResponseEvidence, now: Date): Preflight | undefined {
+export function preflight(e: Evidence, r: ResponseEvidence): Preflight | undefined {
   const sent = assertionSentWith(e, r);
   if (sent === undefined) return undefined;
   const token = decode(sent.raw);
-  const clock = clockFor(r, now);
+  const clock = clockFor(r);
   if (token === undefined) return { response: r, raw: sent.raw, inHeader: sent.inHeader, clock: clock?.words, checks: [] };
   const iat = claimNumber(token.payload, 'iat');
   const exp = claimNumber(token.payload, 'exp');

@@ -4,7 +4,7 @@
 // assertion is preflighted (each failed check is its own assertion-* root cause).
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import type { Evidence, ResponseEvidence } from '../../evidence.js';
-import { describeError, exchangeIdOf, orderCauses, responsesAt, saidLine, serverWords, vendorSays, type DiagnosisRule, type RuleOptions } from '../../rule.js';
+import { describeError, exchangeIdOf, orderCauses, responsesAt, saidLine, serverWords, vendorSays, type DiagnosisRule } from '../../rule.js';
 import { namesInvalidClientCredentials } from './cerner-invalid-client-credentials.js';
 import { basicHeaderProblems, namesInvalidAuthorizationHeader } from './cerner-invalid-authorization-header-basic.js';
 import { authMethodOf, invalidClientCauses } from './client-auth-method.js';
@@ -27,11 +27,11 @@ export const invalidClient: DiagnosisRule = {
   id: 'token-invalid-client',
   phase: 'token',
   catalog: [],
-  diagnose(e: Evidence, o: RuleOptions): Finding[] {
+  diagnose(e: Evidence): Finding[] {
     const r = responsesAt(e, 'token').find((x) => x.status >= 400 && x.oauthError?.error === 'invalid_client' && !explainedElsewhere(e, x));
     if (r === undefined) return [];
     const method = authMethodOf(e, r);
-    const p = method === 'private_key_jwt' ? preflight(e, r, o.now) : undefined;
+    const p = method === 'private_key_jwt' ? preflight(e, r) : undefined;
     const said = vendorSays(r, 'token-invalid-client');
     const lines = [describeError(r), method !== undefined ? `client authentication used: ${method}` : 'the client authentication used is not in the evidence'];
     if (said !== undefined) lines.push(saidLine(said));
@@ -40,8 +40,8 @@ export const invalidClient: DiagnosisRule = {
     return [
       makeFinding({
         id: 'token-invalid-client',
-        // Restating the server's refusal is safe; its cause is only known when the method is.
-        severity: method === undefined && said === undefined ? 'warning' : 'error',
+        // Restating the server's refusal is safe (it names no cause the evidence lacks); the causes wait for the method.
+        severity: 'error',
         role: 'root-cause',
         // A generic refusal ("client authentication failed") does not outrank a check that failed.
         basis: said !== undefined && failed.length === 0 ? 'server-words' : 'circumstance',
