@@ -58,6 +58,10 @@ export const SPEC_LINKS = {
   'oidc-signing-keys': 'https://openid.net/specs/openid-connect-core-1_0.html#Signing',
   'fhir-capability-security': 'https://hl7.org/fhir/R4/capabilitystatement-definitions.html#CapabilityStatement.rest.security',
   'fhir-http-read': 'https://hl7.org/fhir/R4/http.html#read',
+  // token and client-assertion diagnoses
+  'rfc7636-token-error': 'https://www.rfc-editor.org/rfc/rfc7636#section-4.6',
+  'rfc7617-basic': 'https://www.rfc-editor.org/rfc/rfc7617#section-2',
+  'epic-jwks': 'https://fhir.epic.com/Documentation?docId=oauth2&section=JWKS',
 } as const;
 
 export type SpecKey = keyof typeof SPEC_LINKS;

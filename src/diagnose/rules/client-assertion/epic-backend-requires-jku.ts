@@ -27,7 +27,7 @@ export const epicBackendRequiresJku: DiagnosisRule = {
         detail: `a client_credentials request to Epic was refused (HTTP ${r.status} invalid_client, no description); every local check of the assertion passes and its header names no jku, so Epic must find the key from the app's registration. Since the February 2024 Epic version, keys uploaded to the developer site are not distributed to customer systems: an app without a JWK Set URL (app-level "Production JWK Set URL" or per license) is refused there`,
         causes: ['The app relies on a public key uploaded to Epic on FHIR / Vendor Services, and has no JWK Set URL registered (app level or per license).', 'The JWK Set URL is registered but not reachable from the customer\'s system (not public, not TLS, needs auth).', 'The key is registered for another environment or the app is not active yet (see epic-invalid-client-opaque).'],
         fix: 'Host the public JWKS over https without auth, register it as the app\'s JWK Set URL (and on each license), and keep the kid of the signing key in it; optionally send its URL as jku in the JWS header.',
-        spec: 'smart-backend-services',
+        spec: 'epic-jwks',
         exchanges: exchangeIdOf(r),
       }),
     ];

@@ -90,7 +90,7 @@ export const cernerInvalidAuthorizationHeaderBasic: DiagnosisRule = {
             words,
           ),
           fix: 'Build the header as "Authorization: Basic " + base64(urlencode(client_id) + ":" + urlencode(client_secret)) on one line (printf \'%s:%s\' "$ID" "$SECRET" | base64 -w0; not echo, which adds a newline), or switch to the form-parameter client assertion.',
-          spec: 'rfc6749-client-auth',
+          spec: urn ? 'rfc6749-client-auth' : 'rfc7617-basic',
           exchanges: exchangeIdOf(r),
         }),
       ];

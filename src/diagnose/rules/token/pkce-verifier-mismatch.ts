@@ -82,7 +82,7 @@ export const pkceVerifierMismatch: DiagnosisRule = {
             words,
           ),
           fix: 'Generate one base64url verifier of 43..128 characters per attempt, keep it with its state, and send it unchanged to the token endpoint; send code_challenge = BASE64URL(SHA256(verifier)) with code_challenge_method=S256.',
-          spec: 'rfc7636-pkce',
+          spec: 'rfc7636-token-error',
           exchanges: exchangeIdOf(r),
         }),
       ];
