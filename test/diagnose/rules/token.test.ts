@@ -201,3 +201,10 @@ test('token-invalid-client: while the auth method is unknown it asks for the req
   const basic = first(evidenceFromSaved({ status: 401, endpoint: 'token', body: '{"error":"invalid_client"}', requestHeaders: { authorization: `Basic ${b64('a:b')}` } }));
   assert.deepEqual([basic.severity, basic.causes?.[0]], ['error', 'The client secret is wrong, or belongs to another environment (sandbox vs production).']);
 });
+
+test('regression: an answer naming the Authorization header next to a well-formed Basic header is still explained', () => {
+  const e = evidenceFromSaved({ status: 401, endpoint: 'token', requestHeaders: { authorization: `Basic ${b64('app:secret')}` }, requestBody: 'grant_type=authorization_code&code=c', body: JSON.stringify({ error: 'invalid_client', error_description: 'client "app" is registered for private_key_jwt, but the request sent a Basic Authorization header' }) });
+  const f = first(e);
+  assert.equal(f.id, 'token-invalid-client');
+  assert.ok(!ids(e).includes('client-assertion-in-authorization-header'));
+});

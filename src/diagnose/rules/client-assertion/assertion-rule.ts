@@ -46,7 +46,8 @@ function build(s: AssertionRuleSpec, r: ResponseEvidence, p: Preflight | undefin
   const lines = [describeError(r)];
   if (said?.phrase !== undefined) lines.push(saidLine(said.phrase));
   else if (said !== undefined) lines.push(`the server names the check: ${said.id}`);
-  if (failed !== undefined) lines.push(`${failed.title}: ${failed.detail}`);
+  // The title says what failed; the detail gives the values.
+  if (failed !== undefined) lines.push(said === undefined || said.id === failed.findingId ? failed.detail : `${failed.title}: ${failed.detail}`);
   if (p?.inHeader === true) lines.push('the assertion went in "Authorization: Bearer", so the server never read it as a client assertion (client-assertion-in-authorization-header)');
   const others = otherChecks(p, s.check);
   if (others !== undefined) lines.push(others);

@@ -17,19 +17,25 @@ export function namesAuthorizationHeader(r: ResponseEvidence): boolean {
   return /invalid[-_ ]authorization[-_ ]header|authorization header/i.test(errorText(r));
 }
 
+/** This rule explains the answer: a Bearer JWT was sent, or the server names the header and the request headers are not known. */
+export function explainsHeaderRefusal(r: ResponseEvidence): boolean {
+  if (r.status < 400 || r.status >= 500 || r.oauthError?.error !== 'invalid_client') return false;
+  if (bearerJwt(r) !== undefined) return true;
+  if (!namesAuthorizationHeader(r)) return false;
+  // A Basic (or other) header was seen: that header is what the server could not read (another rule).
+  if (headerValue(r.requestHeaders, 'authorization') !== undefined) return false;
+  // The whole request was seen without any Authorization header: the words are about something else.
+  return !(r.requestSeen === true && r.requestBody !== undefined);
+}
+
 export const clientAssertionInAuthorizationHeader: DiagnosisRule = {
   id: 'client-assertion-in-authorization-header',
   phase: 'client-assertion',
   catalog: ['cerner-jwt-in-authorization-header'],
   diagnose(e: Evidence): Finding[] {
-    const first = responsesAt(e, 'token').find((r) => r.status >= 400 && r.status < 500 && r.oauthError?.error === 'invalid_client' && (namesAuthorizationHeader(r) || bearerJwt(r) !== undefined));
+    const first = responsesAt(e, 'token').find(explainsHeaderRefusal);
     if (first === undefined) return [];
-    const header = headerValue(first.requestHeaders, 'authorization');
     const jwt = bearerJwt(first);
-    // A Basic (or other non-JWT) header was seen: that header is what the server could not read.
-    if (jwt === undefined && header !== undefined) return [];
-    // The request was seen without any Authorization header: the URN is about something else.
-    if (jwt === undefined && first.requestSeen === true && first.requestBody !== undefined && header === undefined) return [];
     const p = preflight(e, first);
     const lines = [describeError(first)];
     if (first.oauthError?.error_uri !== undefined) lines.push(`error_uri: ${first.oauthError.error_uri}`);

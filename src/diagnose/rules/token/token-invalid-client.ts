@@ -8,14 +8,16 @@ import { describeError, exchangeIdOf, orderCauses, responsesAt, saidLine, server
 import { namesInvalidClientCredentials } from './cerner-invalid-client-credentials.js';
 import { basicHeaderProblems, namesInvalidAuthorizationHeader } from './cerner-invalid-authorization-header-basic.js';
 import { authMethodOf, invalidClientCauses } from './client-auth-method.js';
-import { bearerJwt, namesAuthorizationHeader } from '../client-assertion/client-assertion-in-authorization-header.js';
+import { explainsHeaderRefusal } from '../client-assertion/client-assertion-in-authorization-header.js';
 import { isEpicOpaque } from '../client-assertion/epic-invalid-client-opaque.js';
 import { checkLines, preflight } from '../client-assertion/preflight.js';
 import { headerValue } from '../../../report/trace.js';
 
 /** Answers a more precise rule explains. */
 function explainedElsewhere(e: Evidence, r: ResponseEvidence): boolean {
-  if (namesInvalidClientCredentials(r) || namesInvalidAuthorizationHeader(r) || namesAuthorizationHeader(r) || bearerJwt(r) !== undefined || isEpicOpaque(r)) return true;
+  if (namesInvalidClientCredentials(r) || explainsHeaderRefusal(r) || isEpicOpaque(r)) return true;
+  // The Cerner URN with a header seen is cerner-invalid-authorization-header-basic.
+  if (namesInvalidAuthorizationHeader(r) && headerValue(r.requestHeaders, 'authorization') !== undefined) return true;
   if (vendorSays(r, 'public-confidential-mismatch') !== undefined) return true;
   // A whole request without any credential is public-confidential-mismatch.
   if (authMethodOf(e, r) === 'none' && r.requestSeen === true) return true;
