@@ -208,3 +208,10 @@ test('regression: an answer naming the Authorization header next to a well-forme
   assert.equal(f.id, 'token-invalid-client');
   assert.ok(!ids(e).includes('client-assertion-in-authorization-header'));
 });
+
+test("token-invalid-client: Keycloak's unauthorized_client wording for wrong credentials, and the method-mismatch cause first", () => {
+  const kc = first(evidenceFromSaved({ status: 401, endpoint: 'token', body: '{"error":"unauthorized_client","error_description":"Invalid client or Invalid client credentials"}' }));
+  assert.deepEqual([kc.id, kc.basis], ['token-invalid-client', 'server-words']);
+  const jwtClient = first(evidenceFromSaved({ status: 401, endpoint: 'token', body: '{"error":"invalid_client","error_description":"Parameter client_assertion_type is missing"}' }));
+  assert.match(jwtClient.causes?.[0] ?? '', /another method/);
+});

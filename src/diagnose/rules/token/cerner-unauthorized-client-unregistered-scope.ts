@@ -30,7 +30,7 @@ export const cernerUnauthorizedClientUnregisteredScope: DiagnosisRule = {
     const r = responsesAt(e, 'token').find((x) => x.status >= 400 && x.status < 500 && x.oauthError?.error === 'unauthorized_client');
     if (r === undefined) return [];
     // Another rule reads these words more precisely (Keycloak: "Client secret not provided in request").
-    if (vendorSays(r, 'public-confidential-mismatch') !== undefined || vendorSays(r, 'assertion-iss-sub-mismatch') !== undefined) return [];
+    if (['public-confidential-mismatch', 'assertion-iss-sub-mismatch', 'token-invalid-client'].some((id) => vendorSays(r, id) !== undefined)) return [];
     const cerner = isCerner(r);
     const scope = formOf(r.requestBody).get('scope') ?? e.requestedScope;
     const grant = grantTypeOf(r);

@@ -20,7 +20,7 @@ function explainedElsewhere(e: Evidence, r: ResponseEvidence): boolean {
   if (namesInvalidAuthorizationHeader(r) && headerValue(r.requestHeaders, 'authorization') !== undefined) return true;
   if (vendorSays(r, 'public-confidential-mismatch') !== undefined) return true;
   // A whole request without any credential is public-confidential-mismatch.
-  if (authMethodOf(e, r) === 'none' && r.requestSeen === true) return true;
+  if (authMethodOf(e, r) === 'none' && r.requestSeen === true && vendorSays(r, 'token-invalid-client') === undefined) return true;
   const auth = headerValue(r.requestHeaders, 'authorization');
   return auth !== undefined && basicHeaderProblems(auth, e.clientId).length > 0;
 }
@@ -30,7 +30,8 @@ export const invalidClient: DiagnosisRule = {
   phase: 'token',
   catalog: [],
   diagnose(e: Evidence): Finding[] {
-    const r = responsesAt(e, 'token').find((x) => x.status >= 400 && x.oauthError?.error === 'invalid_client' && !explainedElsewhere(e, x));
+    // Keycloak answers unauthorized_client for wrong client credentials; its wording says so.
+    const r = responsesAt(e, 'token').find((x) => x.status >= 400 && (x.oauthError?.error === 'invalid_client' || (x.oauthError?.error === 'unauthorized_client' && vendorSays(x, 'token-invalid-client') !== undefined)) && !explainedElsewhere(e, x));
     if (r === undefined) return [];
     const method = authMethodOf(e, r);
     const p = method === 'private_key_jwt' ? preflight(e, r) : undefined;
@@ -49,7 +50,7 @@ export const invalidClient: DiagnosisRule = {
         basis: said !== undefined && failed.length === 0 ? 'server-words' : 'circumstance',
         title: 'the token endpoint did not accept the client authentication (invalid_client)',
         detail: lines.join('\n'),
-        causes: [...failed.map((c) => `${c.findingId}: ${c.title}.`), ...orderCauses(invalidClientCauses(method, new Set(p?.checks.filter((c) => c.status !== 'not-checked').map((c) => c.check))).map((text) => ({ text, when: /secret/i.test(text) ? /secret/i : /client id is unknown/i.test(text) ? /not found|unknown client|not registered/i : undefined })), serverWords(r))],
+        causes: [...failed.map((c) => `${c.findingId}: ${c.title}.`), ...orderCauses(invalidClientCauses(method, new Set(p?.checks.filter((c) => c.status !== 'not-checked').map((c) => c.check))).map((text) => ({ text, when: /secret is wrong/i.test(text) ? /secret/i : /client id is unknown/i.test(text) ? /not found|unknown client|not registered|not identified/i : /another (authentication )?method/i.test(text) ? /assertion_type is missing|registered for|signed jwt/i : undefined })), serverWords(r))],
         fix:
           method === 'private_key_jwt'
             ? 'Fix what the checks name, then compare kid and alg with the JWKS registered for the client: smartctl jwt-assert --check <assertion> --jwks <registered jwks>.'
