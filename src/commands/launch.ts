@@ -8,7 +8,7 @@ import { canOpenBrowser, openAuthorizeUrl } from '../flows/browser.js';
 import { CookieJar } from '../flows/cookie-jar.js';
 import { followAuthorize } from '../flows/headless.js';
 import { startLoopbackListener, type CallbackResult, type LoopbackListener } from '../flows/loopback-listener.js';
-import { probeFhir, probeTargets, type ProbeResult } from '../flows/probe-fhir.js';
+import { planProbes, probeFhir, probeTargets, type ProbePlan, type ProbeResult } from '../flows/probe-fhir.js';
 import type { ClientAuthConfig } from '../flows/token-request.js';
 import { diagnose, evidenceFromTrace, mergeFindings, type RunContext } from '../diagnose/index.js';
 import { lintAuthorizeRequest } from '../diagnose/authorize-request-lint.js';
@@ -330,8 +330,28 @@ function refusedCallbacksFinding(listener: LoopbackListener): Finding | undefine
   });
 }
 
-function probeSection(results: ProbeResult[]): ReportSection {
-  return { title: 'FHIR probe', rows: results.map((r): [string, string] => [r.what, `${r.status !== undefined ? `HTTP ${r.status}` : `failed: ${r.error ?? ''}`}  ${r.url}`]) };
+function probeSection(results: ProbeResult[], skipped: ProbePlan['skipped']): ReportSection {
+  return {
+    title: 'FHIR probe',
+    rows: [...results.map((r): [string, string] => [r.what, `${r.status !== undefined ? `HTTP ${r.status}` : `failed: ${r.error ?? ''}`}  ${r.url}`]), ...skipped.map((s): [string, string] => [s.what, `not probed: ${s.why}`])],
+  };
+}
+
+/** Probes that got no HTTP answer (timeout, refused, reset): the FHIR server could not be reached. */
+function probeUnreachableFinding(results: ProbeResult[], timeoutMs: number): { finding: Finding; every: boolean } | undefined {
+  const failed = results.filter((r) => r.status === undefined);
+  if (failed.length === 0) return undefined;
+  const every = failed.length === results.length;
+  return {
+    every,
+    finding: makeFinding({
+      id: 'fhir-probe-unreachable',
+      severity: 'error',
+      title: every ? `the FHIR server did not answer any of the ${results.length} probe(s)` : `${failed.length} of ${results.length} FHIR probe(s) got no answer`,
+      detail: failed.map((r) => `${r.what}: GET ${r.url} failed: ${r.error ?? 'no answer'}`).join('\n'),
+      fix: `Check that the FHIR base URL is reachable from here and answers within --timeout (${timeoutMs} ms); the token was issued, but it was never shown to work.`,
+    }),
+  };
 }
 
 function claimsRows(claims: Record<string, unknown>): Array<[string, string]> {
@@ -476,9 +496,20 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
 
     if (typeof tr.access_token === 'string') {
       ctx.narrate.step('probing the FHIR server with the access token');
-      const results = await probeFhir(client, tr.access_token, probeTargets(iss, { patient: tr.patient, fhirUser, grantedScope: granted }));
+      const plan = planProbes(iss, { patient: tr.patient, fhirUser, grantedScope: granted });
+      const results = await probeFhir(client, tr.access_token, plan.targets);
       run.data['probe'] = results;
-      if (results.length > 0) run.sections.push(probeSection(results));
+      if (plan.skipped.length > 0) run.data['probeSkipped'] = plan.skipped;
+      if (results.length + plan.skipped.length > 0) run.sections.push(probeSection(results, plan.skipped));
+      const unreachable = probeUnreachableFinding(results, ctx.globals.timeoutMs);
+      if (unreachable !== undefined) {
+        // Every probe failed: the run did not show that the token works, so it did not complete.
+        if (unreachable.every) {
+          stop(run, 'fhir.probe', unreachable.finding);
+          return finish(run, trace, ctx);
+        }
+        run.findings.push(unreachable.finding);
+      }
     }
 
     if (o.refresh === true) await refresh(ctx, run, client, { tokenEndpoint, auth, tr, granted, iss });
