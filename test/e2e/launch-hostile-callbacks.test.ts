@@ -61,6 +61,7 @@ for (const [name, where, id, detail] of [
   ['no state', (uri: string) => `${uri}?code=c0de`, 'redirect-state-mismatch', /got none/],
   ['a path that only starts with the redirect path', (uri: string, state: string) => `${uri}-evil?code=c0de&state=${state}`, 'redirect-path-mismatch', /callback-evil/],
   ['a path below the redirect path', (uri: string, state: string) => `${uri}/more?code=c0de&state=${state}`, 'redirect-path-mismatch', /callback\/more/],
+  ['neither code nor error', (uri: string, state: string) => `${uri}?state=${state}&session_state=x`, 'headless-callback-refused', /answered 400: "No code/],
 ] as const) {
   test(`headless: a server redirecting with ${name} ends the run at once with ${id}`, async () => {
     const server = await hostileAuthorizer(where);
