@@ -1,6 +1,6 @@
 // Single-use things under concurrency, over real HTTP: the same client assertion, the
-// same authorization code and the same refresh token sent 20 times at once are each
-// accepted once. Regression: the jti check and its record were separated by awaits (key
+// same authorization code, the same refresh token and the same consent sent 20 times at
+// once are each accepted once. Regression: the jti check and its record were separated by awaits (key
 // lookup, signature), so one assertion sent 20 times at once gave many tokens; and a code
 // replayed while its first exchange was signing the id_token left that exchange's tokens
 // alive.
@@ -72,6 +72,26 @@ describe('sandbox single-use values under concurrent requests', () => {
       assert.equal(await introspect(String(issued['access_token'])), false, `round ${round}: access token still active after code replay`);
       assert.equal(await introspect(String(issued['refresh_token'])), false, `round ${round}: refresh token still active after code replay`);
     }
+  });
+
+  it('one consent approved 20 times at once issues one code', async () => {
+    const params = authorizeParams(sb, pkce(), { scope: 'openid fhirUser patient/*.rs' });
+    const start = await authorize(sb, params, { autoApprove: false });
+    const tx = new URL(start.location ?? '', sb.issuer).searchParams.get('tx') ?? '';
+    const loginPage = await (await fetch(new URL(start.location ?? '', sb.issuer))).text();
+    const user = /name="user" value="([^"]+)"/.exec(loginPage)?.[1] ?? '';
+    const form = (fields: Record<string, string | string[]>): string => {
+      const body = new URLSearchParams();
+      for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
+      return body.toString();
+    };
+    const post = (page: string, fields: Record<string, string | string[]>): Promise<Response> => fetch(`${sb.issuer}/${page}`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form(fields) });
+    const login = await post('login', { tx, user });
+    assert.match(login.headers.get('location') ?? '', /\/consent\?tx=/);
+    const answers = await Promise.all(Array.from({ length: AT_ONCE }, () => post('consent', { tx, decision: 'approve', scope: ['openid', 'fhirUser', 'patient/*.rs'] })));
+    const codes = answers.map((r) => new URL(r.headers.get('location') ?? 'http://x/', sb.issuer).searchParams.get('code')).filter((c) => c !== null);
+    assert.equal(codes.length, 1, answers.map((r) => r.status).join(','));
+    assert.equal(answers.filter((r) => r.status === 400).length, AT_ONCE - 1);
   });
 
   it('one refresh token used 20 times at once is rotated once', async () => {
