@@ -133,6 +133,7 @@ function exchangeDetail(c: ChalkInstance, e: HttpExchange): string {
     let body = prettyBody(e.response.body, e.response.headers);
     if (body.length > BODY_LIMIT) body = `${body.slice(0, BODY_LIMIT)}\n… (${groupDigits(body.length - BODY_LIMIT)} more characters)`;
     if (body !== '') out.push(indent(safeText(body), '    '));
+    if (e.response.truncated === true) out.push(`    ${c.yellow('the body exceeded the 10 MB cap and was truncated there')}`);
   }
   if (e.error !== undefined) out.push(`    ${c.red(line(e.error.message))}`);
   return out.join('\n');
