@@ -181,6 +181,9 @@ async function authorize(ctx: CommandContext, o: LaunchOptions, run: Run, client
       const outcome = await followAuthorize(client, authorizeUrl, { redirectUri: listener.redirectUri, jar, autoApproveHeader: true, nowSeconds: () => Math.floor(ctx.now().getTime() / 1000), post });
       if (outcome.kind === 'redirected') {
         await client.request({ step: 'callback', url: outcome.callbackUrl });
+      } else if (outcome.kind === 'server-fault') {
+        stop(run, 'authorize', outcome.finding);
+        return false;
       } else if (outcome.kind === 'http-error') {
         stop(
           run,
