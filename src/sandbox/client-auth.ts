@@ -59,7 +59,7 @@ export function parseBasic(value: string): { id: string; secret: string } | unde
 const keyCache = new WeakMap<ClientRegistration, Map<string, CryptoKey | KeyObject | Uint8Array>>();
 const remoteCache = new WeakMap<ClientRegistration, JWTVerifyGetKey>();
 
-async function registeredKey(client: ClientRegistration, kid: string, alg: string): Promise<CryptoKey | KeyObject | Uint8Array | JWTVerifyGetKey | undefined> {
+async function registeredKey(client: ClientRegistration, kid: string, alg: string): Promise<CryptoKey | KeyObject | Uint8Array | JWTVerifyGetKey | { unusable: string } | undefined> {
   if (client.jwks !== undefined) {
     let cache = keyCache.get(client);
     if (cache === undefined) {
@@ -71,7 +71,13 @@ async function registeredKey(client: ClientRegistration, kid: string, alg: strin
     if (hit !== undefined) return hit;
     const jwk = client.jwks.keys.find((k) => k['kid'] === kid);
     if (jwk === undefined) return undefined;
-    const key = await importJWK(jwk, alg);
+    let key: CryptoKey | KeyObject | Uint8Array;
+    try {
+      key = await importJWK(jwk, alg);
+    } catch {
+      // An RS384 header naming an EC key (or any pair jose cannot import): the client's mistake, not ours.
+      return { unusable: `key "${kid}" registered for "${client.client_id}" is an ${typeof jwk['kty'] === 'string' ? jwk['kty'] : 'unknown-type'} key${typeof jwk['crv'] === 'string' ? ` (${jwk['crv']})` : ''}; it cannot verify an ${alg} signature: sign with the algorithm of that key (assertion-signature-invalid)` };
+    }
     cache.set(cacheKey, key);
     return key;
   }
@@ -125,6 +131,7 @@ export async function verifyClientAssertion(ctx: SandboxContext, assertionType: 
   if (ctx.store.jtis.get(jtiKey) !== undefined) return invalidClient(`client assertion jti "${jti}" was already used (replay; assertion-jti-reused)`, page);
   const key = await registeredKey(client, kid, alg);
   if (key === undefined) return invalidClient(`no key with kid "${kid}" in the JWKS registered for "${client.client_id}" (assertion-key-not-resolvable)`, page);
+  if ('unusable' in key) return invalidClient(key.unusable, page);
   const options = { algorithms: SMART_ASSERTION_ALGS, clockTolerance: CLOCK_LEEWAY_S, currentDate: new Date(now * 1000) };
   try {
     if (typeof key === 'function') await jwtVerify(assertion, key, options);
