@@ -150,6 +150,21 @@ function usesSecret(client: ClientRegistration): boolean {
   return client.token_endpoint_auth_method === 'client_secret_basic' || client.token_endpoint_auth_method === 'client_secret_post';
 }
 
+/**
+ * RFC 6749 §6: a public client refreshes with grant_type and refresh_token alone (what
+ * fhirclient sends by default). The refresh token is bound to the client it was issued
+ * to, so it names that client; only a public client is taken from it. A confidential
+ * client's refresh token without its credentials is still refused.
+ */
+function publicRefreshClient(ctx: SandboxContext, body: URLSearchParams): ClientAuthResult | undefined {
+  if (body.get('grant_type') !== 'refresh_token' || body.has('client_secret')) return undefined;
+  const token = body.get('refresh_token');
+  const record = token === null ? undefined : ctx.store.refreshTokens.get(token);
+  const client = record === undefined ? undefined : ctx.clients.get(record.clientId);
+  if (client === undefined || client.token_endpoint_auth_method !== 'none') return undefined;
+  return { ok: true, client, method: 'none' };
+}
+
 /** Authenticates the client of a token, introspection or revocation request. */
 export async function authenticateClient(ctx: SandboxContext, req: IncomingMessage, body: URLSearchParams): Promise<ClientAuthResult> {
   const strict = ctx.faults.some((f) => f.strictAuthorizationHeader === true);
@@ -189,7 +204,11 @@ export async function authenticateClient(ctx: SandboxContext, req: IncomingMessa
     if (client.client_secret === undefined || !secretsEqual(basic.secret, client.client_secret)) return invalidClient(`wrong client_secret for "${client.client_id}"`, undefined, true);
     return { ok: true, client, method: 'client_secret_basic' };
   }
-  if (bodyClientId === null || bodyClientId === '') return invalidClient('no client authentication: send client_id (public client), client credentials, or a client assertion');
+  if (bodyClientId === null || bodyClientId === '') {
+    const publicRefresh = publicRefreshClient(ctx, body);
+    if (publicRefresh !== undefined) return publicRefresh;
+    return invalidClient('no client authentication: send client_id (public client), client credentials, or a client assertion');
+  }
   const client = ctx.clients.get(bodyClientId);
   if (client === undefined) return invalidClient(`client_id "${bodyClientId}" is not registered`);
   const secret = body.get('client_secret');
