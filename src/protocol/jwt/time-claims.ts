@@ -80,7 +80,8 @@ export function lintTimeClaims(payload: Record<string, unknown>, now: Date, what
 /** exp: 1e13 is a number, but no date: a server that sends it has a unit bug (ms, µs) or garbage. */
 function timesOutOfRange(payload: Record<string, unknown>, what: string): Finding[] {
   const out: Finding[] = [];
-  for (const claim of ['exp', 'nbf', 'iat', 'auth_time']) {
+  const specs = { exp: 'rfc7519-exp', nbf: 'rfc7519-nbf', iat: 'rfc7519-iat', auth_time: undefined } as const;
+  for (const claim of ['exp', 'nbf', 'iat', 'auth_time'] as const) {
     const value = claimNumber(payload, claim);
     if (value === undefined || isoTime(value) !== undefined) continue;
     out.push(
@@ -90,7 +91,7 @@ function timesOutOfRange(payload: Record<string, unknown>, what: string): Findin
         title: `${what} ${claim} is outside the range of dates`,
         detail: `${claim}: expected seconds since the epoch, got ${value}, beyond ±${MAX_DATE_SECONDS} s (the year 275 760)${Math.abs(value) > 1e11 ? '; milliseconds or microseconds sent as seconds?' : ''}`,
         fix: `Issue ${claim} as a NumericDate: whole seconds since 1970-01-01 UTC (RFC 7519 §2).`,
-        spec: 'rfc7519-exp',
+        spec: specs[claim],
       }),
     );
   }
