@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HttpClient, MAX_BODY_BYTES } from '../../src/http/client.js';
 import { isSmartctlError } from '../../src/errors.js';
+import { makeReport } from '../../src/report/report.js';
+import { renderHuman } from '../../src/report/render/human.js';
 import { Trace } from '../../src/report/trace.js';
 import { startStaticServer } from '../helpers/static-server.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -28,6 +30,8 @@ test('regression: an 11 MB JSON body is recorded as truncated at 10 MB and reque
     const [entry] = trace.exchanges();
     assert.equal(entry?.response?.truncated, true);
     assert.equal(Buffer.byteLength(entry?.response?.body ?? ''), MAX_BODY_BYTES);
+    const verbose = renderHuman(makeReport({ command: 't', trace: trace.entries }), { color: false, verbose: true, quiet: false });
+    assert.match(verbose, /the body exceeded the 10 MB cap and was truncated there/);
   } finally {
     await client.close();
     await server.close();

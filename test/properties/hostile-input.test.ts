@@ -45,6 +45,7 @@ async function check(argv: string[], stdin = ''): Promise<void> {
   assert.equal(RAW_CONTROL.exec(human.stdout + human.stderr), null, `${what}: raw control character in the human view`);
   const json = await run(['--json', ...argv], stdin);
   assert.notEqual(json.code, 70, `${what} --json: internal error\n${json.stderr.slice(0, 2000)}`);
+  assert.equal(RAW_CONTROL.exec(json.stderr), null, `${what} --json: raw control character on stderr`);
   if (json.code === 0 || json.code === 1) {
     assert.doesNotThrow(() => JSON.parse(json.stdout), `${what} --json: stdout is not one JSON document`);
     assert.equal(RAW_CONTROL.exec(json.stdout), null, `${what} --json: raw control character`);
