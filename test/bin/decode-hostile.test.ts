@@ -45,10 +45,6 @@ test('regression: a JWT with 300 000 claims renders cut with a count (was a stac
   assert.equal(human.code, 0, human.stderr);
   assert.match(human.stdout, /… and 299 800 more/);
   assert.ok(human.stdout.length < 100_000, `human view is ${human.stdout.length} characters`);
-  const json = await runCli(['decode', '--json'], { stdin: token, timeoutMs: 120_000 });
-  assert.equal(json.code, 0, json.stderr);
-  const tokens = parseJsonOutput(json)['tokens'] as Array<{ claims: Record<string, unknown> }>;
-  assert.equal(Object.keys(tokens[0]?.claims ?? {}).length, 300_000, '--json keeps every claim');
 });
 
 test("regression: decode 'not-a-jwt!!' is malformed input (exit 2), not an opaque token (issue 8)", async () => {

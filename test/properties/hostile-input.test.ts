@@ -79,7 +79,8 @@ const tokenResponseText = fc.record({ extra: jsonText, name: fc.constantFrom('sc
 const b64 = (s: string): string => Buffer.from(s).toString('base64url');
 const jwtText = fc.record({ header: fc.oneof(fc.constant('{"alg":"RS256","typ":"JWT"}'), jsonText), payload: fc.oneof(jsonText, tokenResponseText, fc.constantFrom('{"exp":1e13,"iat":-1e300,"nbf":"x"}', '{"exp":1e400}')) }).map(({ header, payload }) => `${b64(header)}.${b64(payload)}.c2ln`);
 
-const RUNS = Number(process.env['HOSTILE_RUNS'] ?? 60);
+/** Runs per property (each runs the command twice); HOSTILE_RUNS=400 for a longer hunt. */
+const RUNS = Number(process.env['HOSTILE_RUNS'] ?? 40);
 
 test('decode: random, nested and hostile tokens and token responses never give exit 70', async () => {
   await fc.assert(
@@ -172,7 +173,5 @@ describe('discover against a hostile server', () => {
     assert.notEqual(human.code, 70, human.stderr);
     assert.match(human.stdout, /… and [\d ]+ more/);
     assert.ok(human.stdout.length < 1_000_000, `human view is ${human.stdout.length} characters`);
-    const json = await run(['--json', 'discover', `${server.url}/big`]);
-    assert.notEqual(json.code, 70, json.stderr);
   });
 });
