@@ -7,6 +7,9 @@ import { diagnose, evidenceFromSaved, evidenceFromTrace } from '../../../src/dia
 import type { Evidence } from '../../../src/diagnose/evidence.js';
 import { basicHeaderProblems } from '../../../src/diagnose/rules/token/cerner-invalid-authorization-header-basic.js';
 import { s256 } from '../../../src/protocol/pkce.js';
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { s256Challenge, sha256 } from '../../../src/diagnose/rules/token/pkce-s256.js';
 import { Trace } from '../../../src/report/trace.js';
 import type { Finding } from '../../../src/report/finding.js';
 import { NOW, unsignedJwt, NOW_S } from '../../helpers/jwt.js';
@@ -214,4 +217,13 @@ test("token-invalid-client: Keycloak's unauthorized_client wording for wrong cre
   assert.deepEqual([kc.id, kc.basis], ['token-invalid-client', 'server-words']);
   const jwtClient = first(evidenceFromSaved({ status: 401, endpoint: 'token', body: '{"error":"invalid_client","error_description":"Parameter client_assertion_type is missing"}' }));
   assert.match(jwtClient.causes?.[0] ?? '', /another method/);
+});
+
+test('pkce-s256: SHA-256 without node:crypto equals node:crypto, and S256 equals the protocol one (RFC 7636 appendix B)', () => {
+  assert.equal(s256Challenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'), 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => Buffer.from(sha256(bytes)).equals(createHash('sha256').update(bytes).digest())),
+    { numRuns: 300 },
+  );
+  fc.assert(fc.property(fc.stringMatching(/^[A-Za-z0-9\-._~]{43,128}$/), (v) => s256Challenge(v) === s256(v)), { numRuns: 200 });
 });

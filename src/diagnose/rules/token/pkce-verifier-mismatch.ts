@@ -3,7 +3,7 @@
 // the verifier does not hash to the challenge of the authorize URL, is outside 43..128
 // characters of [A-Za-z0-9-._~], or is missing although a challenge was sent.
 import { makeFinding, type Finding } from '../../../report/finding.js';
-import { s256 } from '../../../protocol/pkce.js';
+import { s256Challenge as s256 } from './pkce-s256.js';
 import { grantTypeOf, innerAuthorizeUrl, type Evidence, type ResponseEvidence } from '../../evidence.js';
 import { describeError, exchangeIdOf, orderCauses, responsesAt, saidLine, serverWords, vendorSays, type DiagnosisRule } from '../../rule.js';
 
