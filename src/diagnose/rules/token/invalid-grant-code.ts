@@ -44,7 +44,8 @@ export const invalidGrant: DiagnosisRule = {
   diagnose(e: Evidence): Finding[] {
     const r = tokenErrorResponses(e, 'invalid_grant').find((x) => !mentionsInError(x, /redirect[_ ]uri/i));
     if (r === undefined) return [];
-    const grant = grantTypeOf(r);
+    // The refresh flow's own step counts even when its body is not known.
+    const grant = grantTypeOf(r) ?? (r.step?.split('.')[0] === 'refresh' ? 'refresh_token' : undefined);
     const words = serverWords(r);
     // Refresh failures belong to the refresh phase.
     if (grant === 'refresh_token') return refreshRejected(r);
