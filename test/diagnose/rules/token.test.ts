@@ -77,7 +77,11 @@ test('basicHeaderProblems: each way a Basic header goes wrong, and none for a go
   assert.match(basicHeaderProblems('Basic abc$', undefined).join(' '), /not base64/);
   assert.match(basicHeaderProblems(`Basic ${b64('nocolon')}`, undefined).join(' '), /without ":"/);
   assert.match(basicHeaderProblems(`Basic ${b64(':secret')}`, undefined).join(' '), /client id part is empty/);
-  assert.match(basicHeaderProblems('Token abc', undefined)[0] ?? '', /expected "Basic"/);
+  assert.match(basicHeaderProblems('Token abc', undefined)[0] ?? '', /expected "Basic", got "Token"/);
+  // The credential is never quoted: a bare secret as the header, a short non-base64 value, a swapped id.
+  for (const [header, secret] of [['s3cr3tV4lue', 's3cr3tV4lue'], ['Basic ab$', 'ab$'], [`Basic ${b64('s3cr3t:my-app')}`, 's3cr3t']] as const) {
+    assert.ok(!basicHeaderProblems(header, 'my-app').join(' ').includes(secret), header);
+  }
   assert.match(basicHeaderProblems(`Basic ${b64('a:b').slice(0, 3)}`, undefined).join(' '), /secret part is empty/);
   assert.match(basicHeaderProblems(`Basic ${b64('a:b').slice(0, 1)}`, undefined).join(' '), /truncated/);
 });

@@ -25,13 +25,15 @@ export function basicHeaderProblems(value: string, clientId: string | undefined)
   const m = /^(\S+)(?:\s+([\s\S]*))?$/.exec(value.trim());
   const scheme = m?.[1] ?? '';
   const rest = m?.[2] ?? '';
-  if (!/^basic$/i.test(scheme)) return [`scheme: expected "Basic", got "${scheme.slice(0, 20)}"${/^bearer$/i.test(scheme) ? ' (and the value is not a client assertion JWT)' : ''}`];
+  // A known scheme name is quoted; anything else may be the credential itself, so it is not.
+  if (!/^basic$/i.test(scheme)) return [/^(bearer|token|digest|negotiate|hoba|mutual|dpop)$/i.test(scheme) ? `scheme: expected "Basic", got "${scheme}"${/^bearer$/i.test(scheme) ? ' (and the value is not a client assertion JWT)' : ''}` : 'scheme: expected "Basic", got a value without it'];
   const out: string[] = [];
   if (/[\r\n]/.test(rest)) out.push('the base64 value contains a line break (base64 wraps at 76 characters; use base64 -w0)');
   const compact = rest.replace(/\s+/g, '');
   if (compact === '') return ['the Basic value is empty'];
   if (/[-_]/.test(compact) && !/[+/]/.test(compact)) out.push('the value uses the base64url alphabet (- and _), not base64');
-  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(compact)) return [...out, `the value is not base64: "${compact.length > 12 ? 'characters outside A-Z a-z 0-9 + / =' : compact}"`];
+  // Never quote the value: it is the credential.
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(compact)) return [...out, 'the value is not base64 (characters outside A-Z a-z 0-9 + / =)'];
   if (compact.replace(/=+$/, '').length % 4 === 1) out.push(`the base64 value has an impossible length (${compact.length} characters): it is truncated`);
   const decoded = Buffer.from(compact.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
@@ -49,7 +51,8 @@ export function basicHeaderProblems(value: string, clientId: string | undefined)
       return id;
     }
   })();
-  if (clientId !== undefined && id !== '' && idDecoded.trim() !== clientId) out.push(`client id in the header: expected "${clientId}" (the client_id of the request), got "${id.slice(0, 60)}"`);
+  // The id part is not quoted: with id and secret swapped, it is the secret.
+  if (clientId !== undefined && id !== '' && idDecoded.trim() !== clientId) out.push(`client id in the header: expected "${clientId}" (the client_id of the request), got another value`);
   return out;
 }
 

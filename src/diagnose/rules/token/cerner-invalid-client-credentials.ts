@@ -26,7 +26,9 @@ export const cernerInvalidClientCredentials: DiagnosisRule = {
     const method = authMethodOf(e, r);
     const lines = [describeError(r), `error_uri names ${v?.urn ?? ''}${v?.client !== undefined ? `, client=${v.client}` : ''}${v?.tenant !== undefined ? `, tenant=${v.tenant}` : ''}${v?.instance !== undefined ? ` (instance ${v.instance})` : ''}`];
     if (v?.client === 'unknown') lines.push('client=unknown: the server could not match the credentials to any client');
-    if (auth !== undefined) lines.push(`the request used "Authorization: ${auth.split(/\s+/)[0] ?? ''} ..."`);
+    // Only a scheme name is quoted: a header without one may be the credential itself.
+    const scheme = /^(basic|bearer|token|digest|dpop)\b/i.exec(auth ?? '')?.[1];
+    if (auth !== undefined) lines.push(scheme !== undefined ? `the request used "Authorization: ${scheme} ..."` : 'the request sent an Authorization header without a scheme');
     if (method !== undefined) lines.push(`client authentication used: ${method}`);
     const words = `${method ?? ''} ${v?.client === 'unknown' ? 'client=unknown' : ''}`;
     return [
