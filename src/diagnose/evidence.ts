@@ -299,6 +299,11 @@ export function evidenceFromSaved(s: SavedInput): Evidence {
     const saved = evidenceFromSaved(rest);
     return completeEvidence({ ...saved, failures: undefined, ...(urlKind === 'callback' ? { callback: callbackFrom(authorizeUrl) } : { launchUrl: authorizeUrl }) });
   }
+  // The URL the browser was sent back to (code, error or state, no client_id), with no answer of its own: the callback.
+  if (s.url !== undefined && s.status === undefined && s.body === undefined && kindOfUrl(s.url) === 'callback') {
+    const { url, ...rest } = s;
+    return completeEvidence({ ...evidenceFromSaved(rest), failures: undefined, callback: callbackFrom(url) });
+  }
   const base = {
     tokenResponse: s.tokenResponse,
     requestedScope: s.requestedScope,
