@@ -6,6 +6,7 @@
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import type { Evidence } from '../../evidence.js';
 import { saidLine, type DiagnosisRule } from '../../rule.js';
+import { phrasesIn } from '../../vendors/index.js';
 import { answerUrn, authorizeAnswer, describeAnswer, authorizeSays } from './authorize-exchange.js';
 
 const USER_WORDS = /\b(user|end-user|resource owner)\b.*\b(den(y|ied)|declin|cancel|abort|refus|reject)|\b(den(y|ied)|declined|cancell?ed|aborted|rejected) by (the )?(user|end-user|resource owner)|consent/i;
@@ -20,6 +21,8 @@ export const accessDenied: DiagnosisRule = {
     if (answer?.error !== 'access_denied' && said === undefined) return [];
     const urn = answerUrn(answer);
     if (urn !== undefined && !/:grant:denied-by-user$/i.test(urn.urn)) return [];
+    // access_denied is also how some servers (Okta) send other refusals: words naming another cause leave it to that rule.
+    if (said === undefined && answer !== undefined && phrasesIn(answer.words).some((p) => p.findingId !== 'access-denied-by-user')) return [];
     const byUser = said !== undefined || USER_WORDS.test(`${answer?.description ?? ''}`);
     const lines = [...(answer !== undefined ? [describeAnswer(answer)] : []), ...(said !== undefined ? [saidLine(said.phrase)] : [])];
     if (!byUser) lines.push('access_denied alone does not say who refused: the user on the consent screen, or a server policy (Oracle notes other causes surface as access_denied too)');

@@ -17,6 +17,7 @@ function audShape(aud: string): string | undefined {
   if (!URL.canParse(aud)) return `aud ${JSON.stringify(aud)} is not an absolute URL; it must be the FHIR base URL`;
   const u = new URL(aud);
   if (u.pathname === '/' || u.pathname === '') return `aud ${JSON.stringify(aud)} is a bare host; FHIR base URLs usually carry a path (/fhir, /r4/<tenant>, /api/FHIR/R4)`;
+  if (!/fhir|\/r[2-5]\b|\/stu3|\/dstu2/i.test(u.pathname)) return `aud ${JSON.stringify(aud)} has no FHIR segment in its path (/fhir, /fhir/r4, /r4/<tenant>): the API root is not the FHIR base`;
   return undefined;
 }
 
@@ -60,13 +61,19 @@ export const audMissingOrWrong: DiagnosisRule = {
         basis: said !== undefined ? 'server-words' : 'request-shape',
         title: aud === undefined && params !== undefined ? 'the authorize request has no aud' : 'the aud of the authorize request is not the FHIR base URL the server serves',
         detail: lines.join('\n'),
+        // What is known decides what is listed: an aud that was sent is not missing, one that was not sent is not malformed;
+        // without the URL, "invalid audience" suggests one was sent, so missing comes last.
         causes: orderCauses(
           [
-            { text: 'aud is missing: SMART requires it, and some servers (Epic, per organisation) refuse requests without it.', when: /aud-absent/ },
-            { text: 'aud differs from the launch iss: in an EHR launch aud must be exactly the iss the EHR sent.', when: /launch iss/ },
-            { text: 'aud is the host or API root without the FHIR path (/fhir, /fhir/r4, /r4/<tenant>).', when: /bare host/ },
-            { text: 'aud differs from the FHIR base by a trailing slash, case, or environment (sandbox vs production host).', when: /trailing slash/ },
-            { text: 'aud is not a URL at all (a client id or a resource name).', when: /not an absolute URL/ },
+            ...(params === undefined || aud !== undefined
+              ? [
+                  { text: 'aud is the host or API root without the FHIR path (/fhir, /fhir/r4, /r4/<tenant>).', when: /bare host|no FHIR segment/ },
+                  { text: 'aud differs from the FHIR base by a trailing slash, case, or environment (sandbox vs production host).', when: /trailing slash/ },
+                  { text: 'aud differs from the launch iss: in an EHR launch aud must be exactly the iss the EHR sent.', when: /launch iss/ },
+                  { text: 'aud is not a URL at all (a client id or a resource name).', when: /not an absolute URL/ },
+                ]
+              : []),
+            ...(aud === undefined ? [{ text: 'aud is missing: SMART requires it, and some servers (Epic, per organisation) refuse requests without it.', when: /aud-absent/ }] : []),
           ],
           evidenceWords,
         ),

@@ -62,21 +62,28 @@ export function isBareInvalidRequest(a: AuthorizeAnswer | undefined): boolean {
   return !NAMES_A_PARAMETER.test(rest);
 }
 
+/** Parameters no authorize request does without (RFC 6749 §4.1.1; redirect_uri where more than one is registered). */
+const CORE: readonly NeededParameter[] = ['response_type', 'client_id', 'redirect_uri', 'scope'];
+
 /**
- * The role of a request-shape lint of the authorize URL (no PKCE, no aud ...): the root cause
- * of a bare invalid_request when it is the only thing missing, contributing when other needed
- * parameters are missing too, and merely noticed when the server said something else (or nothing failed).
+ * The role of a request-shape lint of the authorize URL (no PKCE, no aud) against a bare
+ * invalid_request: with a core parameter missing too, only contributing; otherwise PKCE is the
+ * likelier cause (required by SMART 2, OAuth 2.1 and servers such as Duende by default; state is
+ * only RECOMMENDED), and a missing aud is the cause when PKCE was sent. With other words, or
+ * nothing failed, the lint is merely noticed.
  */
-export function lintRole(e: Evidence, p: URLSearchParams, own: NeededParameter): 'root-cause' | 'contributing' | 'also-noticed' {
-  const a = authorizeAnswer(e);
-  if (!isBareInvalidRequest(a)) return 'also-noticed';
+export function lintRole(e: Evidence, p: URLSearchParams, own: 'code_challenge' | 'aud'): 'root-cause' | 'contributing' | 'also-noticed' {
+  if (!isBareInvalidRequest(authorizeAnswer(e))) return 'also-noticed';
   const missing = missingParameters(p);
-  return missing.length === 1 && missing[0] === own ? 'root-cause' : 'contributing';
+  if (CORE.some((c) => missing.includes(c))) return 'contributing';
+  if (own === 'code_challenge') return 'root-cause';
+  return missing.includes('code_challenge') ? 'contributing' : 'root-cause';
 }
 
 /** Decoded "expected X, got Y" style quote of the answer, for a finding's detail. */
 export function describeAnswer(a: AuthorizeAnswer): string {
-  const where = a.via === 'callback' ? 'the redirect back to the app carried' : `${a.response?.method ?? 'GET'} ${a.response?.url !== undefined ? 'to the authorization server ' : ''}answered HTTP ${a.response?.status ?? ''}`;
+  const host = a.response?.url !== undefined && URL.canParse(a.response.url) ? ` (${a.response.method ?? 'GET'} ${new URL(a.response.url).origin}${new URL(a.response.url).pathname})` : '';
+  const where = a.via === 'callback' ? 'the redirect back to the app carried' : `the authorization server answered HTTP ${a.response?.status ?? ''}${host}`;
   if (a.error === undefined) return `${where} ${JSON.stringify(a.words.slice(0, 200))}`;
   return `${where} error ${a.error}${a.description !== undefined ? `: "${a.description}"` : ''}${a.errorUri !== undefined ? ` (error_uri ${a.errorUri})` : ''}`;
 }

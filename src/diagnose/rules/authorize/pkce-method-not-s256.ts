@@ -21,7 +21,7 @@ export const pkceMethodNotS256: DiagnosisRule = {
     if (p.phrase !== undefined) lines.push(saidLine(p.phrase));
     if (p.params !== undefined) lines.push(`code_challenge_method: expected "S256", got ${method === null ? 'none (RFC 7636 §4.3: an absent method means "plain")' : JSON.stringify(method)}`);
     // A bare invalid_request answering a request whose only flaw is the method: the method is why.
-    const onlyFlaw = isBareInvalidRequest(answer) && p.params !== undefined && ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'aud'].every((k) => p.params?.has(k) === true);
+    const onlyFlaw = isBareInvalidRequest(answer) && p.params !== undefined && ['response_type', 'client_id', 'redirect_uri', 'scope'].every((k) => p.params?.has(k) === true);
     const role = p.phrase !== undefined || onlyFlaw ? 'root-cause' : isBareInvalidRequest(answer) ? 'contributing' : 'also-noticed';
     return [
       makeFinding({

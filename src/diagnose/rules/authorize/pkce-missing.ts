@@ -68,7 +68,7 @@ export const pkceMissing: DiagnosisRule = {
         causes: orderCauses(
           [
             { text: 'The app (or its library) does not send PKCE: SMART App Launch 2 requires code_challenge and code_challenge_method=S256 for every app, and servers such as Duende IdentityServer and Medplum refuse requests without them.' },
-            { text: 'The library decides from discovery: client-js sends PKCE only when the smart-configuration lists code_challenge_methods_supported, which this server omits.', when: /discovery-omits/ },
+            ...(omits ? [{ text: 'The library decides from discovery: client-js sends PKCE only when the smart-configuration lists code_challenge_methods_supported, which this server omits.', when: /discovery-omits/ }] : []),
             { text: 'A server (Epic) that makes PKCE optional let the app leave it out; another server of the same app requires it.' },
           ],
           words,

@@ -26,7 +26,8 @@ export const smartConfigurationMissing: DiagnosisRule = {
   phase: 'discovery',
   catalog: ['smart-configuration-404'],
   diagnose(e: Evidence): Finding[] {
-    const r = e.responses.find((x) => isSmartConfigUrl(x.url) && (x.status >= 400 || (x.status === 200 && parseObject(x.responseBody) === undefined && looksHtml(x))));
+    // Not there (404, 410), not for this caller (401, 403), or a web page instead of JSON; a 5xx is the server failing, not the endpoint missing.
+    const r = e.responses.find((x) => isSmartConfigUrl(x.url) && ([401, 403, 404, 410].includes(x.status) || (x.status === 200 && parseObject(x.responseBody) === undefined && looksHtml(x))));
     const said = messageSays(e, 'smart-configuration-missing');
     if (r === undefined && said === undefined) return [];
     const base = r?.url !== undefined ? r.url.replace(/\/\.well-known\/smart-configuration.*$/, '') : undefined;
@@ -51,9 +52,9 @@ export const smartConfigurationMissing: DiagnosisRule = {
         detail: lines.join('\n'),
         causes: orderCauses(
           [
-            { text: 'The iss / FHIR base URL is wrong: a missing /fhir, /r4/<tenant> or version segment, so the well-known path lands on a web page or nothing.', when: /html|no-fhir-path/ },
-            { text: 'The endpoint is only served when the server runs with authorization enabled (Pathling).', when: /auth-only/ },
             { text: 'The server does not implement .well-known/smart-configuration (older servers, Azure FHIR before it was added); the CapabilityStatement may still name the endpoints.' },
+            { text: 'The endpoint is only served when the server runs with authorization enabled (Pathling).', when: /auth-only/ },
+            { text: 'The iss / FHIR base URL is wrong: a missing /fhir, /r4/<tenant> or version segment, so the well-known path lands on a web page or nothing.', when: /html|no-fhir-path/ },
           ],
           facts,
         ),

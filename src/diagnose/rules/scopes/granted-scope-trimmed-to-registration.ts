@@ -43,22 +43,25 @@ export const grantedScopeTrimmed: DiagnosisRule = {
     for (const d of dropped) groups.set(groupOf(d.parsed), [...(groups.get(groupOf(d.parsed)) ?? []), d.scope]);
     const resourceDropped = groups.has('resource') || groups.has('wildcard resource');
     // A missing id_token or patient is explained by its own rule (openid-scope-dropped, missing launch context); this one says why the grant shrank.
-    const explainsFailure = e.failures.some((f) => f.kind === 'no-id-token' || f.kind === 'no-launch-context') || e.responses.some((r) => r.endpoint === 'fhir' && r.status === 403);
+    // Dropped resource or identity scopes make the app's next calls fail (403s, no id_token): contributing.
+    const contributes = resourceDropped || groups.has('OpenID') || groups.has('launch context') || e.responses.some((r) => r.endpoint === 'fhir' && r.status === 403);
     const facts = [...groups.keys()].join(' ');
+    const grantedScopes = parseScopes(granted);
+    const onlyIdentity = grantedScopes.length > 0 && grantedScopes.every((g) => g.kind === 'openid' || g.kind === 'profile' || g.kind === 'fhirUser' || g.kind === 'other');
     return [
       makeFinding({
         id: 'granted-scope-trimmed-to-registration',
         severity: resourceDropped || groups.has('OpenID') ? 'error' : 'warning',
-        role: explainsFailure ? 'contributing' : 'also-noticed',
+        role: contributes ? 'contributing' : 'also-noticed',
         basis: 'request-shape',
         title: `the server granted ${dropped.length} requested scope${dropped.length === 1 ? '' : 's'} less than asked`,
         detail: [`requested: "${e.requestedScope}"`, `granted:   "${granted}"`, 'not granted:', ...[...groups.entries()].map(([g, list]) => `  ${g}: ${list.map((s) => `"${s}"`).join(', ')}`)].join('\n'),
         causes: orderCauses(
           [
             { text: 'The app registration in this environment (and tenant) lacks these scopes: the server grants only the intersection of the request and the registration.' },
-            { text: 'Wildcard resource scopes (patient/*.read, user/*.read) are not granted by this server or registration; request explicit resource scopes.', when: /wildcard resource/ },
+            ...(groups.has('wildcard resource') ? [{ text: 'Wildcard resource scopes (patient/*.read, user/*.read) are not granted by this server or registration; request explicit resource scopes.', when: /wildcard resource/ }] : []),
             { text: 'Scopes added to the developer (sandbox) registration have not reached the client\'s tenant yet.' },
-            { text: 'The identity provider does not know SMART scopes (Auth0, a plain OpenID provider in front of the FHIR server) and grants only its own (openid profile).', when: /^OpenID$/ },
+            ...(onlyIdentity ? [{ text: 'The identity provider does not know SMART scopes (Auth0, a plain OpenID provider in front of the FHIR server) and grants only its own (openid profile).' }] : []),
           ],
           facts,
         ),
