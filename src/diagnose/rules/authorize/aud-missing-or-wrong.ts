@@ -25,6 +25,7 @@ export const audMissingOrWrong: DiagnosisRule = {
   id: 'aud-missing-or-wrong',
   phase: 'authorize',
   catalog: ['aud-missing-or-wrong'],
+  siblings: ['aud-missing'],
   diagnose(e: Evidence): Finding[] {
     const params = authorizeParams(e);
     const said = authorizeSays(e, 'aud-missing-or-wrong');

@@ -27,6 +27,7 @@ export const authorizeUrlLint: DiagnosisRule = {
   id: 'authorize-url',
   phase: 'authorize',
   catalog: [],
+  siblings: ['authorize-url-wrapped', 'authorize-nonstandard-parameter', 'state-missing', 'system-scope-in-user-request', 'authorize-url-long'],
   diagnose(e: Evidence): Finding[] {
     if (e.authorizeUrl === undefined || !URL.canParse(e.authorizeUrl) || authorizeParams(e) === undefined) return [];
     const { url, wrappedBy } = unwrapAuthorizeUrl(e.authorizeUrl);

@@ -12,6 +12,7 @@ export const discoveryMissingPkceMethods: DiagnosisRule = {
   id: 'discovery-missing-pkce-methods',
   phase: 'discovery',
   catalog: ['discovery-missing-pkce-methods'],
+  siblings: ['pkce-s256-not-advertised', 'pkce-plain-advertised'],
   diagnose(e: Evidence): Finding[] {
     const smart = discoveryDocuments(e).find((d) => d.kind === 'smart-configuration');
     if (smart === undefined) return [];
