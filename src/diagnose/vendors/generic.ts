@@ -13,5 +13,6 @@ export const GENERIC: readonly VendorPhrase[] = [
   { vendor: V, match: /redirect[_ ]uri/i, findingId: 'redirect-uri-mismatch', meaning: 'the redirect_uri is not the registered one', seenAt: 'https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2.1' },
   { vendor: 'athenahealth', match: /Invalid audience parameter/i, findingId: 'aud-missing-or-wrong', meaning: 'aud is not the FHIR base URL (often the /fhir/r4 path is missing)', seenAt: 'https://github.com/athenahealth/apiserver-athenaFlex/issues/383' },
   { vendor: 'Medplum', match: /invalid audience|\baud(ience)?\b.*(invalid|mismatch|not match)/i, findingId: 'aud-missing-or-wrong', meaning: 'aud is not the FHIR base URL', seenAt: 'https://github.com/medplum/medplum/issues/1432' },
+  { vendor: 'athenahealth', match: /not an approved redirect location/i, findingId: 'redirect-uri-mismatch', meaning: 'the redirect URL is not registered for the app', seenAt: 'https://github.com/athenahealth/apiserver-athenaFlex/issues/300' },
   { vendor: 'athenahealth', match: /Invalid client_id: .*Contact FHIR Server Administrator/i, findingId: 'client-not-yet-active', meaning: 'the client id is not (yet) known to this server', seenAt: 'https://github.com/athenahealth/apiserver-athenaFlex/issues/383' },
 ];
