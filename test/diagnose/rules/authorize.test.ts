@@ -188,3 +188,13 @@ test('client-not-yet-active: an unknown client_id at authorize; not claimed for 
   const token = run(evidenceFromSaved({ status: 401, url: 'https://ehr/token', body: '{"error":"invalid_client","error_description":"client is invalid"}' }));
   assert.equal(find(token, 'client-not-yet-active'), undefined);
 });
+
+test('state-missing (authorize-URL lint): root cause only when the server says state is required', () => {
+  const { state: _s, ...noState } = BASE;
+  const url = authorize({ ...noState, ...PKCE });
+  const said = run(evidenceFromSaved({ status: 400, url, authorizeUrl: url, body: '{"error":"invalid_request","error_description":"Missing state parameter"}' }));
+  assert.deepEqual([said[0]?.id, said[0]?.role, said[0]?.basis], ['state-missing', 'root-cause', 'server-words']);
+  assert.equal(find(said, 'pkce-missing'), undefined);
+  const quiet = run(evidenceFromSaved({ authorizeUrl: url }));
+  assert.equal(find(quiet, 'state-missing')?.role, 'also-noticed');
+});

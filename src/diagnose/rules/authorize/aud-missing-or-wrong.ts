@@ -5,7 +5,7 @@
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import type { Evidence } from '../../evidence.js';
 import { orderCauses, saidLine, type DiagnosisRule } from '../../rule.js';
-import { authorizeAnswer, authorizeParams, describeAnswer, isBareInvalidRequest, lintRole, authorizeSays } from './authorize-exchange.js';
+import { authorizeAnswer, authorizeParams, bareAnswerLine, describeAnswer, isBareInvalidRequest, lintRole, authorizeSays } from './authorize-exchange.js';
 
 function issOf(e: Evidence): string | undefined {
   if (e.launchUrl === undefined || !URL.canParse(e.launchUrl)) return undefined;
@@ -46,7 +46,7 @@ export const audMissingOrWrong: DiagnosisRule = {
           role: lintRole(e, params, 'aud'),
           basis: 'request-shape',
           title: 'the authorize request has no aud',
-          detail: facts.join('\n'),
+          detail: [...facts, ...(bareAnswerLine(e, params) !== undefined ? [bareAnswerLine(e, params) ?? ''] : [])].join('\n'),
           fix: 'Add aud=<FHIR base URL>, the same string used for discovery (in an EHR launch, the iss).',
           spec: 'smart-authorize-params',
         }),

@@ -105,3 +105,11 @@ export function authorizeSays(e: Evidence, findingId: string): { response?: Resp
   const phrase = phrasesIn(callbackWords(e)).find((p) => p.findingId === findingId);
   return phrase === undefined ? undefined : { phrase };
 }
+
+/** For a lint that answers a bare invalid_request: what was said, and which needed parameters the request lacks. */
+export function bareAnswerLine(e: Evidence, p: URLSearchParams): string | undefined {
+  const a = authorizeAnswer(e);
+  if (a === undefined || !isBareInvalidRequest(a)) return undefined;
+  const missing = missingParameters(p);
+  return `${describeAnswer(a)}, naming no parameter; the request lacks ${missing.length === 0 ? 'none of the usual parameters' : missing.map((m) => `"${m}"`).join(', ')}`;
+}

@@ -5,8 +5,8 @@
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import { parseScopes } from '../../../protocol/scopes/parse.js';
 import type { Evidence } from '../../evidence.js';
-import type { DiagnosisRule } from '../../rule.js';
-import { authorizeParams } from './authorize-exchange.js';
+import { saidLine, type DiagnosisRule } from '../../rule.js';
+import { authorizeParams, authorizeSays } from './authorize-exchange.js';
 
 const LONG_URL = 2000;
 const MANY_SCOPES = 30;
@@ -59,7 +59,9 @@ export const authorizeUrlLint: DiagnosisRule = {
       out.push(makeFinding({ id: 'system-scope-in-user-request', severity: 'error', title: 'system/ scopes in a user-facing authorize request', detail: `system scopes: ${system.map((s) => `"${s.raw}"`).join(', ')}; they belong to backend services (client_credentials)`, fix: 'Use patient/ or user/ scopes here.', spec: 'smart-scopes' }));
     }
     if (!params.has('state')) {
-      out.push(makeFinding({ id: 'state-missing', severity: 'error', title: 'the authorize request has no state', detail: 'without state the callback cannot be tied to this request (CSRF)', fix: 'Send a random state and check it on the callback.', spec: 'rfc6749-state' }));
+      // Root cause only when the server says state is required (smart-launcher "Missing state parameter"); state is RECOMMENDED, not required, by RFC 6749.
+      const said = authorizeSays(e, 'state-missing');
+      out.push(makeFinding({ id: 'state-missing', severity: 'error', role: said !== undefined ? 'root-cause' : 'also-noticed', basis: said !== undefined ? 'server-words' : 'request-shape', title: 'the authorize request has no state', detail: `without state the callback cannot be tied to this request (CSRF)${said !== undefined ? `\n${saidLine(said.phrase)}` : ''}`, fix: 'Send a random state and check it on the callback.', spec: 'rfc6749-state' }));
     }
     if (url.length > LONG_URL || scopes.length > MANY_SCOPES) {
       out.push(makeFinding({ id: 'authorize-url-long', severity: 'warning', title: 'the authorize request is very large', detail: `${url.length} characters, ${scopes.length} scopes; some servers and proxies refuse request lines over about ${LONG_URL} characters`, fix: 'Request fewer, wider scopes (e.g. patient/*.rs), or use POST to the authorize endpoint where the server advertises authorize-post.', spec: 'smart-authorize' }));

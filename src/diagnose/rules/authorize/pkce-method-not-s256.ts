@@ -4,7 +4,7 @@
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import type { Evidence } from '../../evidence.js';
 import { saidLine, type DiagnosisRule } from '../../rule.js';
-import { authorizeAnswer, describeAnswer, isBareInvalidRequest } from './authorize-exchange.js';
+import { authorizeAnswer, bareAnswerLine, describeAnswer, isBareInvalidRequest } from './authorize-exchange.js';
 import { pkceProblem } from './pkce-missing.js';
 
 export const pkceMethodNotS256: DiagnosisRule = {
@@ -19,6 +19,10 @@ export const pkceMethodNotS256: DiagnosisRule = {
     const lines: string[] = [];
     if (p.phrase !== undefined && answer !== undefined) lines.push(describeAnswer(answer));
     if (p.phrase !== undefined) lines.push(saidLine(p.phrase));
+    if (p.phrase === undefined && p.params !== undefined) {
+      const bare = bareAnswerLine(e, p.params);
+      if (bare !== undefined) lines.push(bare);
+    }
     if (p.params !== undefined) lines.push(`code_challenge_method: expected "S256", got ${method === null ? 'none (RFC 7636 §4.3: an absent method means "plain")' : JSON.stringify(method)}`);
     // A bare invalid_request answering a request whose only flaw is the method: the method is why.
     const onlyFlaw = isBareInvalidRequest(answer) && p.params !== undefined && ['response_type', 'client_id', 'redirect_uri', 'scope'].every((k) => p.params?.has(k) === true);

@@ -6,7 +6,7 @@ import { makeFinding, type Finding } from '../../../report/finding.js';
 import { parseObject, type Evidence } from '../../evidence.js';
 import { orderCauses, saidLine, type DiagnosisRule } from '../../rule.js';
 import type { VendorPhrase } from '../../vendors/index.js';
-import { authorizeAnswer, authorizeParams, describeAnswer, lintRole, authorizeSays } from './authorize-exchange.js';
+import { authorizeAnswer, authorizeParams, bareAnswerLine, describeAnswer, lintRole, authorizeSays } from './authorize-exchange.js';
 
 export type PkceProblem = { kind: 'missing' | 'method'; phrase?: VendorPhrase | undefined; params?: URLSearchParams | undefined };
 
@@ -51,6 +51,8 @@ export const pkceMissing: DiagnosisRule = {
     const lines: string[] = [];
     if (p.phrase !== undefined && answer !== undefined) lines.push(describeAnswer(answer));
     if (p.phrase !== undefined) lines.push(saidLine(p.phrase));
+    const bare = p.phrase === undefined && p.params !== undefined ? bareAnswerLine(e, p.params) : undefined;
+    if (bare !== undefined) lines.push(bare);
     if (notArrived) lines.push('the authorize URL given carries a code_challenge, yet the server says none reached it: check that the request sent is this one (a POST body, a proxy or a redirect may drop it)');
     else lines.push(p.params !== undefined ? 'code_challenge: expected a base64url SHA-256 of the verifier with code_challenge_method=S256, got none in the authorize request' : 'the authorize request itself was not given; the server\'s words say it carried no code_challenge');
     const omits = discoveryOmitsPkce(e);
