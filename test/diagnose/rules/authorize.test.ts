@@ -198,3 +198,19 @@ test('state-missing (authorize-URL lint): root cause only when the server says s
   const quiet = run(evidenceFromSaved({ authorizeUrl: url }));
   assert.equal(find(quiet, 'state-missing')?.role, 'also-noticed');
 });
+
+test('property: any authorize URL, callback URL and answer are diagnosed without throwing, and a failure is explained or left unexplained', async () => {
+  const fc = (await import('fast-check')).default;
+  const keys = fc.constantFrom('response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'aud', 'code_challenge', 'code_challenge_method', 'launch', 'prompt', 'forceAuthn', 'to', 'error', 'error_uri', 'code', 'iss');
+  const params = fc.dictionary(keys, fc.oneof(fc.string(), fc.constantFrom('S256', 'plain', 'true', 'invalid_request', 'access_denied', 'launch openid patient/*.rs', 'https://authorization.cerner.com/errors/urn%3Acerner%3Aerror%3Ax/instances/1?persona=provider', '%', 'https://ehr/authorize?response_type=code')));
+  const body = fc.oneof(fc.string(), fc.constantFrom('{"error":"invalid_request"}', '{"error":"invalid_scope","error_description":"Invalid scope(s) \\"system/Patient.rs\\""}', '<p>invalid_request</p>', 'Launch Code Required', 'client is invalid'));
+  fc.assert(
+    fc.property(params, fc.boolean(), fc.integer({ min: 200, max: 599 }), body, (p, asCallback, status, text) => {
+      const url = `${asCallback ? 'http://127.0.0.1:8765/callback' : 'https://ehr/authorize'}?${q(p)}`;
+      const e = asCallback ? evidenceFromSaved({ url }) : evidenceFromSaved({ status, url, authorizeUrl: url, body: text });
+      const fs = run(e);
+      if (e.failures.length > 0) assert.ok(fs[0]?.role === 'root-cause' || fs[0]?.id === 'unknown-failure', `${fs[0]?.id ?? 'none'} first for ${url}`);
+    }),
+    { numRuns: 300 },
+  );
+});

@@ -55,3 +55,18 @@ test('launch-scope-flow-confusion: EHR and standalone pieces mixed; contributing
   assert.equal(find(cerner, 'launch-scope-flow-confusion')?.role, 'contributing');
   assert.equal(find(run(evidenceFromSaved({ authorizeUrl: authorize({ scope: 'launch/patient openid patient/Patient.rs' }) })), 'launch-scope-flow-confusion'), undefined);
 });
+
+test('property: any requested and granted scope strings are diagnosed without throwing; a trimmed grant is reported only when something requested is missing', async () => {
+  const fc = (await import('fast-check')).default;
+  const scope = fc.constantFrom('openid', 'fhirUser', 'profile', 'launch', 'launch/patient', 'offline_access', 'online_access', 'patient/*.read', 'patient/*.rs', 'user/Patient.read', 'patient/Observation.rs', 'system/Patient.rs', 'patient/Observation.rs?category=laboratory', 'junk/', '');
+  const list = fc.array(scope, { maxLength: 8 }).map((a) => a.join(' '));
+  fc.assert(
+    fc.property(list, list, (requested, granted) => {
+      const fs = run(evidenceFromSaved({ requestedScope: requested, tokenResponse: { access_token: 'a', token_type: 'Bearer', expires_in: 60, scope: granted } }));
+      const trimmed = find(fs, 'granted-scope-trimmed-to-registration');
+      if (requested.trim() === granted.trim()) assert.equal(trimmed, undefined);
+      if (trimmed !== undefined) assert.match(trimmed.detail, /not granted:/);
+    }),
+    { numRuns: 300 },
+  );
+});
