@@ -214,3 +214,14 @@ test('property: any authorize URL, callback URL and answer are diagnosed without
     { numRuns: 300 },
   );
 });
+
+test('a redirect back to the app carrying iss (RFC 9207) is not an EHR launch; a missing redirect_uri is named as missing', () => {
+  const e = evidenceFromSaved({ authorizeUrl: authorize({ ...BASE, ...PKCE, aud: 'https://ehr/fhir' }) });
+  e.launchUrl = 'http://127.0.0.1:8765/callback?code=c&state=s1&iss=https%3A%2F%2Fauth.example';
+  const fs = run(e);
+  assert.equal(find(fs, 'aud-missing-or-wrong'), undefined, fs.map((f) => f.id).join(','));
+  assert.equal(find(fs, 'launch-without-iss'), undefined);
+  const missing = run(evidenceFromSaved({ status: 400, endpoint: 'authorize', body: '{"error":"invalid_request","error_description":"Missing redirect_uri parameter"}' }))[0];
+  assert.deepEqual([missing?.id, missing?.title], ['redirect-uri-mismatch', 'the redirect_uri is missing from the request']);
+  assert.match(missing?.causes?.[0] ?? '', /carries no redirect_uri/);
+});

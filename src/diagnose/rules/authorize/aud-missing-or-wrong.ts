@@ -5,12 +5,7 @@
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import type { Evidence } from '../../evidence.js';
 import { orderCauses, saidLine, type DiagnosisRule } from '../../rule.js';
-import { authorizeAnswer, authorizeParams, bareAnswerLine, describeAnswer, isBareInvalidRequest, lintRole, authorizeSays } from './authorize-exchange.js';
-
-function issOf(e: Evidence): string | undefined {
-  if (e.launchUrl === undefined || !URL.canParse(e.launchUrl)) return undefined;
-  return new URL(e.launchUrl).searchParams.get('iss') ?? undefined;
-}
+import { authorizeAnswer, authorizeParams, bareAnswerLine, describeAnswer, isBareInvalidRequest, lintRole, authorizeSays, ehrLaunch } from './authorize-exchange.js';
 
 /** What looks wrong with an aud value by itself (no FHIR base to compare with). */
 function audShape(aud: string): string | undefined {
@@ -30,7 +25,7 @@ export const audMissingOrWrong: DiagnosisRule = {
     const params = authorizeParams(e);
     const said = authorizeSays(e, 'aud-missing-or-wrong');
     const aud = params?.get('aud') ?? undefined;
-    const iss = issOf(e);
+    const iss = ehrLaunch(e)?.iss;
     const answer = authorizeAnswer(e);
     const facts: string[] = [];
     if (params !== undefined && aud === undefined) facts.push('aud: expected the FHIR base URL, got none in the authorize request');

@@ -113,3 +113,15 @@ export function bareAnswerLine(e: Evidence, p: URLSearchParams): string | undefi
   const missing = missingParameters(p);
   return `${describeAnswer(a)}, naming no parameter; the request lacks ${missing.length === 0 ? 'none of the usual parameters' : missing.map((m) => `"${m}"`).join(', ')}`;
 }
+
+/**
+ * The EHR's launch of the app (its launch URL's iss and launch), when the evidence holds one.
+ * A URL carrying code, error or state is a redirect back to the app (whose iss is the RFC 9207
+ * authorization-server issuer), not a launch.
+ */
+export function ehrLaunch(e: Evidence): { iss?: string | undefined; launch?: string | undefined } | undefined {
+  if (e.launchUrl === undefined || !URL.canParse(e.launchUrl)) return undefined;
+  const q = new URL(e.launchUrl).searchParams;
+  if (q.has('code') || q.has('error') || q.has('state')) return undefined;
+  return { iss: q.get('iss') ?? undefined, launch: q.get('launch') ?? undefined };
+}

@@ -4,7 +4,7 @@
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import type { Evidence } from '../../evidence.js';
 import { orderCauses, saidLine, type DiagnosisRule } from '../../rule.js';
-import { answerUrn, authorizeAnswer, describeAnswer, authorizeSays } from './authorize-exchange.js';
+import { answerUrn, authorizeAnswer, describeAnswer, authorizeSays, ehrLaunch } from './authorize-exchange.js';
 import { launchShape } from './cerner-launch-code-required.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,12 +19,12 @@ export const cernerInvalidLaunchCode: DiagnosisRule = {
     const answer = authorizeAnswer(e);
     const urn = answerUrn(answer);
     const shape = launchShape(e);
-    const received = e.launchUrl !== undefined && URL.canParse(e.launchUrl) ? (new URL(e.launchUrl).searchParams.get('launch') ?? undefined) : undefined;
+    const received = ehrLaunch(e)?.launch;
     const lines = [...(answer !== undefined ? [describeAnswer(answer)] : []), saidLine(said.phrase)];
     if (urn?.instance !== undefined) lines.push(`instance ${urn.instance}${urn.persona !== undefined ? `, persona=${urn.persona}` : ''} (quote it to Oracle)`);
     if (shape?.launchParam !== undefined) lines.push(`launch: sent "${shape.launchParam}"${received !== undefined ? `, the EHR gave "${received}"` : ', and no EHR launch of the app is in the evidence'}`);
     const facts = [
-      e.launchType === 'standalone' || (received === undefined && e.launchUrl === undefined && shape?.launchParam !== undefined) ? 'standalone' : '',
+      e.launchType === 'standalone' || (ehrLaunch(e) === undefined && shape?.launchParam !== undefined) ? 'standalone' : '',
       shape?.launchParam !== undefined && UUID.test(shape.launchParam) ? 'made-up' : '',
       received !== undefined && shape?.launchParam !== undefined && received !== shape.launchParam ? 'not-echoed' : '',
     ].join(' ');

@@ -5,7 +5,7 @@ import { parseVendorErrorUri } from '../../../protocol/oauth-error.js';
 import type { OAuthError } from '../../../protocol/oauth-error.js';
 import type { Evidence } from '../../evidence.js';
 import { orderCauses, saidLine, type DiagnosisRule } from '../../rule.js';
-import { authorizeAnswer, authorizeParams, describeAnswer, authorizeSays } from './authorize-exchange.js';
+import { authorizeAnswer, authorizeParams, describeAnswer, authorizeSays, ehrLaunch } from './authorize-exchange.js';
 import { launchShape } from './cerner-launch-code-required.js';
 
 export function authorizeErrorOf(e: Evidence): OAuthError | undefined {
@@ -25,7 +25,7 @@ export const cernerMissingPatientContext: DiagnosisRule = {
     if (said === undefined) return [];
     const answer = authorizeAnswer(e);
     const shape = launchShape(e);
-    const iss = e.launchUrl !== undefined && URL.canParse(e.launchUrl) ? (new URL(e.launchUrl).searchParams.get('iss') ?? undefined) : undefined;
+    const iss = ehrLaunch(e)?.iss;
     const aud = authorizeParams(e)?.get('aud') ?? undefined;
     const lines = [...(answer !== undefined ? [describeAnswer(answer)] : []), saidLine(said.phrase)];
     if (shape !== undefined) lines.push(`the authorize request: launch ${shape.launchParam === undefined ? 'absent' : 'present'}, scope ${JSON.stringify(shape.scope ?? '')}, launch/patient ${shape.launchPatient ? 'requested' : 'not requested'}${aud !== undefined ? `, aud "${aud}"` : ''}`);

@@ -5,7 +5,7 @@
 // fragment or a query string.
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import type { Evidence, ResponseEvidence } from '../../evidence.js';
-import { describeError, exchangeIdOf, mentionsInError, orderCauses, pageText, saidLine, serverSays, type DiagnosisRule } from '../../rule.js';
+import { describeError, exchangeIdOf, mentionsInError, orderCauses, pageText, saidLine, serverSays, serverWords, type DiagnosisRule } from '../../rule.js';
 import { authorizeParams } from './authorize-exchange.js';
 
 function tokenRedirectUri(e: Evidence): string | undefined {
@@ -47,17 +47,20 @@ export const redirectUriMismatch: DiagnosisRule = {
     if (said !== undefined) lines.push(saidLine(said.phrase));
     if (sentAtAuthorize !== undefined && sentAtToken !== undefined && sentAtAuthorize !== sentAtToken) lines.push(`redirect_uri: the authorize request sent "${sentAtAuthorize}", the token request "${sentAtToken}"; they must be identical`);
     else if (sentAtAuthorize !== undefined || sentAtToken !== undefined) lines.push(`redirect_uri sent: "${sentAtAuthorize ?? sentAtToken ?? ''}"`);
-    const facts = [...redirectShape(sentAtAuthorize ?? sentAtToken), sentAtAuthorize !== undefined && sentAtToken !== undefined && sentAtAuthorize !== sentAtToken ? 'differs' : ''].join(' ');
+    const words = `${r !== undefined ? serverWords(r) : ''} ${e.callbackError?.error_description ?? ''}`;
+    const missing = /missing (parameter:? )?redirect[_ ]?uri|redirect[_ ]?uri (parameter )?(is )?(required|missing)/i.test(words);
+    const facts = [...redirectShape(sentAtAuthorize ?? sentAtToken), sentAtAuthorize !== undefined && sentAtToken !== undefined && sentAtAuthorize !== sentAtToken ? 'differs' : '', missing ? 'missing' : ''].join(' ');
     return [
       makeFinding({
         id: 'redirect-uri-mismatch',
         severity: 'error',
         role: 'root-cause',
         basis: 'server-words',
-        title: 'the redirect_uri does not match the registration',
+        title: missing ? 'the redirect_uri is missing from the request' : 'the redirect_uri does not match the registration',
         detail: lines.join('\n'),
         causes: orderCauses(
           [
+            { text: 'The request carries no redirect_uri although the server needs one (several are registered, or it always requires it); the token request must repeat it when the authorize request sent it.', when: /missing/ },
             { text: 'The token request sent a different redirect_uri than the authorize request; they must be byte-identical.', when: /differs/ },
             { text: 'A trailing slash differs from the registered URI.', when: /trailing-slash/ },
             { text: 'localhost vs 127.0.0.1 (or the port) differs from the registered loopback URI.', when: /localhost/ },

@@ -5,6 +5,7 @@
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import type { Evidence } from '../../evidence.js';
 import { messageSays, saidLine, type DiagnosisRule } from '../../rule.js';
+import { ehrLaunch } from '../authorize/authorize-exchange.js';
 
 export interface LaunchWithoutIss {
   launchUrl?: string | undefined;
@@ -14,9 +15,9 @@ export interface LaunchWithoutIss {
 
 export function launchWithoutIss(e: Evidence): LaunchWithoutIss | undefined {
   const message = messageSays(e, 'launch-without-iss');
-  if (e.launchUrl !== undefined && URL.canParse(e.launchUrl)) {
-    const q = new URL(e.launchUrl).searchParams;
-    if (!q.has('iss') && !q.has('fhirServiceUrl')) return { launchUrl: e.launchUrl, hasLaunch: q.has('launch'), message };
+  const launch = ehrLaunch(e);
+  if (launch !== undefined && e.launchUrl !== undefined) {
+    if (launch.iss === undefined && !new URL(e.launchUrl).searchParams.has('fhirServiceUrl')) return { launchUrl: e.launchUrl, hasLaunch: launch.launch !== undefined, message };
     return undefined;
   }
   return message !== undefined ? { hasLaunch: false, message } : undefined;

@@ -6,7 +6,7 @@
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import type { Evidence } from '../../evidence.js';
 import type { DiagnosisRule } from '../../rule.js';
-import { answerUrn, authorizeAnswer, authorizeSays, isBareInvalidRequest } from '../authorize/authorize-exchange.js';
+import { answerUrn, authorizeAnswer, authorizeSays, ehrLaunch, isBareInvalidRequest } from '../authorize/authorize-exchange.js';
 import { launchShape } from '../authorize/cerner-launch-code-required.js';
 
 // Words naming the launch as the problem (not a scope list echoed back).
@@ -16,7 +16,7 @@ const LAUNCH_WORDS = /launch[ _-]?(code|context|parameter|value|id)\b|\b(invalid
 export function launchConfusions(e: Evidence): string[] {
   const s = launchShape(e);
   if (s === undefined) return [];
-  const received = e.launchUrl !== undefined && URL.canParse(e.launchUrl) ? (new URL(e.launchUrl).searchParams.get('launch') ?? undefined) : undefined;
+  const received = ehrLaunch(e)?.launch;
   const ehr = e.launchType === 'ehr' || received !== undefined;
   const standalone = e.launchType === 'standalone';
   const out: string[] = [];
