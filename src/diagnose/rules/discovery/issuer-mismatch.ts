@@ -41,7 +41,8 @@ export const issuerMismatch: DiagnosisRule = {
         exchanges = exchangeIdOf(d.response);
       }
       const smartIssuer = docs.find((x) => x.kind === 'smart-configuration')?.doc['issuer'];
-      if (issuer !== undefined && typeof smartIssuer === 'string' && smartIssuer !== issuer) lines.push(pairLine('issuer (smart-configuration vs openid-configuration)', smartIssuer, issuer));
+      // The SMART issuer is usually the URL the openid-configuration was fetched for: say it once.
+      if (issuer !== undefined && typeof smartIssuer === 'string' && smartIssuer !== issuer && smartIssuer !== fetchedFor) lines.push(pairLine('issuer (smart-configuration vs openid-configuration)', smartIssuer, issuer));
     }
     if (lines.length === 0) return [];
     return [
