@@ -42,8 +42,8 @@ export const grantedScopeTrimmed: DiagnosisRule = {
     const groups = new Map<Group, string[]>();
     for (const d of dropped) groups.set(groupOf(d.parsed), [...(groups.get(groupOf(d.parsed)) ?? []), d.scope]);
     const resourceDropped = groups.has('resource') || groups.has('wildcard resource');
-    // A missing id_token or patient is explained by its own rule (openid-scope-dropped, missing launch context); this one says why the grant shrank.
-    // Dropped resource or identity scopes make the app's next calls fail (403s, no id_token): contributing.
+    // Dropped resource, identity or context scopes make what follows fail (403s, no id_token, no patient): contributing.
+    // The missing id_token or patient itself is explained by its own rule (openid-scope-dropped, token-response-missing-launch-context).
     const contributes = resourceDropped || groups.has('OpenID') || groups.has('launch context') || e.responses.some((r) => r.endpoint === 'fhir' && r.status === 403);
     const facts = [...groups.keys()].join(' ');
     const grantedScopes = parseScopes(granted);
