@@ -137,6 +137,8 @@ export class HarClassifier {
   private readonly authHosts = new Set<string>();
   private readonly redirectUris = new Set<string>();
   private readonly callbacks = new Set<string>();
+  /** Callbacks rebuilt from a redirect, until the request itself shows up. */
+  private readonly rebuiltCallbacks = new Map<string, HttpExchange>();
   private chainOpen = false;
 
   constructor(options: HarClassifierOptions = {}) {
@@ -151,15 +153,23 @@ export class HarClassifier {
     if (step === undefined) this.counts.skipped++;
     else {
       this.counts.used++;
-      const isDuplicateCallback = step === 'callback' && this.callbacks.has(entry.request.url);
+      const rebuilt = step === 'callback' ? this.rebuiltCallbacks.get(entry.request.url) : undefined;
+      if (rebuilt !== undefined) {
+        // The request itself arrived after the redirect it was rebuilt from: it replaces it (same id, same place).
+        const [real, ...events] = this.exchange(entry, step);
+        if (real !== undefined && real.type === 'exchange') Object.assign(rebuilt, { ...real, id: rebuilt.id });
+        this.rebuiltCallbacks.delete(entry.request.url);
+        out.push(...events);
+      } else out.push(...this.exchange(entry, step));
       if (step === 'callback') this.callbacks.add(entry.request.url);
-      if (!isDuplicateCallback) out.push(...this.exchange(entry, step));
     }
     const redirected = this.redirectedCallback(entry);
     if (redirected !== undefined && !this.callbacks.has(redirected)) {
       this.callbacks.add(redirected);
       this.chainOpen = false;
-      out.push({ type: 'exchange', id: this.nextId++, step: 'callback', request: { method: 'GET', url: redirected, headers: {} }, startedAt: entry.startedDateTime ?? '', durationMs: 0 });
+      const rebuilt: HttpExchange = { type: 'exchange', id: this.nextId++, step: 'callback', request: { method: 'GET', url: redirected, headers: {} }, startedAt: entry.startedDateTime ?? '', durationMs: 0 };
+      this.rebuiltCallbacks.set(redirected, rebuilt);
+      out.push(rebuilt);
     }
     return out;
   }
@@ -316,7 +326,7 @@ export class HarClassifier {
   private exchange(entry: HarEntry, step: string): TraceEntry[] {
     const events: TraceEvent[] = [];
     const r = entry.response;
-    const failed = r === undefined || r.status === 0;
+    const failed = r === undefined || r.status <= 0;
     const exchange: HttpExchange = {
       type: 'exchange',
       id: this.nextId++,
@@ -325,7 +335,7 @@ export class HarClassifier {
       response: failed ? undefined : { status: r.status, headers: headerMap(r.headers), body: this.cut(entry, step, 'response', safeContentText(entry), events) ?? '' },
       startedAt: entry.startedDateTime ?? '',
       durationMs: entry.time !== undefined && entry.time >= 0 ? entry.time : 0,
-      error: failed ? { code: 'network-failure', message: entry.error ?? 'no response recorded in the HAR (status 0)' } : undefined,
+      error: failed ? { code: 'network-failure', message: entry.error ?? `no response recorded in the HAR (status ${r?.status ?? 'missing'})` } : undefined,
     };
     return [exchange, ...events.map((e) => ({ ...e, id: this.nextId++ }))];
   }

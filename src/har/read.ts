@@ -39,7 +39,7 @@ export interface HarContent {
 }
 
 export interface HarResponse {
-  /** 0 when the request failed (Chrome, playwright). */
+  /** 0 (Chrome) or -1 (playwright) when the request failed. */
   status: number;
   statusText?: string | undefined;
   headers: HarNameValue[];
@@ -551,7 +551,7 @@ export function harEntry(index: number, value: unknown): HarEntry {
       content: readContent(`${at}: response.content`, response['content']),
       redirectURL: typeof response['redirectURL'] === 'string' && response['redirectURL'] !== '' ? response['redirectURL'] : undefined,
     };
-    const failure = response['_error'] ?? value['_error'];
+    const failure = response['_error'] ?? value['_error'] ?? response['_failureText'];
     if (typeof failure === 'string' && failure !== '') entry.error = failure;
   } else if (typeof value['_error'] === 'string') entry.error = value['_error'];
   return entry;
