@@ -130,7 +130,7 @@ interface Capture {
   done: boolean;
 }
 
-const SPECIAL = /["\\]/g;
+const STRUCTURAL = /["{}[\]]/g;
 const SCALAR_END = /[\s,\]}]/g;
 const SCALAR = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)$/;
 
@@ -361,30 +361,27 @@ export class HarScanner {
           i++;
           continue;
         }
-        SPECIAL.lastIndex = i;
-        const m = SPECIAL.exec(chunk);
-        if (m === null) {
-          i = n;
+        i = this.skipString(chunk, i, cap);
+        if (cap.inString) break;
+        if (cap.closers.length === 0) {
+          cap.done = true;
           break;
-        }
-        i = m.index + 1;
-        if (chunk.charCodeAt(m.index) === C.Backslash) cap.escape = true;
-        else {
-          cap.inString = false;
-          if (cap.closers.length === 0) {
-            cap.done = true;
-            break;
-          }
         }
         continue;
       }
-      const c = chunk.charCodeAt(i);
-      i++;
+      STRUCTURAL.lastIndex = i;
+      const m = STRUCTURAL.exec(chunk);
+      if (m === null) {
+        i = n;
+        break;
+      }
+      const c = chunk.charCodeAt(m.index);
+      i = m.index + 1;
       if (c === C.Quote) cap.inString = true;
       else if (c === C.OpenCurly || c === C.OpenSquare) {
         cap.closers.push(c === C.OpenCurly ? C.CloseCurly : C.CloseSquare);
         if (cap.closers.length > MAX_DEPTH) throw new HarPosition(`${this.captureName(cap)} nests deeper than ${MAX_DEPTH} levels`, i - 1);
-      } else if (c === C.CloseCurly || c === C.CloseSquare) {
+      } else {
         const want = cap.closers.pop();
         if (want !== c) throw new HarPosition(`${this.captureName(cap)} has a "${String.fromCharCode(c)}" where "${want === undefined ? '' : String.fromCharCode(want)}" belongs`, i - 1);
         if (cap.closers.length === 0) {
@@ -395,6 +392,31 @@ export class HarScanner {
     }
     this.keepPiece(cap, chunk, from, i);
     return i;
+  }
+
+  /**
+   * Inside a string from i: jumps from quote to quote (indexOf), a quote after an odd run of
+   * backslashes being escaped. Returns the index after the closing quote, or the chunk's end
+   * (then cap.escape says whether the chunk ended on an unpaired backslash).
+   */
+  private skipString(chunk: string, i: number, cap: Capture): number {
+    const n = chunk.length;
+    let lo = i;
+    for (;;) {
+      const q = chunk.indexOf('"', lo);
+      const end = q === -1 ? n : q;
+      let run = 0;
+      for (let k = end - 1; k >= lo && chunk.charCodeAt(k) === C.Backslash; k--) run++;
+      if (q === -1) {
+        cap.escape = run % 2 === 1;
+        return n;
+      }
+      if (run % 2 === 0) {
+        cap.inString = false;
+        return q + 1;
+      }
+      lo = q + 1;
+    }
   }
 
   private keepPiece(cap: Capture, chunk: string, from: number, to: number): void {
