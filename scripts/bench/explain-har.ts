@@ -82,7 +82,7 @@ function body(i: number, size: number): { mimeType: string; text: string; encodi
 /** A HAR of about `bytes` characters with `count` entries; the flow's six steps sit in the middle. */
 export function benchHar(count: number, bytes: number): string {
   const flowAt = Math.floor(count / 2);
-  const overhead = 2200; // the JSON of an entry without its body, about
+  const overhead = 2650; // the JSON of an entry without its body, about
   const size = Math.max(0, Math.floor(bytes / count - overhead));
   const parts: string[] = [];
   for (let i = 0; i < count; i++) {

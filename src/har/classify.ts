@@ -1,6 +1,7 @@
 // Matches HAR entries to the steps of a SMART / OAuth flow and turns the ones that belong
 // to it into trace exchanges (src/report/trace.ts), with the step names the diagnosis
-// reads (endpointOfStep): discovery.*, jwks, authorize, callback, token / refresh /
+// reads (endpointOfStep): discovery.*, jwks, authorize (authorize.page: a login page's error
+// answer during the authorize chain), callback, token / refresh /
 // client-credentials, fhir.*. Everything else (the app's own pages, images, analytics,
 // the login pages between authorize and the callback) is counted and dropped with its
 // body at once. Pure: entries in, trace entries out; the classifier remembers what the
@@ -222,7 +223,8 @@ export class HarClassifier {
       return 'discovery.metadata';
     }
     if (this.underFhirBase(u) || this.fhirMedia(entry) || (/^Bearer\s/i.test(header(entry.request.headers, 'authorization') ?? '') && RESOURCE_PATH.test(path))) return resourceStep(method, path);
-    if (this.chainOpen && this.authHosts.has(u.origin) && status >= 400 && !this.isAsset(entry, path)) return 'authorize';
+    // A login page's error answer during the authorize chain: the authorize step's failure (its form, a password, is not kept).
+    if (this.chainOpen && this.authHosts.has(u.origin) && status >= 400 && !this.isAsset(entry, path)) return 'authorize.page';
     return undefined;
   }
 
@@ -331,7 +333,7 @@ export class HarClassifier {
       type: 'exchange',
       id: this.nextId++,
       step,
-      request: { method: entry.request.method, url: this.fullUrl(entry), headers: headerMap(entry.request.headers, entry.request.cookies), body: this.cut(entry, step, 'request', requestBody(entry), events) },
+      request: { method: entry.request.method, url: this.fullUrl(entry), headers: headerMap(entry.request.headers, entry.request.cookies), body: step === 'authorize.page' ? undefined : this.cut(entry, step, 'request', requestBody(entry), events) },
       response: failed ? undefined : { status: r.status, headers: headerMap(r.headers), body: this.cut(entry, step, 'response', safeContentText(entry), events) ?? '' },
       startedAt: entry.startedDateTime ?? '',
       durationMs: entry.time !== undefined && entry.time >= 0 ? entry.time : 0,

@@ -42,8 +42,9 @@ describe('HAR classifier', () => {
       harEntryJson({ method: 'POST', url: 'https://auth.example.org/login', body: 'user=a', status: 500, resourceType: 'document', responseBody: 'login failed' }),
     ]);
     const { trace } = await traceOf([text]);
-    assert.deepEqual(steps(trace), ['authorize', 'authorize']);
+    assert.deepEqual(steps(trace), ['authorize', 'authorize.page']);
     assert.equal(exchanges(trace)[1]?.response?.status, 500);
+    assert.equal(exchanges(trace)[1]?.request.body, undefined, 'the login form (a password) is not kept');
   });
 
   it('a vendor login wrapper whose to= carries an authorize request is the authorize step', async () => {
