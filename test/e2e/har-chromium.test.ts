@@ -47,6 +47,8 @@ const authorize = new URL(conf.authorization_endpoint);
 const params = { response_type: 'code', client_id: q.get('client_id'), redirect_uri: redirectUri, scope: q.get('scope'), state, aud: fhir, code_challenge: challenge, code_challenge_method: 'S256' };
 for (const [k, v] of Object.entries(params)) authorize.searchParams.set(k, v);
 if (q.get('forceAuthn') === 'true') authorize.searchParams.set('forceAuthn', 'true');
+// Give the HAR recorder time to fetch the discovery bodies: a navigation discards them.
+await new Promise((resolve) => setTimeout(resolve, 300));
 location.href = authorize.href;
 </script>`;
 
@@ -107,14 +109,14 @@ const PLANS: Record<string, Plan> = {
 
 /** Faults whose finding the HAR diagnosis cannot name first yet, and why (the test runs as todo until a rule exists). */
 const NOT_YET: Record<string, string> = {
-  'id-token-unknown-kid': 'no diagnosis rule checks the id_token kid against the JWKS exchange in a trace (launch finds it in flows/id-token-validation.ts, which fetches the JWKS itself)',
-  'id-token-wrong-aud': 'no diagnosis rule reads the id_token claims of a token response in a trace (launch: flows/id-token-validation.ts)',
-  'clock-skew-future-iat': 'no diagnosis rule reads the id_token iat of a token response in a trace (launch: flows/id-token-validation.ts)',
+  'id-token-unknown-kid': 'no rule yet compares the id_token kid of a token response with the JWKS exchange of a trace (launch checks it in flows/id-token-validation.ts)',
+  'id-token-wrong-aud': 'no rule yet reads the id_token aud of a token response in a trace (launch checks it in flows/id-token-validation.ts)',
+  'clock-skew-future-iat': 'no rule yet reads the id_token iat of a token response in a trace (launch checks it in flows/id-token-validation.ts)',
   'jwks-down': 'jwks-unreachable is made only by flows/discovery.ts; no rule reads a failed jwks exchange, so the 503 is unknown-failure',
-  'no-smart-configuration': 'smart-configuration-missing is made only by flows/discovery.ts; no rule reads a 404 smart-configuration exchange, so it is unknown-failure',
-  'token-html': 'token-response-nonconformant-shape comes from protocol/token-response.ts on a parsed token response; no rule reads a 200 token answer that is not JSON',
-  'issuer-mismatch': 'issuer-mismatch is made only by flows/discovery.ts (issuerMatches); no rule compares the discovery exchanges of a trace',
-  'pkce-not-advertised': 'smart-configuration-field-missing is made only inside the discover flow (readSmartConfiguration); no rule lints a smart-configuration exchange of a trace',
+  'no-smart-configuration': 'smart-configuration-missing is made only by flows/discovery.ts; no rule yet reads a 404 smart-configuration exchange, so it is unknown-failure',
+  'token-html': 'the token-response shape rule reads a parsed token response; no rule reads a 200 token answer that is not JSON',
+  'issuer-mismatch': 'issuer-mismatch is made only by flows/discovery.ts (issuerMatches); no rule yet compares the discovery exchanges of a trace',
+  'pkce-not-advertised': 'smart-configuration-field-missing is made only inside the discover flow (readSmartConfiguration); no rule lints a smart-configuration exchange of a trace under that id',
 };
 
 /** Drives one browser run from /start to the app's last step, or to an error page on the way. */
@@ -130,8 +132,14 @@ async function runFlow(page: Page, startUrl: string, sandboxOrigin: string): Pro
   const done = page.locator('#app-done');
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    if (failedDocument !== undefined) return `error page ${failedDocument}`;
-    if (await done.count() > 0) return (await done.innerText()).trim();
+    if (failedDocument !== undefined) {
+      await page.waitForTimeout(300);
+      return `error page ${failedDocument}`;
+    }
+    if (await done.count() > 0) {
+      await page.waitForTimeout(300); // the recorder fetches response bodies after the fact
+      return (await done.innerText()).trim();
+    }
     if (await login.isVisible().catch(() => false)) await page.getByRole('button', { name: 'Sign in' }).click();
     else if (await picker.isVisible().catch(() => false)) await page.getByRole('button', { name: 'Continue' }).click();
     else if (await consent.isVisible().catch(() => false)) await page.getByRole('button', { name: 'Allow' }).click();
