@@ -12,11 +12,14 @@ const MAX_HOPS = 12;
 
 export type HeadlessOutcome =
   | { kind: 'redirected'; callbackUrl: string }
+  /** To the redirect URI's origin (our listener) but another path: no callback can arrive. */
+  | { kind: 'redirected-elsewhere'; location: string; response: HttpResponse }
   | { kind: 'http-error'; response: HttpResponse }
   | { kind: 'needs-person'; response: HttpResponse };
 
 export async function followAuthorize(client: HttpClient, authorizeUrl: string, o: { redirectUri: string; jar: CookieJar; autoApproveHeader: boolean; nowSeconds: () => number; post?: boolean | undefined }): Promise<HeadlessOutcome> {
   let url = new URL(authorizeUrl);
+  const redirect = new URL(o.redirectUri);
   // authorize-post: the first request carries the parameters as a form body.
   let body: URLSearchParams | undefined;
   if (o.post === true) {
@@ -35,7 +38,9 @@ export async function followAuthorize(client: HttpClient, authorizeUrl: string, 
       const location = headerValue(response.headers, 'location');
       if (location === undefined) throw networkError('redirect-without-location', `${url.origin} answered ${response.status} without a Location header`);
       const next = new URL(location, url);
-      if (next.href.startsWith(o.redirectUri)) return { kind: 'redirected', callbackUrl: next.href };
+      // The callback is the redirect URI exactly (RFC 6749 §3.1.2), not any URL it prefixes.
+      if (next.origin === redirect.origin && next.pathname === redirect.pathname) return { kind: 'redirected', callbackUrl: next.href };
+      if (next.origin === redirect.origin) return { kind: 'redirected-elsewhere', location: next.href, response };
       url = next;
       continue;
     }

@@ -122,7 +122,23 @@ export async function verifyClientAssertion(ctx: SandboxContext, assertionType: 
   const jti = String(token.payload['jti']);
   const exp = Number(token.payload['exp']);
   const jtiKey = `${client.client_id} ${jti}`;
+  // RFC 7523 §3: reserve the jti before the first await, so the same assertion sent many
+  // times at once is accepted once; the reservation is released only if the assertion is
+  // refused for another reason (key, signature), so a corrected retry is not a "replay".
   if (ctx.store.jtis.get(jtiKey) !== undefined) return invalidClient(`client assertion jti "${jti}" was already used (replay; assertion-jti-reused)`, page);
+  ctx.store.jtis.set(jtiKey, { exp: exp + CLOCK_LEEWAY_S });
+  let accepted = false;
+  try {
+    const result = await verifyAssertionSignature(client, assertion, kid, alg, now);
+    accepted = result.ok;
+    return result;
+  } finally {
+    if (!accepted) ctx.store.jtis.delete(jtiKey);
+  }
+}
+
+async function verifyAssertionSignature(client: ClientRegistration, assertion: string, kid: string, alg: string, now: number): Promise<ClientAuthResult> {
+  const page = 'invalid-client-assertion';
   const key = await registeredKey(client, kid, alg);
   if (key === undefined) return invalidClient(`no key with kid "${kid}" in the JWKS registered for "${client.client_id}" (assertion-key-not-resolvable)`, page);
   const options = { algorithms: SMART_ASSERTION_ALGS, clockTolerance: CLOCK_LEEWAY_S, currentDate: new Date(now * 1000) };
@@ -135,7 +151,6 @@ export async function verifyClientAssertion(ctx: SandboxContext, assertionType: 
     if (code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JOSE_GENERIC') return invalidClient(`the jwks_uri registered for "${client.client_id}" could not be read (assertion-key-not-resolvable)`, page);
     return invalidClient(`client assertion signature does not verify with key "${kid}" registered for "${client.client_id}" (assertion-signature-invalid)`, page);
   }
-  ctx.store.jtis.set(jtiKey, { exp: exp + CLOCK_LEEWAY_S });
   return { ok: true, client, method: 'private_key_jwt' };
 }
 
@@ -167,16 +182,23 @@ export async function authenticateClient(ctx: SandboxContext, req: IncomingMessa
   }
   if (hasAssertion) {
     if (basic !== undefined && strict) return invalidClient('a Basic Authorization header was sent together with a client assertion; use one client authentication method (RFC 6749 §2.3)', 'invalid-authorization-header');
-    return verifyClientAssertion(ctx, body.get('client_assertion_type'), body.get('client_assertion'), bodyClientId);
+    // Tolerated beside an assertion (the strict-client-auth-header fault refuses it): a Basic
+    // header naming the assertion's own client; one naming another client is refused.
+    if (basic !== undefined && bodyClientId !== null && bodyClientId !== basic.id) return { ok: false, error: 'invalid_request', description: `client_id "${bodyClientId}" in the body differs from "${basic.id}" in the Authorization header` };
+    return verifyClientAssertion(ctx, body.get('client_assertion_type'), body.get('client_assertion'), bodyClientId ?? basic?.id ?? null);
   }
   if (basic !== undefined) {
     const client = ctx.clients.get(basic.id);
     if (client === undefined) return invalidClient(`client_id "${basic.id}" (from the Basic Authorization header) is not registered`, undefined, true);
     if (bodyClientId !== null && bodyClientId !== basic.id) return { ok: false, error: 'invalid_request', description: `client_id "${bodyClientId}" in the body differs from "${basic.id}" in the Authorization header` };
+    // RFC 6749 §2.3: one method per request; a second secret in the body would go unchecked.
+    if (body.has('client_secret')) return { ok: false, error: 'invalid_request', description: 'client_secret was sent both in the Basic Authorization header and in the body; use one client authentication method (RFC 6749 §2.3)' };
     if (!usesSecret(client)) {
       if (strict || client.token_endpoint_auth_method === 'private_key_jwt') {
         return invalidClient(`client "${client.client_id}" is registered for ${client.token_endpoint_auth_method}, but the request sent a Basic Authorization header`, 'invalid-authorization-header', true);
       }
+      // A public client may name itself in a Basic header, but it has no secret to send.
+      if (basic.secret !== '') return invalidClient(`client "${client.client_id}" is a public client (none) and has no client_secret, but the Basic Authorization header carries one`, 'invalid-authorization-header', true);
       return { ok: true, client, method: 'none' };
     }
     if (client.client_secret === undefined || !secretsEqual(basic.secret, client.client_secret)) return invalidClient(`wrong client_secret for "${client.client_id}"`, undefined, true);
