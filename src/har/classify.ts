@@ -90,8 +90,10 @@ function parseObject(text: string | undefined): Record<string, unknown> | undefi
   }
 }
 
+/** The URL without query and fragment, for comparing endpoints (custom schemes of native apps included). */
 function withoutQuery(u: URL): string {
-  return `${u.origin}${u.pathname}`.replace(/\/+$/, '');
+  const head = u.origin === 'null' ? `${u.protocol}//${u.host}` : u.origin;
+  return `${head}${u.pathname}`.replace(/\/+$/, '');
 }
 
 function urlOf(text: string, base?: string): URL | undefined {

@@ -121,4 +121,15 @@ describe('HAR classifier', () => {
     assert.equal(context.launchType, 'standalone');
     assert.match(context.authorizeUrl ?? '', /^https:\/\/auth\.ehr\.example\.org\/oauth2\/authorize\?response_type=code/);
   });
+
+  it('a native app redirect URI (custom scheme) is the callback, rebuilt from the redirect the browser could not follow', async () => {
+    const authorize = 'https://auth.example.org/authorize?response_type=code&client_id=app&redirect_uri=com.example.app%3A%2Foauth2redirect&state=s9';
+    const text = harDocument([
+      harEntryJson({ url: authorize, status: 302, redirectURL: 'com.example.app:/oauth2redirect?error=access_denied&state=s9' }),
+      harEntryJson({ url: 'org.other.app:/oauth2redirect?code=c&state=s9', status: 0 }),
+    ]);
+    const { trace } = await traceOf([text]);
+    assert.deepEqual(steps(trace), ['authorize', 'callback']);
+    assert.equal(exchanges(trace)[1]?.request.url, 'com.example.app:/oauth2redirect?error=access_denied&state=s9');
+  });
 });
