@@ -5,7 +5,7 @@
 // `explain --har` on the recorded file must name the fault's finding id first.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -175,6 +175,9 @@ describe('explain --har on HARs chromium recorded against the sandbox', { skip, 
   after(async () => {
     await browser?.close();
     await app?.close();
+    // SMARTCTL_KEEP_HARS=<dir> keeps the recorded HARs (fixtures/har/playwright-sandbox-*.har came from it).
+    const keep = process.env['SMARTCTL_KEEP_HARS'];
+    if (keep !== undefined && keep !== '') cpSync(dir, keep, { recursive: true });
     rmSync(dir, { recursive: true, force: true });
   });
 

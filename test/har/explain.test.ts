@@ -18,6 +18,9 @@ const EXPECTED: Record<string, string> = {
   'mitmproxy-backend-bearer.har': 'client-assertion-in-authorization-header',
   'charles-cerner-forceauthn.har': 'force-authn-rejected',
   'fiddler-token-500.har': 'token-endpoint-server-error',
+  // Recorded by chromium through playwright recordHar against the sandbox (test/e2e/har-chromium.test.ts, SMARTCTL_KEEP_HARS).
+  'playwright-sandbox-drop-openid.har': 'openid-scope-dropped',
+  'playwright-sandbox-force-authn.har': 'force-authn-rejected',
 };
 
 describe('explain --har', () => {

@@ -9,7 +9,7 @@ import { diagnose, evidenceFromTrace } from '../../src/diagnose/index.js';
 import { harDocument, harEntryJson, harFixture, splitAt, traceOf } from './har-text.js';
 
 const NOW = new Date('2026-06-01T12:00:00Z');
-const FIXTURES = ['chrome-devtools-no-id-token.har', 'playwright-fhir-expired-token.har', 'firefox-invalid-scope.har', 'mitmproxy-backend-bearer.har', 'charles-cerner-forceauthn.har', 'fiddler-token-500.har'].map(harFixture);
+const FIXTURES = ['chrome-devtools-no-id-token.har', 'playwright-fhir-expired-token.har', 'firefox-invalid-scope.har', 'mitmproxy-backend-bearer.har', 'charles-cerner-forceauthn.har', 'fiddler-token-500.har', 'playwright-sandbox-drop-openid.har', 'playwright-sandbox-force-authn.har'].map(harFixture);
 
 /** Reads and diagnoses; returns 'read' or 'rejected', and fails on anything but our input error. */
 async function readOrReject(chunks: string[]): Promise<'read' | 'rejected'> {
