@@ -77,6 +77,11 @@ export const MAX_ENTRY_CHARS = 256 * 1024 * 1024;
 /** Values outside log.entries up to this size are parsed to check them; longer ones only scanned. */
 const MAX_CHECKED_OTHER = 1024 * 1024;
 
+/** Text from the file, quoted for a one-line message: anything but printable ASCII escaped (never drives the terminal). */
+function quote(text: string): string {
+  return `"${text.replace(/[^\x20-\x7e]|["\\]/g, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}"`;
+}
+
 function harError(message: string): SmartctlError {
   return inputError('har-malformed', message, HINT);
 }
@@ -192,7 +197,7 @@ export class HarScanner {
   /** The document ended: complains if it stopped inside something or had no log.entries. */
   end(): void {
     if (this.capture !== undefined) {
-      throw harError(this.capture.kind === 'entry' ? `the HAR ends inside entry ${this.entryCount + 1} (line ${this.line}): the file is truncated` : `the HAR ends inside "${this.capture.key}" (line ${this.line}): the file is truncated`);
+      throw harError(this.capture.kind === 'entry' ? `the HAR ends inside entry ${this.entryCount + 1} (line ${this.line}): the file is truncated` : `the HAR ends inside ${quote(this.capture.key)} (line ${this.line}): the file is truncated`);
     }
     if (this.phase === 'start') throw harError('the file is empty: no HAR JSON object');
     if (this.phase !== 'done') throw harError(`the HAR ends before its closing brace (line ${this.line}): the file is truncated`);
@@ -222,8 +227,10 @@ export class HarScanner {
     const fail = (what: string): never => {
       throw new HarPosition(what, i);
     };
-    const shown = (): string => JSON.stringify(chunk.slice(i, i + 12));
+    const shown = (): string => quote(chunk.slice(i, i + 12));
     if (this.phase === 'start') {
+      if (c === 0x1f) fail('the file looks gzip-compressed (.har.gz): decompress it first');
+      if (chunk.startsWith('PK', i)) fail('the file looks like a ZIP archive (a Fiddler .saz?): export the session as HAR');
       if (c !== C.OpenCurly) fail(c === C.OpenSquare ? 'the JSON is an array, not a HAR object with "log"' : `expected a JSON object ("{"), got ${shown()}: not a HAR file`);
       this.stack.push({ where: 'root', state: 'keyOrEnd' });
       this.phase = 'body';
@@ -262,7 +269,7 @@ export class HarScanner {
         top.state = 'colon';
         return 1;
       case 'colon':
-        if (c !== C.Colon) fail(`expected ":" after "${top.key ?? ''}" in ${path}, got ${shown()}`);
+        if (c !== C.Colon) fail(`expected ":" after ${quote(top.key ?? '')} in ${path}, got ${shown()}`);
         top.state = 'value';
         return 1;
       case 'value': {
@@ -317,7 +324,7 @@ export class HarScanner {
         try {
           key = JSON.parse(`"${raw}"`) as string;
         } catch {
-          throw new HarPosition(`a key is not a valid JSON string: ${JSON.stringify(raw.slice(0, 40))}`, i);
+          throw new HarPosition(`a key is not a valid JSON string: ${quote(raw.slice(0, 40))}`, i);
         }
         if (top !== undefined) top.key = key;
         return i + 1;
@@ -333,7 +340,7 @@ export class HarScanner {
     if (c === C.OpenCurly) cap.closers.push(C.CloseCurly);
     else if (c === C.OpenSquare) cap.closers.push(C.CloseSquare);
     else if (c === C.Quote) cap.inString = true;
-    else if (c === C.CloseCurly || c === C.CloseSquare || c === C.Comma || c === C.Colon) throw new HarPosition(kind === 'entry' ? `entry ${this.entryCount + 1} is missing (a stray ${String.fromCharCode(c)})` : `a value is missing for "${key}"`, i);
+    else if (c === C.CloseCurly || c === C.CloseSquare || c === C.Comma || c === C.Colon) throw new HarPosition(kind === 'entry' ? `entry ${this.entryCount + 1} is missing (a stray ${String.fromCharCode(c)})` : `a value is missing for ${quote(key)}`, i);
     else cap.scalar = true;
     this.capture = cap;
   }
@@ -430,7 +437,7 @@ export class HarScanner {
   }
 
   private captureName(cap: Capture): string {
-    return cap.kind === 'entry' ? `entry ${this.entryCount + 1}` : `"${cap.key}"`;
+    return cap.kind === 'entry' ? `entry ${this.entryCount + 1}` : quote(cap.key);
   }
 
   private finishCapture(cap: Capture, out: unknown[], i: number): void {
@@ -438,13 +445,13 @@ export class HarScanner {
     if (!cap.keep) return;
     const text = cap.pieces.length === 1 ? (cap.pieces[0] as string) : cap.pieces.join('');
     cap.pieces = [];
-    if (cap.scalar && !SCALAR.test(text)) throw new HarPosition(`${cap.kind === 'entry' ? `entry ${this.entryCount}` : `"${cap.key}"`} is not valid JSON: ${JSON.stringify(text.slice(0, 40))}`, i);
+    if (cap.scalar && !SCALAR.test(text)) throw new HarPosition(`${cap.kind === 'entry' ? `entry ${this.entryCount}` : quote(cap.key)} is not valid JSON: ${quote(text.slice(0, 40))}`, i);
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
-      const why = error instanceof Error ? error.message.replace(/\s+/g, ' ').slice(0, 120) : 'not JSON';
-      throw new HarPosition(`${cap.kind === 'entry' ? `entry ${this.entryCount}` : `"${cap.key}"`} is not valid JSON (${why})`, i);
+      const why = error instanceof Error ? quote(error.message.replace(/\s+/g, ' ').slice(0, 120)).slice(1, -1) : 'not JSON';
+      throw new HarPosition(`${cap.kind === 'entry' ? `entry ${this.entryCount}` : quote(cap.key)} is not valid JSON (${why})`, i);
     }
     if (cap.kind === 'entry') {
       out.push(value);
@@ -509,7 +516,7 @@ function nameValues(where: string, value: unknown): HarNameValue[] {
   if (isRecord(value)) {
     return Object.entries(value).map(([name, v]) => {
       const text = scalarText(v);
-      if (text === undefined) throw harError(`${where}.${name} is not a string`);
+      if (text === undefined) throw harError(`${where}.${quote(name)} is not a string`);
       return { name, value: text };
     });
   }

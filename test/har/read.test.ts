@@ -138,6 +138,14 @@ describe('HAR reader: malformed input is a har-malformed input error saying what
     await rejects('{"log":{"entries":[{},]}}', /a "," before "]"/);
   });
 
+  it('text from the file in a message is escaped (control characters never reach the terminal); compressed files are named', async () => {
+    await rejects('\u001b[31m{}', /^expected a JSON object \("\{"\), got "\\u001b\[31m\{\}": not a HAR file \(line 1\)$/);
+    await rejects('{"log":{"entries":[{"request":{"method":"GET","url":"u","headers":{"X\u009b2J":{}}}}]}}', /request\.headers\."X\\u009b2J" is not a string/);
+    await rejects('{"log":{"entries":[{"a":\u001b}]}}', /^entry 1 is not valid JSON \([^\u001b]*\) \(line 1\)$/);
+    await rejects('\u001f\ufffd\b\u0000', /gzip-compressed/);
+    await rejects('PK\u0003\u0004', /ZIP archive/);
+  });
+
   it(`nesting deeper than ${MAX_DEPTH} levels is refused before any parse`, async () => {
     const deep = `{"log":{"entries":[${'['.repeat(MAX_DEPTH + 5)}${']'.repeat(MAX_DEPTH + 5)}]}}`;
     await rejects(deep, new RegExp(`entry 1 nests deeper than ${MAX_DEPTH} levels`));
