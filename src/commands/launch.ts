@@ -20,6 +20,7 @@ import { parseScopes } from '../protocol/scopes/parse.js';
 import { checkTokenResponse, type TokenResponse } from '../protocol/token-response.js';
 import { makeFinding, type Finding } from '../report/finding.js';
 import { makeReport, type Report, type ReportSection } from '../report/report.js';
+import { safeLine } from '../report/render/terminal-text.js';
 import { Trace } from '../report/trace.js';
 import type { SandboxHandle } from '../sandbox/types.js';
 import type { CommandContext } from './context.js';
@@ -101,7 +102,8 @@ async function askScopes(ctx: CommandContext, supported: readonly string[], fall
   if (!ctx.interactive || supported.length === 0) return fallback;
   const { checkbox } = await import('@inquirer/prompts');
   const defaults = new Set(fallback.split(' '));
-  const choices = [...new Set([...fallback.split(' '), ...supported])].map((value) => ({ value, checked: defaults.has(value) }));
+  // scopes_supported is server text: shown with control characters escaped.
+  const choices = [...new Set([...fallback.split(' '), ...supported])].map((value) => ({ value, name: safeLine(value), checked: defaults.has(value) }));
   const picked = await checkbox({ message: 'Scopes to request (from the server\'s scopes_supported):', choices, pageSize: 15 });
   return picked.length > 0 ? picked.join(' ') : fallback;
 }
@@ -218,6 +220,8 @@ async function authorize(ctx: CommandContext, o: LaunchOptions, run: Run, client
             exchanges: [outcome.response.exchange.id],
           }),
         );
+      } else if (outcome.kind === 'server-fault') {
+        stop(run, 'authorize', outcome.finding);
         return false;
       } else if (outcome.kind === 'http-error') {
         stop(

@@ -6,7 +6,7 @@
 // openid-configuration or JWKS that discovery names.
 import { isSmartctlError, networkError, type SmartctlError } from '../errors.js';
 import type { HttpClient, HttpResponse } from '../http/client.js';
-import { parseHttpUrl } from '../http/client.js';
+import { parseHttpUrl, TRUNCATED_BODY } from '../http/client.js';
 import { makeFinding, type Finding } from '../report/finding.js';
 import { assembleDiscovery } from '../protocol/discovery/assemble.js';
 import { readCapabilityStatement } from '../protocol/discovery/capability-statement.js';
@@ -28,6 +28,7 @@ async function fetchJson(client: HttpClient, step: string, url: string, accept: 
     throw error;
   }
   if (response.status < 200 || response.status > 299) return { kind: 'http-status', response };
+  if (response.truncated) return { kind: 'not-json', response };
   try {
     return { kind: 'json', json: JSON.parse(response.body) as unknown, response };
   } catch {
@@ -42,6 +43,7 @@ function describeFailure(f: Exclude<Fetched, { kind: 'json' }>): string {
     // Redirects are not followed (a client library may not follow them either): name the target.
     return location === undefined ? `HTTP ${f.response.status}` : `HTTP ${f.response.status}, redirect to "${Array.isArray(location) ? location.join(', ') : location}" (not followed)`;
   }
+  if (f.response.truncated) return `HTTP ${f.response.status}, but ${TRUNCATED_BODY}; it was not read`;
   const type = f.response.headers['content-type'];
   return `HTTP ${f.response.status} but not JSON (${Array.isArray(type) ? type.join(', ') : (type ?? 'no content-type')}): "${f.response.body.replace(/\s+/g, ' ').trim().slice(0, 60)}"`;
 }

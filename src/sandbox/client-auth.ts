@@ -59,7 +59,7 @@ export function parseBasic(value: string): { id: string; secret: string } | unde
 const keyCache = new WeakMap<ClientRegistration, Map<string, CryptoKey | KeyObject | Uint8Array>>();
 const remoteCache = new WeakMap<ClientRegistration, JWTVerifyGetKey>();
 
-async function registeredKey(client: ClientRegistration, kid: string, alg: string): Promise<CryptoKey | KeyObject | Uint8Array | JWTVerifyGetKey | undefined> {
+async function registeredKey(client: ClientRegistration, kid: string, alg: string): Promise<CryptoKey | KeyObject | Uint8Array | JWTVerifyGetKey | { unusable: string } | undefined> {
   if (client.jwks !== undefined) {
     let cache = keyCache.get(client);
     if (cache === undefined) {
@@ -71,7 +71,13 @@ async function registeredKey(client: ClientRegistration, kid: string, alg: strin
     if (hit !== undefined) return hit;
     const jwk = client.jwks.keys.find((k) => k['kid'] === kid);
     if (jwk === undefined) return undefined;
-    const key = await importJWK(jwk, alg);
+    let key: CryptoKey | KeyObject | Uint8Array;
+    try {
+      key = await importJWK(jwk, alg);
+    } catch {
+      // An RS384 header naming an EC key (or any pair jose cannot import): the client's mistake, not ours.
+      return { unusable: `key "${kid}" registered for "${client.client_id}" is an ${typeof jwk['kty'] === 'string' ? jwk['kty'] : 'unknown-type'} key${typeof jwk['crv'] === 'string' ? ` (${jwk['crv']})` : ''}; it cannot verify an ${alg} signature: sign with the algorithm of that key (assertion-signature-invalid)` };
+    }
     cache.set(cacheKey, key);
     return key;
   }
@@ -141,6 +147,7 @@ async function verifyAssertionSignature(client: ClientRegistration, assertion: s
   const page = 'invalid-client-assertion';
   const key = await registeredKey(client, kid, alg);
   if (key === undefined) return invalidClient(`no key with kid "${kid}" in the JWKS registered for "${client.client_id}" (assertion-key-not-resolvable)`, page);
+  if ('unusable' in key) return invalidClient(key.unusable, page);
   const options = { algorithms: SMART_ASSERTION_ALGS, clockTolerance: CLOCK_LEEWAY_S, currentDate: new Date(now * 1000) };
   try {
     if (typeof key === 'function') await jwtVerify(assertion, key, options);
@@ -156,6 +163,21 @@ async function verifyAssertionSignature(client: ClientRegistration, assertion: s
 
 function usesSecret(client: ClientRegistration): boolean {
   return client.token_endpoint_auth_method === 'client_secret_basic' || client.token_endpoint_auth_method === 'client_secret_post';
+}
+
+/**
+ * RFC 6749 §6: a public client refreshes with grant_type and refresh_token alone (what
+ * fhirclient sends by default). The refresh token is bound to the client it was issued
+ * to, so it names that client; only a public client is taken from it. A confidential
+ * client's refresh token without its credentials is still refused.
+ */
+function publicRefreshClient(ctx: SandboxContext, body: URLSearchParams): ClientAuthResult | undefined {
+  if (body.get('grant_type') !== 'refresh_token' || body.has('client_secret')) return undefined;
+  const token = body.get('refresh_token');
+  const record = token === null ? undefined : ctx.store.refreshTokens.get(token);
+  const client = record === undefined ? undefined : ctx.clients.get(record.clientId);
+  if (client === undefined || client.token_endpoint_auth_method !== 'none') return undefined;
+  return { ok: true, client, method: 'none' };
 }
 
 /** Authenticates the client of a token, introspection or revocation request. */
@@ -204,7 +226,11 @@ export async function authenticateClient(ctx: SandboxContext, req: IncomingMessa
     if (client.client_secret === undefined || !secretsEqual(basic.secret, client.client_secret)) return invalidClient(`wrong client_secret for "${client.client_id}"`, undefined, true);
     return { ok: true, client, method: 'client_secret_basic' };
   }
-  if (bodyClientId === null || bodyClientId === '') return invalidClient('no client authentication: send client_id (public client), client credentials, or a client assertion');
+  if (bodyClientId === null || bodyClientId === '') {
+    const publicRefresh = publicRefreshClient(ctx, body);
+    if (publicRefresh !== undefined) return publicRefresh;
+    return invalidClient('no client authentication: send client_id (public client), client credentials, or a client assertion');
+  }
   const client = ctx.clients.get(bodyClientId);
   if (client === undefined) return invalidClient(`client_id "${bodyClientId}" is not registered`);
   const secret = body.get('client_secret');
