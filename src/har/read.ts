@@ -77,8 +77,9 @@ export const MAX_ENTRY_CHARS = 256 * 1024 * 1024;
 /** Values outside log.entries up to this size are parsed to check them; longer ones only scanned. */
 const MAX_CHECKED_OTHER = 1024 * 1024;
 
-/** Text from the file, quoted for a one-line message: anything but printable ASCII escaped (never drives the terminal). */
-function quote(text: string): string {
+/** Text from the file, quoted for a short one-line message: cut at 60 characters, anything but printable ASCII escaped (never drives the terminal). */
+function quote(full: string): string {
+  const text = full.length > 60 ? `${full.slice(0, 57)}...` : full;
   return `"${text.replace(/[^\x20-\x7e]|["\\]/g, (c) => (c === '"' || c === '\\' ? `\\${c}` : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`))}"`;
 }
 

@@ -144,6 +144,8 @@ describe('HAR reader: malformed input is a har-malformed input error saying what
     await rejects('{"log":{"entries":[{"a":\u001b}]}}', /^entry 1 is not valid JSON \([^\u001b]*\) \(line 1\)$/);
     await rejects('\u001f\ufffd\b\u0000', /gzip-compressed/);
     await rejects('PK\u0003\u0004', /ZIP archive/);
+    // A long key (here a URL the file has where a key belongs) is cut: the message stays one short line.
+    await rejects(`{"log":{"${'u'.repeat(5000)}",`, /^expected ":" after "u{57}\.\.\." in "log", got ","/);
   });
 
   it(`nesting deeper than ${MAX_DEPTH} levels is refused before any parse`, async () => {
