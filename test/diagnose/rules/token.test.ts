@@ -231,3 +231,9 @@ test('pkce-s256: SHA-256 without node:crypto equals node:crypto, and S256 equals
   );
   fc.assert(fc.property(fc.stringMatching(/^[A-Za-z0-9\-._~]{43,128}$/), (v) => s256Challenge(v) === s256(v)), { numRuns: 200 });
 });
+
+test('regression: a token response whose scope nests 100 000 arrays deep is described, not walked (no stack overflow)', () => {
+  const deep = JSON.parse(`${'['.repeat(100_000)}""${']'.repeat(100_000)}`) as unknown;
+  const f = run(evidenceFromSaved({ tokenResponse: { access_token: 'a', token_type: 'Bearer', expires_in: 60, scope: deep } })).find((x) => x.id === 'token-response-nonconformant-shape');
+  assert.match(f?.detail ?? '', /scope: expected a space-separated string, got an array of 1/);
+});

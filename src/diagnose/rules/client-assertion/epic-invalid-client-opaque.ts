@@ -13,7 +13,7 @@ import { checkLines, preflight, type Preflight } from './preflight.js';
 export function isEpicOpaque(r: ResponseEvidence): boolean {
   if (r.endpoint !== 'token' || r.status < 400 || r.status >= 500 || r.oauthError?.error !== 'invalid_client') return false;
   const described = (r.oauthError.error_description ?? '').trim() !== '';
-  const epicUrl = /fhir\.epic\.com|interconnect-[\w-]*oauth/i.test(r.url ?? '');
+  const epicUrl = /fhir\.epic\.com|epichosted\.com|interconnect-[\w-]*oauth/i.test(r.url ?? '');
   return !described && (epicUrl || /"error_description"\s*:\s*null/.test(r.responseBody ?? '') || vendorSays(r, 'epic-invalid-client-opaque') !== undefined);
 }
 

@@ -11,13 +11,21 @@ import { exchangeIds, messageSays, responsesAt, type DiagnosisRule } from '../..
 
 const EXTRAS = ['ext_expires_in', 'resource', 'expires_on', 'not_before'];
 
+/** A JSON value named without walking it (a hostile answer may nest thousands of levels deep). */
+function kindOf(v: unknown): string {
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (v === null) return 'null';
+  if (typeof v === 'object') return 'an object';
+  return `the ${typeof v} ${String(v).slice(0, 40)}`;
+}
+
 export function shapeProblems(t: Record<string, unknown>, requestedScope: string | undefined): { text: string; severe: boolean }[] {
   const out: { text: string; severe: boolean }[] = [];
   const expires = t['expires_in'];
   if (typeof expires === 'string') out.push({ text: `expires_in: expected a number of seconds, got the string ${JSON.stringify(expires)}`, severe: false });
   const scope = t['scope'];
   if (scope === undefined) out.push({ text: `scope: missing; SMART requires the granted scopes in the response${requestedScope !== undefined ? ` (requested "${requestedScope}")` : ''}`, severe: true });
-  else if (typeof scope !== 'string') out.push({ text: `scope: expected a space-separated string, got ${JSON.stringify(scope).slice(0, 80)}`, severe: true });
+  else if (typeof scope !== 'string') out.push({ text: `scope: expected a space-separated string, got ${kindOf(scope)}`, severe: true });
   else if (requestedScope !== undefined && parseScopes(requestedScope).some((s) => s.kind === 'resource') && !parseScopes(scope).some((s) => s.kind !== 'other' && s.kind !== 'malformed')) {
     out.push({ text: `scope: expected SMART scopes, got "${scope.slice(0, 120)}" (an IdP's own scope names, such as Azure AD's user_impersonation)`, severe: true });
   }
