@@ -237,3 +237,16 @@ test('regression: a token response whose scope nests 100 000 arrays deep is desc
   const f = run(evidenceFromSaved({ tokenResponse: { access_token: 'a', token_type: 'Bearer', expires_in: 60, scope: deep } })).find((x) => x.id === 'token-response-nonconformant-shape');
   assert.match(f?.detail ?? '', /scope: expected a space-separated string, got an array of 1/);
 });
+
+test('property: any token response (deeply nested values at the fields the rules read) gives well-formed findings, never a throw', () => {
+  const deep = (n: number): unknown => JSON.parse(`${'['.repeat(n)}1${']'.repeat(n)}`);
+  const field = fc.oneof(fc.jsonValue(), fc.integer({ min: 1, max: 20_000 }).map(deep), fc.string());
+  const response = fc.record({ access_token: field, token_type: field, expires_in: field, scope: field, patient: field, encounter: field, id_token: field }, { requiredKeys: [] });
+  fc.assert(
+    fc.property(response, fc.option(fc.string()), (t, requested) => {
+      const found = run(evidenceFromSaved({ tokenResponse: t, requestedScope: requested ?? undefined }));
+      return found.every((f) => /^[a-z0-9-]+$/.test(f.id) && f.title.length > 0 && f.detail.length > 0);
+    }),
+    { numRuns: 300 },
+  );
+});
