@@ -27,6 +27,12 @@ export interface ResponseEvidence {
    * Missing evidence is not negative evidence: without it nobody knows whether a token was sent.
    */
   requestSeen?: boolean | undefined;
+  /**
+   * Whether the request's headers are known as a whole (a trace, a HAR, a curl line, or some
+   * --request-header): an Authorization header absent from them was not sent. A pasted body
+   * alone says nothing about the headers.
+   */
+  headersSeen?: boolean | undefined;
 }
 
 /** The request that reached the redirect URI (what the authorization server sent back). */
@@ -186,7 +192,7 @@ export function evidenceFromTrace(trace: readonly TraceEntry[], context: RunCont
     if (endpoint === 'authorize' && authorizeUrl === undefined && queryOf(e.request.url)?.has('response_type') === true) authorizeUrl = e.request.url;
     if (e.response === undefined) continue;
     responses.push(
-      responseEvidence({ endpoint, step: e.step, status: e.response.status, method: e.request.method, url: e.request.url, requestHeaders: e.request.headers, requestBody: e.request.body, responseHeaders: e.response.headers, responseBody: e.response.body, exchangeId: e.id, durationMs: e.durationMs, requestSeen: true }),
+      responseEvidence({ endpoint, step: e.step, status: e.response.status, method: e.request.method, url: e.request.url, requestHeaders: e.request.headers, requestBody: e.request.body, responseHeaders: e.response.headers, responseBody: e.response.body, exchangeId: e.id, durationMs: e.durationMs, requestSeen: true, headersSeen: true }),
     );
     if (endpoint === 'token') {
       const form = formOf(e.request.body);
@@ -318,7 +324,7 @@ export function evidenceFromSaved(s: SavedInput): Evidence {
     const endpoint = guessEndpoint(s, oauthError);
     const url = s.url ?? (endpoint === 'authorize' ? s.authorizeUrl : endpoint === 'token' ? s.tokenEndpoint : undefined);
     responses.push(
-      responseEvidence({ endpoint, status: s.status ?? 0, method: s.method ?? (s.requestBody !== undefined ? 'POST' : undefined), url, requestHeaders: s.requestHeaders ?? {}, requestBody: s.requestBody, responseHeaders: s.responseHeaders ?? {}, responseBody: s.body, requestSeen: s.requestSeen ?? (Object.keys(s.requestHeaders ?? {}).length > 0 || s.requestBody !== undefined) }),
+      responseEvidence({ endpoint, status: s.status ?? 0, method: s.method ?? (s.requestBody !== undefined ? 'POST' : undefined), url, requestHeaders: s.requestHeaders ?? {}, requestBody: s.requestBody, responseHeaders: s.responseHeaders ?? {}, responseBody: s.body, requestSeen: s.requestSeen ?? (Object.keys(s.requestHeaders ?? {}).length > 0 || s.requestBody !== undefined), headersSeen: s.requestSeen === true || Object.keys(s.requestHeaders ?? {}).length > 0 }),
     );
     return completeEvidence({ ...base, responses, sentClientAssertion: assertionOf(s, endpoint), tokenEndpoint: s.tokenEndpoint ?? (endpoint === 'token' ? url : undefined) });
   }
