@@ -250,3 +250,9 @@ test('property: any token response (deeply nested values at the fields the rules
     { numRuns: 300 },
   );
 });
+
+test('regression: a pasted body with only client_id is not proof of a public client (the headers are unknown)', () => {
+  const e = evidenceFromSaved({ status: 401, endpoint: 'token', body: '{"error":"invalid_client"}', requestBody: 'grant_type=authorization_code&code=c&client_id=app' });
+  assert.ok(!ids(e).includes('public-confidential-mismatch'), ids(e).join(','));
+  assert.match(first(e).detail, /client authentication used is not in the evidence/);
+});

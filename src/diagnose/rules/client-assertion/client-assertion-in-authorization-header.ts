@@ -25,7 +25,7 @@ export function explainsHeaderRefusal(r: ResponseEvidence): boolean {
   // A Basic (or other) header was seen: that header is what the server could not read (another rule).
   if (headerValue(r.requestHeaders, 'authorization') !== undefined) return false;
   // The whole request was seen without any Authorization header: the words are about something else.
-  return !(r.requestSeen === true && r.requestBody !== undefined);
+  return r.headersSeen !== true;
 }
 
 export const clientAssertionInAuthorizationHeader: DiagnosisRule = {

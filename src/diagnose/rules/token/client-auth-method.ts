@@ -21,7 +21,8 @@ export function authMethodOf(e: Evidence, r: ResponseEvidence): AuthMethod | und
   if (form.has('client_secret')) return 'client_secret_post';
   // The run knows what it meant to send; else a whole request without any credential is a public client.
   if (e.authMethod !== undefined) return e.authMethod;
-  return r.requestSeen === true && r.requestBody !== undefined && auth === '' ? 'none' : undefined;
+  // (Only when the headers are known too: a pasted body says nothing about an Authorization header.)
+  return r.headersSeen === true && r.requestBody !== undefined && auth === '' ? 'none' : undefined;
 }
 
 /** private_key_jwt causes, each with the preflight check that rules it out when it passes. */

@@ -18,7 +18,7 @@ export const publicConfidentialMismatch: DiagnosisRule = {
       const method = authMethodOf(e, r);
       // The whole request is known, it carries no credential, and the server refused the client.
       // ... unless the server's words say what else it is (Keycloak: "Invalid client or Invalid client credentials" is an unknown client).
-      const bare = said === undefined && method === 'none' && r.requestSeen === true && ['invalid_client', 'unauthorized_client'].includes(r.oauthError?.error ?? '') && vendorSays(r, 'token-invalid-client') === undefined;
+      const bare = said === undefined && method === 'none' && r.headersSeen === true && ['invalid_client', 'unauthorized_client'].includes(r.oauthError?.error ?? '') && vendorSays(r, 'token-invalid-client') === undefined;
       if (said === undefined && !bare) continue;
       const words = `${serverWords(r)} ${method ?? ''}`;
       const lines = [describeError(r)];

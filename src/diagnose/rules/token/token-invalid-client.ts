@@ -20,7 +20,7 @@ function explainedElsewhere(e: Evidence, r: ResponseEvidence): boolean {
   if (namesInvalidAuthorizationHeader(r) && headerValue(r.requestHeaders, 'authorization') !== undefined) return true;
   if (vendorSays(r, 'public-confidential-mismatch') !== undefined) return true;
   // A whole request without any credential is public-confidential-mismatch.
-  if (authMethodOf(e, r) === 'none' && r.requestSeen === true && vendorSays(r, 'token-invalid-client') === undefined) return true;
+  if (authMethodOf(e, r) === 'none' && r.headersSeen === true && vendorSays(r, 'token-invalid-client') === undefined) return true;
   const auth = headerValue(r.requestHeaders, 'authorization');
   return auth !== undefined && basicHeaderProblems(auth, e.clientId).length > 0;
 }
