@@ -280,25 +280,31 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
 
 
   // ---- explain ------------------------------------------------------------
-  command('explain', 'diagnose what your own app saw: an error response, a token response, an authorize URL')
+  command('explain', 'diagnose what your own app saw: an error response and the request behind it, a curl line, a token response, an authorize URL, an error message')
     .option('--status <code>', 'HTTP status of the response', parseInteger('--status', 100, 599))
     .option('--body <json|text|@file>', 'the response body ("-" for stdin)')
     .option('--header <line>', "a response header, 'Name: value' (repeatable), e.g. WWW-Authenticate", collect)
     .option('--request-header <line>', "a header the app sent, 'Name: value' (repeatable)", collect)
+    .option('--request-body <text|@file>', 'the body the app sent (a token request form, say)')
+    .option('--method <method>', 'the HTTP method of the request (default: POST with a body, else GET)')
+    .option('--curl <command|@file>', 'the request as a curl command line (method, URL, headers and body are read from it)')
     .addOption(new Option('--endpoint <endpoint>', 'where the response came from').choices(['token', 'authorize', 'fhir', 'discovery']))
     .option('--token-response <json|@file>', 'a token response as received')
     .option('--requested-scope <scopes>', 'the scope the app requested (compared with the token response)')
-    .option('--url <authorize-url>', 'an authorize URL to lint (vendor login wrappers with to= are unwrapped)')
+    .option('--url <url>', 'the URL of the request; an authorize URL is linted (vendor login wrappers with to= are unwrapped)')
+    .option('--message <text>', "an error message the app's client library printed (repeatable)", collect)
     .option('--client-id <id>', 'your client id (checks a client assertion seen in the evidence)')
     .option('--token-url <url>', 'the token endpoint (checks a client assertion aud)')
     .addHelpText(
       'after',
-      examples([
+      `\nThe first finding is the root cause of the failure, or unknown-failure when the evidence cannot tell;\nthe role of each finding (root-cause, contributing, also-noticed) is shown with it and in --json.${examples([
         `smartctl explain --status 401 --body '{"error":"invalid_client","error_uri":"https://authorization.cerner.com/errors/urn%3Acerner%3Aerror%3Aauthorization-server%3Aoauth2%3Atoken%3Ainvalid-authorization-header/instances/abc?client=unknown&tenant=xyz"}'`,
+        `smartctl explain --curl 'curl -X POST https://ehr.example.org/token -H "Authorization: Bearer eyJ..." -d grant_type=client_credentials' --status 401 --body '{"error":"invalid_client"}'`,
         'smartctl explain --token-response @token.json --requested-scope "openid fhirUser launch/patient patient/*.read"',
-        `smartctl explain --status 401 --endpoint fhir --header 'WWW-Authenticate: Bearer error="invalid_token", error_description="token expired"'`,
-        'smartctl explain --url "https://ehr.example.org/authorize?response_type=code&client_id=app&forceAuthn=true&scope=openid"',
-      ]),
+        `smartctl explain --status 401 --endpoint fhir --header 'WWW-Authenticate: Bearer error="invalid_token", error_description="token expired"' --request-header 'Authorization: Bearer abc'`,
+        'smartctl explain --url "https://ehr.example.org/authorize?response_type=code&client_id=app&forceAuthn=true&scope=openid" --status 400',
+        `smartctl explain --message "unexpected iss value, expected https://idp.example/, got: https://idp.example"`,
+      ])}`,
     )
     .action(action(async (ctx, _args, opts) => (await import('../commands/explain.js')).explainCommand(ctx, opts)));
 

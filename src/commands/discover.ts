@@ -5,6 +5,7 @@ import { CAPABILITY_EXPLANATIONS } from '../protocol/discovery/capabilities.js';
 import { appExpectations } from '../protocol/discovery/expectations.js';
 import { makeReport, type Report, type ReportSection } from '../report/report.js';
 import { Trace } from '../report/trace.js';
+import { diagnose, evidenceFromTrace } from '../diagnose/index.js';
 import type { CommandContext } from './context.js';
 
 export async function discoverCommand(ctx: CommandContext, fhirBaseUrl: string): Promise<Report> {
@@ -29,7 +30,8 @@ export async function discoverCommand(ctx: CommandContext, fhirBaseUrl: string):
     ];
     return makeReport({
       command: 'discover',
-      findings,
+      // The discovery checks and the diagnosis rules over the same trace (a HAR of it explains the same way).
+      findings: diagnose(evidenceFromTrace(trace.entries), { now: ctx.now() }, findings),
       data: {
         fhirBaseUrl: result.fhirBaseUrl,
         endpoints: result.endpoints,

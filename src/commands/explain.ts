@@ -1,16 +1,17 @@
 // smartctl explain: runs the diagnosis rules over what a user saved from their own
-// app — an error response, a token response, an authorize URL.
+// app — an error response (with the request that got it), a pasted curl line, a token
+// response, an authorize URL, the app's own error message.
 import { inputError, usageError } from '../errors.js';
 import { diagnose, evidenceFromSaved, type SavedInput } from '../diagnose/index.js';
-import type { Endpoint } from '../diagnose/evidence.js';
-import { unwrapAuthorizeUrl } from '../diagnose/rules/authorize/authorize-url.js';
-import { makeFinding } from '../report/finding.js';
+import type { Endpoint, Evidence } from '../diagnose/evidence.js';
+import { innerAuthorizeUrl } from '../diagnose/evidence.js';
+import { parseCurl, type CurlRequest } from '../diagnose/curl.js';
+import { makeFinding, type Finding } from '../report/finding.js';
 import { makeReport, type Report, type ReportSection } from '../report/report.js';
-import type { HeaderMap } from '../report/trace.js';
+import { headerValue, type HeaderMap } from '../report/trace.js';
 import { compareScopes, scopeFindings } from '../protocol/scopes/compare.js';
 import { parseScopes } from '../protocol/scopes/parse.js';
 import { checkTokenResponse } from '../protocol/token-response.js';
-import { mergeFindings } from '../diagnose/index.js';
 import type { CommandContext } from './context.js';
 import { parseJsonObject, readArgument } from './input.js';
 
@@ -19,12 +20,16 @@ interface ExplainOptions {
   body?: string;
   header?: string[];
   requestHeader?: string[];
+  requestBody?: string;
+  method?: string;
   endpoint?: Endpoint;
   tokenResponse?: string;
   requestedScope?: string;
   url?: string;
   clientId?: string;
   tokenUrl?: string;
+  message?: string[];
+  curl?: string;
 }
 
 export function parseHeaders(lines: readonly string[] | undefined, flag: string): HeaderMap {
@@ -42,62 +47,116 @@ async function readMaybeFile(ctx: CommandContext, value: string | undefined, wha
   return readArgument(ctx, value, what);
 }
 
+/** An authorize request (or a vendor login page wrapping one), as opposed to the URL of some other answer. */
+function isAuthorizeUrl(url: string): boolean {
+  const inner = innerAuthorizeUrl(url);
+  if (inner !== undefined && inner !== url) return true;
+  const u = new URL(url);
+  return u.searchParams.has('response_type') || /\/authori[sz]e\/?$/i.test(u.pathname) || /\/session-api\//i.test(u.pathname);
+}
+
+/** A launch URL an EHR opened (iss and/or launch, no response_type): EHR launch evidence. */
+function isLaunchUrl(url: string): boolean {
+  const q = new URL(url).searchParams;
+  return !q.has('response_type') && (q.has('iss') || q.has('launch'));
+}
+
+const METHODS = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/i;
+
+function evidenceRows(o: ExplainOptions, evidence: Evidence, curl: CurlRequest | undefined, granted: string | undefined): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  const first = evidence.responses[0];
+  if (curl !== undefined) rows.push(['request (curl)', `${curl.method} ${curl.url}`]);
+  if (o.status !== undefined) rows.push(['status', String(o.status)]);
+  if (first !== undefined) rows.push(['endpoint', first.endpoint]);
+  const err = first?.oauthError;
+  if (err !== undefined) rows.push(['error', `${err.error}${err.error_description !== undefined ? ` — ${err.error_description}` : ''}`]);
+  if (err?.error_uri !== undefined) rows.push(['error_uri', err.error_uri]);
+  if (granted !== undefined) rows.push(['granted scope', granted]);
+  if (evidence.authorizeUrl !== undefined) rows.push(['authorize URL', `${evidence.authorizeUrl.length} characters`]);
+  for (const m of evidence.messages) rows.push(['app message', m]);
+  return rows;
+}
 
 export async function explainCommand(ctx: CommandContext, opts: Record<string, unknown>): Promise<Report> {
   const o = opts as ExplainOptions;
-  if (o.status === undefined && o.body === undefined && o.tokenResponse === undefined && o.url === undefined) {
-    throw usageError('evidence-missing', 'nothing to explain: give --status/--body, --token-response or --url', 'Example: smartctl explain --status 401 --body @response.json --endpoint token');
+  const messages = o.message ?? [];
+  if (o.status === undefined && o.body === undefined && o.tokenResponse === undefined && o.url === undefined && o.curl === undefined && messages.length === 0) {
+    throw usageError('evidence-missing', 'nothing to explain: give --status/--body, --curl, --token-response, --url or --message', 'Example: smartctl explain --status 401 --body @response.json --endpoint token');
   }
-  if (o.url !== undefined && !URL.canParse(o.url)) throw inputError('invalid-url', `--url "${o.url}" is not an absolute URL`, 'Paste the whole authorize URL, starting with https://');
+  if (o.url !== undefined && !URL.canParse(o.url)) throw inputError('invalid-url', `--url "${o.url}" is not an absolute URL`, 'Paste the whole URL, starting with https://');
+  if (o.method !== undefined && !METHODS.test(o.method)) throw usageError('method-invalid', `--method "${o.method}" is not an HTTP method`, 'Use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS.');
+  const curlText = await readMaybeFile(ctx, o.curl, 'curl command');
+  const curl = curlText === undefined ? undefined : parseCurl(curlText);
   const body = await readMaybeFile(ctx, o.body, 'response body');
+  const requestBody = (await readMaybeFile(ctx, o.requestBody, 'request body')) ?? curl?.body;
   const tokenResponseText = await readMaybeFile(ctx, o.tokenResponse, 'token response');
   const tokenResponse = tokenResponseText === undefined ? undefined : parseJsonObject(tokenResponseText, '--token-response', 'Pass the token response exactly as received, or @file.');
+  const requestUrl = o.url ?? curl?.url;
+  const authorizeUrl = requestUrl !== undefined && isAuthorizeUrl(requestUrl) ? requestUrl : undefined;
   const saved: SavedInput = {
     status: o.status,
     body,
     responseHeaders: parseHeaders(o.header, '--header'),
-    requestHeaders: parseHeaders(o.requestHeader, '--request-header'),
+    requestHeaders: { ...(curl?.headers ?? {}), ...parseHeaders(o.requestHeader, '--request-header') },
+    requestBody,
+    method: o.method?.toUpperCase() ?? curl?.method,
+    url: requestUrl,
     endpoint: o.endpoint,
     tokenResponse,
-    requestedScope: o.requestedScope ?? (o.url !== undefined ? (new URL(unwrapAuthorizeUrl(o.url).url).searchParams.get('scope') ?? undefined) : undefined),
-    authorizeUrl: o.url,
+    requestedScope: o.requestedScope,
+    authorizeUrl,
     clientId: o.clientId,
     tokenEndpoint: o.tokenUrl,
+    messages,
+    // A curl line is the whole request: a header it lacks was not sent.
+    requestSeen: curl !== undefined ? true : undefined,
   };
   const evidence = evidenceFromSaved(saved);
+  if (requestUrl !== undefined && isLaunchUrl(requestUrl)) evidence.launchUrl = requestUrl;
   const now = ctx.now();
-  const findings = diagnose(evidence, { now });
-  if (tokenResponse !== undefined) findings.push(...checkTokenResponse(tokenResponse, { requestedScope: saved.requestedScope }).findings);
+  const extra: Finding[] = [];
+  if (tokenResponse !== undefined) extra.push(...checkTokenResponse(tokenResponse, { requestedScope: evidence.requestedScope }).findings);
   const granted = typeof tokenResponse?.['scope'] === 'string' ? tokenResponse['scope'] : undefined;
-  if (saved.requestedScope !== undefined && granted !== undefined) {
-    findings.push(...scopeFindings(compareScopes(parseScopes(saved.requestedScope), parseScopes(granted)), { userFacing: true }));
+  if (evidence.requestedScope !== undefined && granted !== undefined) {
+    extra.push(...scopeFindings(compareScopes(parseScopes(evidence.requestedScope), parseScopes(granted)), { userFacing: true }));
   }
-  const merged = mergeFindings(findings);
-  if (merged.length === 0) {
-    merged.push(
+  const findings = diagnose(evidence, { now }, extra);
+  if (findings.length === 0) {
+    findings.push(
       makeFinding({
         id: 'nothing-recognised',
         severity: 'info',
-        title: 'no known failure pattern matched',
-        detail: 'the evidence given matches none of the diagnosis rules',
-        fix: 'Add what the app sent (--request-header), the response headers (--header), or the endpoint (--endpoint); run the same flow with smartctl launch to see every step.',
+        role: 'also-noticed',
+        title: 'nothing failed in this evidence and no known problem matched',
+        detail: 'the evidence given shows no error answer, and matches none of the diagnosis rules',
+        fix: 'Add the error answer (--status/--body), what the app sent (--request-header, --request-body or --curl), the response headers (--header), or a HAR of the flow; run the same flow with smartctl launch to see every step.',
       }),
     );
   }
-  const rows: Array<[string, string]> = [];
-  if (o.status !== undefined) rows.push(['status', String(o.status)]);
-  if (evidence.responses[0] !== undefined) rows.push(['endpoint', evidence.responses[0].endpoint]);
-  const err = evidence.responses[0]?.oauthError;
-  if (err !== undefined) rows.push(['error', `${err.error}${err.error_description !== undefined ? ` — ${err.error_description}` : ''}`]);
-  if (err?.error_uri !== undefined) rows.push(['error_uri', err.error_uri]);
-  if (granted !== undefined) rows.push(['granted scope', granted]);
-  if (o.url !== undefined) rows.push(['authorize URL', `${o.url.length} characters`]);
+  const rows = evidenceRows(o, evidence, curl, granted);
   const sections: ReportSection[] = rows.length > 0 ? [{ title: 'Evidence', rows }] : [];
+  const first = evidence.responses[0];
+  const top = findings[0];
   return makeReport({
     command: 'explain',
-    findings: merged,
-    data: { evidence: { endpoint: evidence.responses[0]?.endpoint ?? null, status: o.status ?? null, oauthError: err ?? null, requestedScope: saved.requestedScope ?? null, grantedScope: granted ?? null } },
+    findings,
+    data: {
+      evidence: {
+        endpoint: first?.endpoint ?? null,
+        status: o.status ?? null,
+        method: first?.method ?? null,
+        url: first?.url ?? null,
+        oauthError: first?.oauthError ?? null,
+        requestedScope: evidence.requestedScope ?? null,
+        grantedScope: granted ?? null,
+        requestAuthorization: first === undefined ? null : (headerValue(first.requestHeaders, 'authorization')?.split(/\s+/)[0] ?? null),
+        messages,
+      },
+      failures: evidence.failures.map((f) => ({ kind: f.kind, endpoint: f.endpoint ?? null, status: f.status ?? null, error: f.error ?? null, seen: f.seen })),
+      diagnosis: top === undefined ? null : { id: top.id, role: top.role ?? null, basis: top.basis ?? null },
+    },
     sections,
-    summary: 'explained',
+    summary: top?.role === 'root-cause' ? `explained: ${top.id}` : top?.id === 'unknown-failure' ? 'cannot tell why this failed' : 'explained',
   });
 }

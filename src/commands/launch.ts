@@ -10,7 +10,7 @@ import { followAuthorize } from '../flows/headless.js';
 import { startLoopbackListener, type CallbackResult, type LoopbackListener } from '../flows/loopback-listener.js';
 import { probeFhir, probeTargets, type ProbeResult } from '../flows/probe-fhir.js';
 import type { ClientAuthConfig } from '../flows/token-request.js';
-import { diagnose, evidenceFromTrace, mergeFindings, type RunContext } from '../diagnose/index.js';
+import { diagnose, evidenceFromTrace, type RunContext } from '../diagnose/index.js';
 import { lintAuthorizeRequest } from '../diagnose/authorize-request-lint.js';
 import { buildAuthorizeUrl } from '../protocol/authorize-request.js';
 import { createPkce, randomToken } from '../protocol/pkce.js';
@@ -466,8 +466,8 @@ async function refresh(ctx: CommandContext, run: Run, client: HttpClient, a: { t
 }
 
 function finish(run: Run, trace: Trace, ctx: CommandContext): Report {
-  const diagnosed = diagnose(evidenceFromTrace(trace.entries, run.context), { now: ctx.now() });
-  const findings = mergeFindings(run.findings, diagnosed);
+  // The run's own checks and the diagnosis rules, merged and ranked by what explains the failure.
+  const findings = diagnose(evidenceFromTrace(trace.entries, run.context), { now: ctx.now() }, run.findings);
   const steps = trace.exchanges().map((e) => e.step);
   return makeReport({
     command: 'launch',

@@ -4,7 +4,7 @@
 import { usageError } from '../errors.js';
 import { HttpClient } from '../http/client.js';
 import { requestToken } from '../flows/token-request.js';
-import { diagnose, evidenceFromTrace, mergeFindings } from '../diagnose/index.js';
+import { diagnose, evidenceFromTrace } from '../diagnose/index.js';
 import { compareScopes, scopeFindings } from '../protocol/scopes/compare.js';
 import { parseScopes } from '../protocol/scopes/parse.js';
 import { decodeJwt } from '../protocol/jwt/decode.js';
@@ -106,10 +106,10 @@ export async function tokenCommand(ctx: CommandContext, opts: Record<string, unk
         }),
       );
     }
-    const diagnosed = diagnose(evidenceFromTrace(trace.entries, { clientId: o.clientId, tokenEndpoint, requestedScope: o.scope, sentClientAssertion: exchange.assertion, authMethod: auth.method, launchType: o.grant === 'client_credentials' ? 'backend' : undefined }), { now: ctx.now() });
+    const ranked = diagnose(evidenceFromTrace(trace.entries, { clientId: o.clientId, tokenEndpoint, requestedScope: o.scope, sentClientAssertion: exchange.assertion, authMethod: auth.method, launchType: o.grant === 'client_credentials' ? 'backend' : undefined }), { now: ctx.now() }, findings);
     return makeReport({
       command: 'token',
-      findings: mergeFindings(findings, diagnosed),
+      findings: ranked,
       data,
       sections,
       summary: exchange.response.status === 200 ? `${o.grant} token received` : `${o.grant} token request failed`,

@@ -257,6 +257,8 @@ export function guessEndpoint(s: SavedInput, oauthError: OAuthError | undefined)
   if (oauthError !== undefined && TOKEN_ERRORS.includes(oauthError.error)) return 'token';
   if (headerValue(s.responseHeaders ?? {}, 'www-authenticate') !== undefined) return 'fhir';
   if (/^Bearer\s/i.test(headerValue(s.requestHeaders ?? {}, 'authorization') ?? '')) return 'fhir';
+  // A FHIR REST path (…/Patient/123, …/Observation?…) or a FHIR media type.
+  if (/\/(metadata|[A-Z][A-Za-z]+)(\/[^/]+)?(\/_history\/[^/]+)?\/?$/.test(path) || /fhir\+json|fhir\+xml/i.test(`${headerValue(s.requestHeaders ?? {}, 'accept') ?? ''} ${headerValue(s.responseHeaders ?? {}, 'content-type') ?? ''}`)) return 'fhir';
   if (s.body?.includes('OperationOutcome') === true) return 'fhir';
   // A saved authorize URL next to a status: the answer to that URL (e.g. 400 to forceAuthn=true).
   if (s.authorizeUrl !== undefined) return 'authorize';

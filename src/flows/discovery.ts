@@ -49,7 +49,8 @@ function exchangeIds(f: Fetched): number[] | undefined {
 }
 
 function sourceFailure(id: string, severity: Finding['severity'], title: string, url: string, f: Exclude<Fetched, { kind: 'json' }>, fix: string, spec: Parameters<typeof makeFinding>[0]['spec']): Finding {
-  return makeFinding({ id, severity, title, detail: `GET ${url}: ${describeFailure(f)}`, fix, spec, exchanges: exchangeIds(f) });
+  // It states the failed fetch itself: the root cause of that error answer (diagnose/rank.ts).
+  return makeFinding({ id, severity, title, detail: `GET ${url}: ${describeFailure(f)}`, fix, spec, exchanges: exchangeIds(f), role: 'root-cause', basis: f.kind === 'http-status' ? 'server-words' : 'circumstance' });
 }
 
 /** Fallbacks and skipped fetches go in the trace next to the exchanges, so no path is silent. */

@@ -1,7 +1,7 @@
 // The human renderer: sections, findings, then a one-line verdict. It decides
 // nothing: the colour choice and verbosity come in as arguments.
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { Finding, Severity } from '../finding.js';
+import type { Finding, FindingRole, Severity } from '../finding.js';
 import type { Report, ReportSection } from '../report.js';
 import { headerValue, type HttpExchange, type TraceEntry, type TraceEvent } from '../trace.js';
 
@@ -12,6 +12,7 @@ export interface HumanRenderOptions {
 }
 
 const MARK: Record<Severity, string> = { error: '✖', warning: '▲', info: 'ℹ' };
+const ROLE_LABEL: Record<FindingRole, string> = { 'root-cause': 'root cause', contributing: 'contributing', 'also-noticed': 'also noticed', unexplained: 'cannot tell' };
 
 function severityStyle(c: ChalkInstance, severity: Severity): (text: string) => string {
   if (severity === 'error') return c.red;
@@ -43,7 +44,8 @@ function renderSection(c: ChalkInstance, section: ReportSection): string {
 
 export function renderFinding(c: ChalkInstance, finding: Finding): string {
   const style = severityStyle(c, finding.severity);
-  const out = [`${style(`${MARK[finding.severity]} ${finding.severity}`)} ${c.bold(finding.title)} ${c.dim(`[${finding.id}]`)}`];
+  const role = finding.role === undefined ? '' : ` ${c.dim(`(${ROLE_LABEL[finding.role]})`)}`;
+  const out = [`${style(`${MARK[finding.severity]} ${finding.severity}`)}${role} ${c.bold(finding.title)} ${c.dim(`[${finding.id}]`)}`];
   out.push(indent(finding.detail, '    '));
   if (finding.causes !== undefined && finding.causes.length > 0) {
     out.push('    Likely causes, most likely first:');
