@@ -26,10 +26,10 @@ export const fhirInvalidAudience: DiagnosisRule = {
         detail: [...c.lines, ...(hdr !== null ? [`aud: expected "${hdr[1]}", got "${hdr[2]}"`] : []), ...(c.phrase !== undefined ? [saidLine(c.phrase)] : [])].join('\n'),
         causes: orderCauses(
           [
-            { text: 'On Azure, the token was requested for another resource: the resource / scope (application ID URI) at Entra differs from the Audience configured on the FHIR service (e.g. https://azurehealthcareapis.com vs https://<name>.azurehealthcareapis.com).', when: /azurehealthcareapis|microsoftonline|The audience is invalid/i },
-            { text: 'HealthLake\'s SMART Lambda must return aud equal to the datastore endpoint; its mapping returns another value.', when: /healthlake/i },
             { text: 'The aud parameter at authorize was not this FHIR base (or a custom SMART audience was not passed through), so the token was minted for another server.' },
             { text: 'A proxy in front of the FHIR server maps audiences differently from the authorization server.' },
+            { text: 'On Azure, the token was requested for another resource: the resource / scope (application ID URI) at Entra differs from the Audience configured on the FHIR service (e.g. https://azurehealthcareapis.com vs https://<name>.azurehealthcareapis.com).', when: /azurehealthcareapis|microsoftonline|The audience is invalid/i },
+            { text: 'HealthLake\'s SMART Lambda must return aud equal to the datastore endpoint; its mapping returns another value.', when: /healthlake/i },
           ],
           where,
         ),

@@ -46,9 +46,9 @@ export const fhirUserClaimFormatOrMissing: DiagnosisRule = {
           detail: `${granted !== undefined ? `granted scope: "${granted}"` : `requested scope: "${e.requestedScope ?? ''}" (the token response names no scope)`}\nid_token claims: ${Object.keys(claims).join(', ')}; expected a fhirUser claim (SMART: when fhirUser is granted the id_token includes it), got none${iss !== '' ? `\nissuer: "${iss}"` : ''}${said !== undefined ? `\n${saidLine(said.phrase)}` : ''}`,
           causes: orderCauses(
             [
-              { text: 'Microsoft Entra ID emits fhirUser only through an extension attribute on the user and an optional-claim mapping on the app registration; one of the two is missing (the claim must be mapped for the id_token, not only the access token).', when: ENTRA_ISSUER },
               { text: 'The signed-in user has no linked FHIR resource (Patient/Practitioner), so the server has no fhirUser to issue.' },
               { text: 'The server does not implement the fhirUser claim although it accepts the scope.' },
+              { text: 'Microsoft Entra ID emits fhirUser only through an extension attribute on the user and an optional-claim mapping on the app registration; one of the two is missing (the claim must be mapped for the id_token, not only the access token).', when: ENTRA_ISSUER },
             ],
             iss,
           ),

@@ -38,10 +38,10 @@ export const idTokenAudAzpMismatch: DiagnosisRule = {
         ].join('\n'),
         causes: orderCauses(
           [
-            { text: 'The server put the resource (the FHIR base or an API audience) in the id_token aud instead of the client id.', when: /url-audience|expected .*got:? "?https?:/i },
-            { text: 'With several audiences, the server left out azp (or set it to another party): OpenID Connect asks for azp = client id then.', when: /\bazp\b/i },
             { text: 'The app is configured with another client id than the one the server registered (sandbox vs production, a copied id).' },
             { text: 'The id_token was issued to another client (a token from another app or environment was validated).' },
+            { text: 'The server put the resource (the FHIR base or an API audience) in the id_token aud instead of the client id.', when: /url-audience|expected .*got:? "?https?:/i },
+            { text: 'With several audiences, the server left out azp (or set it to another party): OpenID Connect asks for azp = client id then.', when: /\bazp\b/i },
           ],
           words,
         ),

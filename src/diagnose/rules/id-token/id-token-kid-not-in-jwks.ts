@@ -42,12 +42,12 @@ export const idTokenKidNotInJwks: DiagnosisRule = {
         causes: orderCauses(
           [
             { text: 'The client validated against a cached JWKS from before a key rotation; a fresh fetch has the key.', when: /stale-cache/ },
-            { text: 'The server rotated its signing key and signs with the new key before publishing it in jwks_uri (reported on the Oracle Health sandbox; the key appeared later).', when: CERNER },
+            { text: 'The server rotated its signing key and signs with the new key before publishing it in jwks_uri (reported on the Oracle Health sandbox; the key appeared later).', when: new RegExp(`${CERNER.source}|published-late`, 'i') },
             { text: 'The client caches the JWKS and does not re-fetch it once on an unknown kid.' },
             { text: 'The app fetched the JWKS of another issuer or environment (sandbox vs production jwks_uri).' },
             { text: 'The kid matches but the key\'s alg or use does not (jose and openid-client also report "no applicable key" then).' },
           ],
-          `${where} ${laterHas ? 'stale-cache' : ''}`,
+          `${where} ${laterHas ? 'stale-cache' : fetches.length > 1 && missingFirst ? 'published-late' : ''}`,
         ),
         fix: 'On an unknown kid, re-fetch the JWKS once (rate limited) before failing; if the kid is still absent, report it to the vendor with the token iat, the kid and the time of the JWKS fetch.',
         spec: 'oidc-jwks-rotation',

@@ -76,9 +76,9 @@ export const refreshTokenRejected: DiagnosisRule = {
         ].join('\n'),
         causes: orderCauses(
           [
-            { text: 'The refresh token was rotated: the earlier refresh returned a new refresh_token and the app reused the old one (or two refreshes raced).', when: /grant:rotated|reuse|already (been )?(used|exchanged)|rotat/i },
-            { text: 'online_access refresh works only while the user\'s session lasts: the user logged out or the session timed out.', when: /grant:online|session not active|session (has )?(ended|expired)|not active/i },
             { text: 'Access was revoked or suspended by the user, an administrator or the app (offline_access); Oracle Health does not say which, and its error_uri page may let the user re-approve.', when: /grant:offline|revoked|suspend/i },
+            { text: 'online_access refresh works only while the user\'s session lasts: the user logged out or the session timed out.', when: /grant:online|session not active|session (has )?(ended|expired)|not active/i },
+            { text: 'The refresh token was rotated: the earlier refresh returned a new refresh_token and the app reused the old one (or two refreshes raced).', when: /grant:rotated|reuse|already (been )?(used|exchanged)|rotat/i },
             { text: 'The refresh token expired (its lifetime or inactivity limit passed).', when: /expired|inactiv|not active/i },
             { text: 'The refresh token belongs to another client id, or the client authentication of the refresh differs from the original one.', when: /client/i },
           ],
