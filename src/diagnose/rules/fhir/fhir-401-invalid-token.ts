@@ -53,6 +53,13 @@ function expiresInPassed(e: Evidence, r: ResponseEvidence): string | undefined {
   return age >= expiresIn ? `the token was issued ${describeSeconds(age)} before this request with expires_in ${expiresIn} s` : undefined;
 }
 
+/** What the server said, quoted, when describeError does not show it (no OAuth error: a challenge or a body). */
+export function saidQuote(r: ResponseEvidence): string[] {
+  if (r.oauthError !== undefined) return [];
+  const body = serverWords(r).replace(/\s+/g, ' ').trim();
+  return body === '' ? [] : [`the server said: ${JSON.stringify(body.length > 240 ? `${body.slice(0, 240)}…` : body)}`];
+}
+
 export type UnauthorizedKind = 'fhir-401-no-token' | 'fhir-401-expired-token' | 'fhir-401-invalid-audience' | 'fhir-401-invalid-token';
 
 export interface Unauthorized {
@@ -90,7 +97,7 @@ export function classify401(e: Evidence, now: Date): Unauthorized | undefined {
   const said = /invalid_token|expired|audience|\baud\b|BAD_TOKEN/i.test(text) || expiredPhrase !== undefined || audiencePhrase !== undefined;
   // A bare 401 with nothing known of the request and no words says nothing about why: abstain.
   if (r.requestSeen !== true && !said && expiredBy === undefined && lifetime === undefined && !otherAud) return undefined;
-  const lines = [describeError(r), ...(r.challenge !== undefined ? [`WWW-Authenticate: ${r.challenge.scheme} ${Object.entries(r.challenge.params).map(([k, v]) => `${k}="${v}"`).join(', ')}`] : [])];
+  const lines = [describeError(r), ...(r.challenge !== undefined ? [`WWW-Authenticate: ${r.challenge.scheme} ${Object.entries(r.challenge.params).map(([k, v]) => `${k}="${v}"`).join(', ')}`] : saidQuote(r))];
   if (!sentToken) return { kind: 'fhir-401-no-token', response: r, basis: 'request-shape', sure: true, lines, text };
   // Oracle HDR: "BAD_TOKEN: Invalid JWT token. Token is null or empty." (the server saw no token).
   if (/Token is null or empty/i.test(text)) return { kind: 'fhir-401-no-token', response: r, basis: 'server-words', sure: true, lines, text };

@@ -9,7 +9,7 @@ import { grantsAccess } from '../../../protocol/scopes/access.js';
 import { parseScopes, type Interaction } from '../../../protocol/scopes/parse.js';
 import type { Evidence, ResponseEvidence } from '../../evidence.js';
 import { describeError, orderCauses, responsesAt, saidLine, serverWords, vendorSays, type DiagnosisRule } from '../../rule.js';
-import { challengeText } from './fhir-401-invalid-token.js';
+import { challengeText, saidQuote } from './fhir-401-invalid-token.js';
 
 /** The resource type a FHIR URL reads (the segment before an id, or the last one), if it looks like one. */
 export function resourceTypeOf(url: string | undefined): string | undefined {
@@ -42,6 +42,16 @@ function neededScope(r: ResponseEvidence, granted: string | undefined): string |
   return v1 ? `${compartment}/${type}.${i === 'r' || i === 's' ? 'read' : 'write'}` : `${compartment}/${type}.${i === 'r' || i === 's' ? 'rs' : i}`;
 }
 
+/** "Observation (search)", "Patient/123", or "the resource" when the URL is unknown. */
+function describeTarget(r: ResponseEvidence): string {
+  const type = resourceTypeOf(r.url);
+  if (type === undefined || r.url === undefined) return 'the resource';
+  const segments = new URL(r.url).pathname.split('/').filter(Boolean);
+  const i = segments.lastIndexOf(type);
+  const id = segments[i + 1];
+  return id !== undefined ? `${type}/${id}` : `${type} (${(r.method ?? 'GET').toUpperCase() === 'GET' ? 'search' : r.method ?? ''})`;
+}
+
 export const OUTSIDE_CONTEXT_WORDS = /not permitted under patient context|outside (of )?the patient compartment|patient compartment|Cannot enforce 'patient\/\*' claims without a launch context|launch context/i;
 const SCOPE_WORDS = /insufficient[_ -]?scope|no_scope_for_resource_path|not permitted by any of the passed scopes|\bscopes?\b/i;
 
@@ -63,7 +73,7 @@ export const fhirForbidden: DiagnosisRule = {
         // A bare 403 says nothing of why: without the server's words or a grant that visibly misses the resource, abstain.
         if (!saysScope && grantCovers !== false) return [];
         const requestedCovers = scopeCovers(r, e.requestedScope);
-        const what = r.url !== undefined && URL.canParse(r.url) ? new URL(r.url).pathname.split('/').filter(Boolean).slice(-2).join('/') : 'the resource';
+        const what = describeTarget(r);
         const scope = needed ?? neededScope(r, granted);
         const context = `${grantCovers === false ? (requestedCovers === true ? 'trimmed' : requestedCovers === false ? 'never-requested' : 'grant-misses') : grantCovers === true ? 'grant-covers' : ''} ${words}`;
         return [
@@ -75,6 +85,7 @@ export const fhirForbidden: DiagnosisRule = {
             title: `the granted scopes do not cover ${what}`,
             detail: [
               describeError(r),
+              ...saidQuote(r),
               ...(needed !== undefined ? [`scope needed (WWW-Authenticate): "${needed}"`] : []),
               ...(granted !== undefined ? [`granted scope: "${granted}"${grantCovers === false ? `; expected a scope covering ${what}${scope !== undefined ? ` (e.g. "${scope}")` : ''}, got none` : ''}`] : []),
               ...(requestedCovers === true && grantCovers === false ? ['the requested scope covered it: the server trimmed it from the grant'] : requestedCovers === false ? ['the requested scope did not cover it either'] : []),

@@ -7,7 +7,7 @@ import { makeFinding, type Finding } from '../../../report/finding.js';
 import { parseScopes } from '../../../protocol/scopes/parse.js';
 import type { Evidence, ResponseEvidence } from '../../evidence.js';
 import { describeError, orderCauses, responsesAt, saidLine, serverWords, vendorSays, type DiagnosisRule } from '../../rule.js';
-import { challengeText } from './fhir-401-invalid-token.js';
+import { challengeText, saidQuote } from './fhir-401-invalid-token.js';
 import { OUTSIDE_CONTEXT_WORDS } from './fhir-403-insufficient-scope.js';
 
 /** The patient a FHIR request targets: Patient/<id> in the path, or ?patient= / ?subject=Patient/ in the query. */
@@ -45,6 +45,7 @@ export const fhirOutsidePatientContext: DiagnosisRule = {
         title: target !== undefined && inContext !== undefined && target !== inContext ? `the request reads Patient/${target}, but the patient in context is Patient/${inContext}` : /without a launch context/i.test(words) || noPatient ? 'patient/ scopes were used without a patient in context' : `access to ${target !== undefined ? `Patient/${target}` : 'this resource'} is outside the patient in context`,
         detail: [
           describeError(r),
+          ...saidQuote(r),
           ...(granted !== undefined ? [`granted scope: "${granted}"`] : []),
           `patient in context (token response): ${inContext !== undefined ? `"${inContext}"` : e.tokenResponse !== undefined ? 'none' : 'unknown'}${target !== undefined ? `; the request targets "${target}"` : ''}`,
           ...(phrase !== undefined ? [saidLine(phrase)] : []),

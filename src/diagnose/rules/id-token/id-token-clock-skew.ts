@@ -26,6 +26,8 @@ export const idTokenClockSkew: DiagnosisRule = {
     const idToken = receivedIdToken(e);
     const lines: string[] = [];
     let direction: 'ahead' | 'behind' | undefined;
+    // Claims against the server's own Date header: its token signer and its HTTP front disagree.
+    let againstOwnDate = false;
     if (idToken !== undefined) {
       const p = idToken.token.payload;
       const iat = claimNumber(p, 'iat');
@@ -38,6 +40,7 @@ export const idTokenClockSkew: DiagnosisRule = {
         if (value !== undefined && value - ref > DEFAULT_SKEW_SECONDS) {
           lines.push(`${name} is ${describeSeconds(value - ref)} after ${refName} (${new Date(value * 1000).toISOString()} vs ${new Date(ref * 1000).toISOString()}); allowed skew ${DEFAULT_SKEW_SECONDS} s`);
           direction = 'ahead';
+          againstOwnDate ||= at?.source === 'Date header';
         }
       }
       // Expired on arrival is only measurable against the time of the answer.
@@ -68,12 +71,12 @@ export const idTokenClockSkew: DiagnosisRule = {
         detail: lines.join('\n'),
         causes: orderCauses(
           [
-            { text: 'The client machine\'s clock is behind the issuer\'s (the token looks issued in the future).', when: /^ahead$/ },
-            { text: 'The client machine\'s clock is ahead of the issuer\'s, or an old id_token was validated (the token looks expired).', when: /^behind$/ },
+            { text: 'The client machine\'s clock is behind the issuer\'s (the token looks issued in the future).', when: /^ahead( |$)/ },
+            { text: 'The client machine\'s clock is ahead of the issuer\'s, or an old id_token was validated (the token looks expired).', when: /^behind( |$)/ },
             { text: 'The issuer rounds iat/nbf up to the next second while the client rounds its clock down, and the client allows no tolerance (openid-client defaulted to 0 s).' },
-            { text: 'The issuer\'s signing host has a clock that differs from its own HTTP Date (a server clock problem to report).' },
+            { text: 'The issuer\'s signing host has a clock that differs from its own HTTP Date (a server clock problem to report).', when: /own-date/ },
           ],
-          direction ?? 'ahead',
+          `${direction ?? 'ahead'}${againstOwnDate ? ' own-date' : ''}`,
         ),
         fix: 'Synchronise the clocks (NTP) and allow a small tolerance when validating (a few seconds; OpenID Connect assumes at most about 5 minutes), e.g. openid-client clockTolerance.',
         spec: direction === 'behind' ? 'rfc7519-exp' : 'rfc7519-iat',

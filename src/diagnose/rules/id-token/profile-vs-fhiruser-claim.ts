@@ -36,7 +36,7 @@ export const profileVsFhirUserClaim: DiagnosisRule = {
     if (e.requestedScope !== undefined) lines.push(`requested scope: "${e.requestedScope}"`);
     if (granted !== undefined) lines.push(`granted scope: "${granted}"`);
     if (claims !== undefined) lines.push(`id_token claims: fhirUser ${shown(claims['fhirUser'])}, profile ${shown(claims['profile'])}`);
-    if (mismatch === 'fhirUser-only') lines.push('expected a profile claim for the profile scope (SMART v1), got only fhirUser (SMART v2)');
+    if (mismatch === 'fhirUser-only') lines.push(asked.has('profile') || got.has('profile') ? 'expected a profile claim for the profile scope (SMART v1), got only fhirUser (SMART v2)' : 'an app reading the SMART v1 profile claim finds none: the id_token has only fhirUser (SMART v2)');
     if (mismatch === 'profile-only') lines.push('expected a fhirUser claim for the fhirUser scope (SMART v2), got only profile (SMART v1)');
     if (said !== undefined) lines.push(`the app said ${JSON.stringify(said.message)}`, saidLine(said.phrase));
     const { role, basis } = idTokenRole(e, said !== undefined);

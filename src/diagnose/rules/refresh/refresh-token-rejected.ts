@@ -69,7 +69,7 @@ export const refreshTokenRejected: DiagnosisRule = {
         title: `the refresh token was rejected (invalid_grant)${access !== undefined ? ` — an ${access}_access grant` : ''}`,
         detail: [
           describeError(r),
-          `grant_type=refresh_token${access !== undefined ? `; the original grant was ${access}_access (granted scope "${granted}")` : granted !== undefined ? `; the granted scope "${granted}" names neither online_access nor offline_access` : ''}`,
+          `${grantTypeOf(r) === 'refresh_token' ? 'grant_type=refresh_token' : 'a refresh (the server\'s words name the refresh token or its session)'}${access !== undefined ? `; the original grant was ${access}_access (granted scope "${granted}")` : granted !== undefined ? `; the granted scope "${granted}" names neither online_access nor offline_access` : ''}`,
           ...(rotated ? ['this refresh sent a refresh token that an earlier refresh had already replaced with a new one (rotation)'] : []),
           ...(phrase !== undefined ? [saidLine(phrase)] : []),
           ...(vendor !== undefined ? [`error_uri names ${vendor.urn}${vendor.instance !== undefined ? `; instance ${vendor.instance}` : ''}: the page may let the user re-approve the app`] : []),
