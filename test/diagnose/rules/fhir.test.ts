@@ -74,3 +74,14 @@ test('fhir-403-outside-patient-context: LinuxForHealth words, Azure\'s 400 witho
   assert.deepEqual([other?.id, other?.basis], ['fhir-403-outside-patient-context', 'request-shape']);
   assert.match(other?.title ?? '', /Patient\/207f22d6, but the patient in context is Patient\/c769110f/);
 });
+
+test('regression: launch\'s own FHIR probe of a resource the grant never covered is a 403 as expected (info), not an error', () => {
+  const t = new Trace();
+  t.addExchange({ step: 'token', request: { method: 'POST', url: 'https://ehr.example/token', headers: {}, body: 'grant_type=authorization_code&code=c' }, response: { status: 200, headers: {}, body: '{"access_token":"at","token_type":"Bearer","scope":"openid fhirUser launch/patient patient/Patient.rs","patient":"p1","id_token":"x"}' }, startedAt: NOW.toISOString(), durationMs: 1 });
+  t.addExchange({ step: 'fhir.probe', request: { method: 'GET', url: 'https://ehr.example/fhir/Practitioner/pr1', headers: { authorization: 'Bearer at' } }, response: { status: 403, headers: { 'www-authenticate': 'Bearer error="insufficient_scope"' }, body: '' }, startedAt: NOW.toISOString(), durationMs: 1 });
+  const e = evidenceFromTrace(t.entries, { requestedScope: 'openid fhirUser launch/patient patient/Patient.rs' });
+  const f = run(e)[0];
+  assert.deepEqual([f?.id, f?.severity, f?.role], ['fhir-403-insufficient-scope', 'info', 'root-cause']);
+  assert.match(f?.title ?? '', /Practitioner\/pr1: 403 as expected/);
+  assert.equal(run(e).some((x) => x.severity === 'error'), false);
+});

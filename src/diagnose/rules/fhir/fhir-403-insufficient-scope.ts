@@ -75,14 +75,16 @@ export const fhirForbidden: DiagnosisRule = {
         const requestedCovers = scopeCovers(r, e.requestedScope);
         const what = describeTarget(r);
         const scope = needed ?? neededScope(r, granted);
+        // smartctl's own probe of a resource the grant does not cover: the 403 is the expected answer, not a defect.
+        const expected = r.step === 'fhir.probe' && grantCovers === false;
         const context = `${grantCovers === false ? (requestedCovers === true ? 'trimmed' : requestedCovers === false ? 'never-requested' : 'grant-misses') : grantCovers === true ? 'grant-covers' : ''} ${words}`;
         return [
           makeFinding({
             id: 'fhir-403-insufficient-scope',
-            severity: 'error',
+            severity: expected ? 'info' : 'error',
             role: 'root-cause',
             basis: saysScope ? 'server-words' : 'request-shape',
-            title: `the granted scopes do not cover ${what}`,
+            title: expected ? `${what}: 403 as expected, the granted scopes do not cover it` : `the granted scopes do not cover ${what}`,
             detail: [
               describeError(r),
               ...saidQuote(r),
@@ -100,7 +102,7 @@ export const fhirForbidden: DiagnosisRule = {
               ],
               context,
             ),
-            fix: `Register and request ${scope !== undefined ? `"${scope}"` : 'a scope for this resource type'}, then re-authorize; read only what the grant covers.`,
+            fix: expected ? `Nothing to fix unless the app needs ${what}: then register and request ${scope !== undefined ? `"${scope}"` : 'a scope for it'} and re-authorize.` : `Register and request ${scope !== undefined ? `"${scope}"` : 'a scope for this resource type'}, then re-authorize; read only what the grant covers.`,
             spec: 'rfc6750-insufficient-scope',
             exchanges: r.exchangeId === undefined ? undefined : [r.exchangeId],
           }),
