@@ -117,6 +117,7 @@ export const fhirUnauthorized: DiagnosisRule = {
   id: 'fhir-401-invalid-token',
   phase: 'fhir',
   catalog: [],
+  siblings: ['fhir-401-no-token'],
   diagnose(e: Evidence, o: RuleOptions): Finding[] {
     const c = classify401(e, o.now);
     if (c === undefined || (c.kind !== 'fhir-401-no-token' && c.kind !== 'fhir-401-invalid-token')) return [];

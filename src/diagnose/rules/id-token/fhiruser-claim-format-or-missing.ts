@@ -23,6 +23,7 @@ export const fhirUserClaimFormatOrMissing: DiagnosisRule = {
   id: 'fhiruser-claim-format-or-missing',
   phase: 'id-token',
   catalog: ['fhiruser-claim-format-or-missing'],
+  siblings: ['fhiruser-claim-malformed'],
   diagnose(e: Evidence): Finding[] {
     const idToken = receivedIdToken(e);
     if (idToken === undefined) return [];
