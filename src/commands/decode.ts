@@ -10,7 +10,7 @@ import { lintClientAssertion } from '../protocol/jwt/client-assertion.js';
 import { claimString, decodeJwt, type DecodedJwt, type DecodedToken } from '../protocol/jwt/decode.js';
 import { lintIdToken } from '../protocol/jwt/id-token.js';
 import { detectProfile, type JwtProfile } from '../protocol/jwt/profile.js';
-import { relativeTime } from '../protocol/jwt/time-claims.js';
+import { isoTime, relativeTime } from '../protocol/jwt/time-claims.js';
 import type { CommandContext } from './context.js';
 import { parseJsonObject, readArgument } from './input.js';
 
@@ -64,7 +64,7 @@ function tokensFrom(text: string, profile: JwtProfile | undefined): { tokens: Na
 function claimValue(name: string, value: unknown, now: Date): string {
   if (TIME_CLAIMS.includes(name) && typeof value === 'number') {
     const rel = relativeTime(value, now);
-    const when = new Date(value * 1000).toISOString();
+    const when = isoTime(value);
     return name === 'exp' ? `${value}  ${when} (${value * 1000 <= now.getTime() ? `expired ${rel}` : `expires ${rel}`})` : `${value}  ${when} (${rel})`;
   }
   return typeof value === 'string' ? value : JSON.stringify(value);

@@ -12,6 +12,12 @@ export function describeSeconds(seconds: number): string {
   return `${Math.round(s / 86_400)} days`;
 }
 
+/** ISO time of a NumericDate, or the number itself when it is outside what a Date can hold (a token may carry any number). */
+export function isoTime(epochSeconds: number): string {
+  const d = new Date(epochSeconds * 1000);
+  return Number.isNaN(d.getTime()) ? `${epochSeconds} s since the epoch, outside the date range` : d.toISOString();
+}
+
 /** "expired 3 h ago", "in 5 min". */
 export function relativeTime(epochSeconds: number, now: Date): string {
   const delta = epochSeconds - now.getTime() / 1000;
@@ -33,7 +39,7 @@ export function lintTimeClaims(payload: Record<string, unknown>, now: Date, what
         id: 'jwt-expired',
         severity: 'error',
         title: `${what} has expired`,
-        detail: `exp ${new Date(exp * 1000).toISOString()} was ${describeSeconds(nowS - exp)} ago`,
+        detail: `exp ${isoTime(exp)} was ${describeSeconds(nowS - exp)} ago`,
         fix: 'Get a new token (refresh or re-authorize); if it expired at once, compare the server and client clocks.',
         spec: 'rfc7519-exp',
       }),
@@ -45,7 +51,7 @@ export function lintTimeClaims(payload: Record<string, unknown>, now: Date, what
         id: 'jwt-not-yet-valid',
         severity: 'error',
         title: `${what} is not valid yet`,
-        detail: `nbf is ${describeSeconds(nbf - nowS)} in the future (${new Date(nbf * 1000).toISOString()}); allowed skew ${maxSkewSeconds} s`,
+        detail: `nbf is ${describeSeconds(nbf - nowS)} in the future (${isoTime(nbf)}); allowed skew ${maxSkewSeconds} s`,
         fix: 'Synchronise the clocks of the issuer and this machine (NTP).',
         spec: 'rfc7519-nbf',
       }),
@@ -57,7 +63,7 @@ export function lintTimeClaims(payload: Record<string, unknown>, now: Date, what
         id: 'jwt-iat-in-future',
         severity: 'error',
         title: `${what} was issued in the future (clock skew)`,
-        detail: `iat is ${Math.round(iat - nowS)} s in the future (${new Date(iat * 1000).toISOString()}); allowed skew ${maxSkewSeconds} s`,
+        detail: `iat is ${Math.round(iat - nowS)} s in the future (${isoTime(iat)}); allowed skew ${maxSkewSeconds} s`,
         fix: "Synchronise the issuer's clock (NTP); strict validators reject such tokens.",
         spec: 'rfc7519-iat',
       }),
