@@ -149,3 +149,18 @@ test('an id_token problem beside an unexplained FHIR error is only also noticed'
   assert.equal(found[0]?.id, 'unknown-failure');
   assert.equal(found.find((f) => f.id === 'id-token-nonce-mismatch')?.role, 'also-noticed');
 });
+
+test('property: any id_token claims, header and app message give well-formed id-token findings, never a throw', async () => {
+  const fc = (await import('fast-check')).default;
+  const value = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }));
+  const payload = fc.dictionary(fc.constantFrom('iss', 'sub', 'aud', 'azp', 'iat', 'nbf', 'exp', 'nonce', 'fhirUser', 'profile'), value);
+  const header = fc.dictionary(fc.constantFrom('alg', 'kid', 'typ'), value);
+  const message = fc.oneof(fc.string(), fc.constantFrom('JWT not active yet, now 1, nbf 99999999999', "could not find key ID '' in available keys", 'unexpected JWT alg received, expected , got: ', 'nonce mismatch'));
+  fc.assert(
+    fc.property(payload, header, fc.array(message, { maxLength: 2 }), fc.option(fc.string()), (p, h, messages, scope) => {
+      const e = evidenceFromSaved({ authorizeUrl: AUTHORIZE, messages, tokenResponse: { access_token: 'at', ...(scope !== null ? { scope } : {}), id_token: unsignedJwt(p, h) } });
+      return run(e).every((f) => /^[a-z0-9-]+$/.test(f.id) && f.title.length > 0 && f.detail.length > 0);
+    }),
+    { numRuns: 500 },
+  );
+});

@@ -6,10 +6,10 @@
 // earlier says nothing about skew.
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import { claimNumber } from '../../../protocol/jwt/decode.js';
-import { DEFAULT_SKEW_SECONDS, describeSeconds } from '../../../protocol/jwt/time-claims.js';
+import { DEFAULT_SKEW_SECONDS, describeSeconds, isoTime } from '../../../protocol/jwt/time-claims.js';
 import type { Evidence } from '../../evidence.js';
 import { exchangeIdOf, messageSays, orderCauses, saidLine, type DiagnosisRule, type RuleOptions } from '../../rule.js';
-import { answeredAt, idTokenRole, receivedIdToken } from './received-id-token.js';
+import { answeredAt, dateHeaderSeconds, idTokenRole, receivedIdToken } from './received-id-token.js';
 
 /** The skew a library printed: "now 1642051718, nbf 1642051719" -> +1 s (claim ahead of the client clock). */
 function printedSkew(message: string): { claim: string; seconds: number } | undefined {
@@ -38,14 +38,14 @@ export const idTokenClockSkew: DiagnosisRule = {
       const refName = at === undefined ? 'now' : at.source === 'Date header' ? 'the token answer\'s Date header' : 'the time of the token exchange';
       for (const [name, value] of [['iat', iat], ['nbf', nbf]] as const) {
         if (value !== undefined && value - ref > DEFAULT_SKEW_SECONDS) {
-          lines.push(`${name} is ${describeSeconds(value - ref)} after ${refName} (${new Date(value * 1000).toISOString()} vs ${new Date(ref * 1000).toISOString()}); allowed skew ${DEFAULT_SKEW_SECONDS} s`);
+          lines.push(`${name} is ${describeSeconds(value - ref)} after ${refName} (${isoTime(value)} vs ${isoTime(ref)}); allowed skew ${DEFAULT_SKEW_SECONDS} s`);
           direction = 'ahead';
           againstOwnDate ||= at?.source === 'Date header';
         }
       }
       // Expired on arrival is only measurable against the time of the answer.
       if (at !== undefined && exp !== undefined && exp <= at.seconds) {
-        lines.push(`exp ${new Date(exp * 1000).toISOString()} is ${describeSeconds(at.seconds - exp)} before ${refName}: the id_token was expired when it arrived`);
+        lines.push(`exp ${isoTime(exp)} is ${describeSeconds(at.seconds - exp)} before ${refName}: the id_token was expired when it arrived`);
         direction ??= 'behind';
       }
     }
@@ -60,6 +60,12 @@ export const idTokenClockSkew: DiagnosisRule = {
       direction ??= 'ahead';
     }
     if (lines.length === 0) return [];
+    // In a live run (or a HAR) the answer's Date against the time this machine sent the request measures the clock difference itself.
+    const date = dateHeaderSeconds(idToken?.response);
+    const sent = idToken?.response?.startedAt !== undefined ? Date.parse(idToken.response.startedAt) / 1000 : Number.NaN;
+    if (date !== undefined && Number.isFinite(sent) && Math.abs(date - sent) > DEFAULT_SKEW_SECONDS) {
+      lines.push(`the server's Date header is ${describeSeconds(date - sent)} ${date > sent ? 'ahead of' : 'behind'} this machine's clock at the time of the request`);
+    }
     const { role, basis } = idTokenRole(e, said !== undefined);
     return [
       makeFinding({
