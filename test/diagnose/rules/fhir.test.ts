@@ -85,3 +85,18 @@ test('regression: launch\'s own FHIR probe of a resource the grant never covered
   assert.match(f?.title ?? '', /Practitioner\/pr1: 403 as expected/);
   assert.equal(run(e).some((x) => x.severity === 'error'), false);
 });
+
+test('property: any FHIR 400/401/403 with any token claims, URL, challenge and token response gives well-formed findings, never a throw', async () => {
+  const fc = (await import('fast-check')).default;
+  const claim = fc.oneof(fc.string(), fc.double(), fc.integer(), fc.constant(null), fc.array(fc.string(), { maxLength: 2 }));
+  const token = fc.dictionary(fc.constantFrom('exp', 'aud', 'iat', 'scope'), claim).map((p) => unsignedJwt(p));
+  const path = fc.array(fc.constantFrom('Patient', 'Observation', '123', 'https:', '', 'x y', '%E0%A4%A', 'Practitioner'), { maxLength: 5 }).map((s) => `https://ehr.example/fhir/${s.join('/')}`);
+  const words = fc.oneof(fc.string(), fc.constantFrom('Expired JWT', 'The audience is invalid', "Expected audience '' does not exist in audience ''", 'not permitted under patient context', 'insufficient_scope', 'Token is null or empty'));
+  fc.assert(
+    fc.property(fc.constantFrom(400, 401, 403), token, path, words, fc.option(fc.string()), fc.option(fc.string()), (status, t, url, w, scope, patient) => {
+      const e = evidenceFromSaved({ status, url, endpoint: 'fhir', body: w, responseHeaders: { 'www-authenticate': `Bearer error="invalid_token", error_description="${w.replace(/"/g, '')}"`, date: 'not a date' }, requestHeaders: { authorization: `Bearer ${t}` }, tokenResponse: { access_token: t, ...(scope !== null ? { scope } : {}), ...(patient !== null ? { patient } : {}) } });
+      return run(e).every((f) => /^[a-z0-9-]+$/.test(f.id) && f.title.length > 0 && f.detail.length > 0);
+    }),
+    { numRuns: 500 },
+  );
+});

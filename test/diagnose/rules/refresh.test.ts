@@ -94,3 +94,16 @@ test('no-refresh-token-despite-offline-access: a public client gets the confiden
   const f = run(e).find((x) => x.id === 'no-refresh-token-despite-offline-access');
   assert.match(f?.causes?.[0] ?? '', /only to confidential clients \(this one is public\)/);
 });
+
+test('property: any token answer to any refresh-shaped request body gives well-formed findings, never a throw', async () => {
+  const fc = (await import('fast-check')).default;
+  const body = fc.record({ error: fc.constantFrom('invalid_grant', 'invalid_scope', 'invalid_request', 'x'), error_description: fc.string() }, { requiredKeys: ['error'] }).map((b) => JSON.stringify(b));
+  const form = fc.record({ grant_type: fc.constantFrom('refresh_token', 'authorization_code', ''), refresh_token: fc.oneof(fc.string(), fc.constantFrom('None', 'undefined', '')), scope: fc.string() }, { requiredKeys: [] }).map((f) => new URLSearchParams(f as Record<string, string>).toString());
+  fc.assert(
+    fc.property(fc.integer({ min: 200, max: 599 }), fc.oneof(body, fc.string()), form, fc.option(fc.string()), (status, b, requestBody, scope) => {
+      const e = evidenceFromSaved({ status, endpoint: 'token', body: b, requestBody, tokenResponse: { access_token: 'a', ...(scope !== null ? { scope } : {}) } });
+      return run(e).every((f) => /^[a-z0-9-]+$/.test(f.id) && f.title.length > 0 && f.detail.length > 0);
+    }),
+    { numRuns: 500 },
+  );
+});
