@@ -37,7 +37,7 @@ const CONTEXT_FIELDS = ['token_type', 'expires_in', 'scope', 'patient', 'encount
 
 
 function parseTokenResponse(text: string): Record<string, unknown> {
-  const json = parseJsonObject(text, 'the input (it starts like JSON)', 'Pass a JWT, "Bearer <jwt>", or the token response JSON exactly as received.');
+  const json = parseJsonObject(text, 'the input (it starts like JSON)', 'Pass a JWT, "Bearer <jwt>", or the token response JSON exactly as received.', 'token-response-malformed');
   if (json['access_token'] === undefined && json['id_token'] === undefined) {
     throw inputError('token-response-malformed', 'the JSON has neither access_token nor id_token', 'Pass the token endpoint response as received.');
   }
@@ -63,8 +63,9 @@ function tokensFrom(text: string, profile: JwtProfile | undefined): { tokens: Na
 
 function claimValue(name: string, value: unknown, now: Date): string {
   if (TIME_CLAIMS.includes(name) && typeof value === 'number') {
-    const rel = relativeTime(value, now);
     const when = isoTime(value);
+    if (when === undefined) return `${value}  (outside the range of dates)`;
+    const rel = relativeTime(value, now);
     return name === 'exp' ? `${value}  ${when} (${value * 1000 <= now.getTime() ? `expired ${rel}` : `expires ${rel}`})` : `${value}  ${when} (${rel})`;
   }
   return typeof value === 'string' ? value : JSON.stringify(value);

@@ -38,14 +38,14 @@ export const idTokenClockSkew: DiagnosisRule = {
       const refName = at === undefined ? 'now' : at.source === 'Date header' ? 'the token answer\'s Date header' : 'the time of the token exchange';
       for (const [name, value] of [['iat', iat], ['nbf', nbf]] as const) {
         if (value !== undefined && value - ref > DEFAULT_SKEW_SECONDS) {
-          lines.push(`${name} is ${describeSeconds(value - ref)} after ${refName} (${isoTime(value)} vs ${isoTime(ref)}); allowed skew ${DEFAULT_SKEW_SECONDS} s`);
+          lines.push(`${name} is ${describeSeconds(value - ref)} after ${refName} (${isoTime(value) ?? value} vs ${isoTime(ref) ?? ref}); allowed skew ${DEFAULT_SKEW_SECONDS} s`);
           direction = 'ahead';
           againstOwnDate ||= at?.source === 'Date header';
         }
       }
       // Expired on arrival is only measurable against the time of the answer.
       if (at !== undefined && exp !== undefined && exp <= at.seconds) {
-        lines.push(`exp ${isoTime(exp)} is ${describeSeconds(at.seconds - exp)} before ${refName}: the id_token was expired when it arrived`);
+        lines.push(`exp ${isoTime(exp) ?? exp} is ${describeSeconds(at.seconds - exp)} before ${refName}: the id_token was expired when it arrived`);
         direction ??= 'behind';
       }
     }
