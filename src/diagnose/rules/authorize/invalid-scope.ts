@@ -8,7 +8,7 @@ export const invalidScope: DiagnosisRule = {
   phase: 'authorize',
   catalog: ['invalid-scope-at-authorize'],
   diagnose(e: Evidence): Finding[] {
-    const r = e.responses.find((x) => x.status >= 400 && x.oauthError?.error === 'invalid_scope');
+    const r = e.responses.find((x) => x.status >= 400 && x.oauthError?.error === 'invalid_scope' && !/(^|&)grant_type=refresh_token(&|$)/.test(x.requestBody ?? '') && x.step !== 'refresh'); // refresh-scope-broadening
     const cb = e.callbackError?.error === 'invalid_scope' ? e.callbackError : undefined;
     if (r === undefined && cb === undefined) return [];
     return [
