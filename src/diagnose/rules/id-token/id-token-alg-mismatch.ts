@@ -39,7 +39,7 @@ export const idTokenAlgMismatch: DiagnosisRule = {
     const severity = said !== undefined || notAdvertised ? 'error' : 'warning';
     const printed = said === undefined ? {} : printedAlgs(said.message);
     if (said !== undefined) lines.push(`the app said ${JSON.stringify(said.message)}`, saidLine(said.phrase));
-    if (alg !== undefined && printed.got === undefined) lines.push(`id_token header alg: "${alg}"`);
+    if (alg !== undefined && printed.got === undefined && !notAdvertised) lines.push(`id_token header alg: "${alg}"`);
     const got = printed.got ?? alg ?? '';
     const { role, basis } = idTokenRole(e, said !== undefined);
     return [
