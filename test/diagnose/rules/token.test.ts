@@ -133,7 +133,7 @@ test('invalid-grant-code: a redirect_uri that differs from the authorize request
   assert.match(f.causes?.[0] ?? '', /redirect_uri/);
 });
 
-test('refresh-token-rejected: invalid_grant on a refresh grant (until the refresh phase rule lands)', () => {
+test('invalid_grant on a refresh grant is refresh-token-rejected (rules/refresh), never invalid-grant-code', () => {
   const t = tokenTrace([{ step: 'refresh', body: 'grant_type=refresh_token&refresh_token=r', status: 400, response: { error: 'invalid_grant' } }]);
   assert.deepEqual(ids(evidenceFromTrace(t.entries)), ['refresh-token-rejected']);
 });

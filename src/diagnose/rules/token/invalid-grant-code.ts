@@ -2,12 +2,13 @@
 // issued to another client, or the redirect_uri differs; causes ordered by what the server
 // said and what the requests show (the same code posted twice, another redirect_uri). A
 // verifier problem is pkce-verifier-mismatch; a redirect_uri the server names is
-// redirect-uri-mismatch. invalid_grant on a refresh_token grant is not a code failure: it is
-// refresh-token-rejected (reported here until the refresh phase has its own rule).
+// redirect-uri-mismatch. invalid_grant on a refresh_token grant is not a code failure: this rule
+// stays silent and rules/refresh/refresh-token-rejected explains it.
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import { grantTypeOf, innerAuthorizeUrl, type Evidence, type ResponseEvidence } from '../../evidence.js';
 import { describeError, exchangeIdOf, mentionsInError, orderCauses, responsesAt, saidLine, serverWords, tokenErrorResponses, vendorSays, type DiagnosisRule } from '../../rule.js';
 import { verifierMatches, verifierProblem } from './pkce-verifier-mismatch.js';
+import { isRefreshGrant } from '../refresh/refresh-token-rejected.js';
 
 function formOf(body: string | undefined): URLSearchParams {
   if (body === undefined || body.trimStart().startsWith('{')) return new URLSearchParams();
@@ -38,17 +39,15 @@ const REFRESH_WORDS = /refresh[_ ]token|refresh token|session not active|offline
 export const invalidGrant: DiagnosisRule = {
   id: 'invalid-grant-code',
   phase: 'token',
-  // refresh-revoked-or-session-ended: here until the refresh phase has its own rule.
-  catalog: ['invalid-grant-code', 'refresh-revoked-or-session-ended'],
-  siblings: ['refresh-token-rejected'],
+  catalog: ['invalid-grant-code'],
   diagnose(e: Evidence): Finding[] {
-    const r = tokenErrorResponses(e, 'invalid_grant').find((x) => !mentionsInError(x, /redirect[_ ]uri/i));
+    // A refresh refused is the refresh phase's (refresh-token-rejected), whatever its words.
+    const r = tokenErrorResponses(e, 'invalid_grant').find((x) => !mentionsInError(x, /redirect[_ ]uri/i) && !isRefreshGrant(x));
     if (r === undefined) return [];
     // The refresh flow's own step counts even when its body is not known.
     const grant = grantTypeOf(r) ?? (r.step?.split('.')[0] === 'refresh' ? 'refresh_token' : undefined);
     const words = serverWords(r);
-    // Refresh failures belong to the refresh phase.
-    if (grant === 'refresh_token') return refreshRejected(r);
+    if (grant === 'refresh_token') return [];
     if (grant === undefined && (REFRESH_WORDS.test(words) || !CODE_WORDS.test(words))) return [];
     if (grant !== undefined && grant !== 'authorization_code') return [];
     if (vendorSays(r, 'pkce-verifier-mismatch') !== undefined || verifierProblem(e, r) !== undefined) return [];
@@ -85,21 +84,3 @@ export const invalidGrant: DiagnosisRule = {
     ];
   },
 };
-
-function refreshRejected(r: ResponseEvidence): Finding[] {
-  const described = (r.oauthError?.error_description ?? '').trim() !== '';
-  return [
-    makeFinding({
-      id: 'refresh-token-rejected',
-      severity: 'error',
-      role: 'root-cause',
-      basis: described ? 'server-words' : 'circumstance',
-      title: 'the refresh token was rejected (invalid_grant)',
-      detail: describeError(r),
-      causes: ['online_access refresh tokens stop working when the user session ends.', 'Access was revoked by the user or an administrator, or the refresh token was rotated and an old one reused.'],
-      fix: 'Re-authorize the user; for offline use request offline_access.',
-      spec: 'smart-refresh',
-      exchanges: exchangeIdOf(r),
-    }),
-  ];
-}
