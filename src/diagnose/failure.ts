@@ -4,7 +4,7 @@
 // explains the first of these; if none does, the report says it cannot tell.
 import type { OAuthError } from '../protocol/oauth-error.js';
 import { parseScopes } from '../protocol/scopes/parse.js';
-import type { Endpoint, Evidence, ResponseEvidence } from './evidence.js';
+import { parseObject, type Endpoint, type Evidence, type ResponseEvidence } from './evidence.js';
 
 export type FailureKind =
   | 'error-response'
@@ -12,6 +12,7 @@ export type FailureKind =
   | 'callback-without-code'
   | 'no-id-token'
   | 'no-launch-context'
+  | 'unreadable-token-response'
   | 'client-message';
 
 export interface ObservedFailure {
@@ -50,6 +51,10 @@ export function observeFailures(e: Input): ObservedFailure[] {
   const out: ObservedFailure[] = [];
   for (const r of e.responses) {
     if (r.status >= 400 && FLOW.includes(r.endpoint)) out.push({ kind: 'error-response', endpoint: r.endpoint, status: r.status, error: r.oauthError?.error ?? r.challenge?.params['error'], response: r, seen: describe(r) });
+  }
+  // A 200 from the token endpoint that is not a JSON object (an SSO proxy's HTML page): the app cannot read a token.
+  for (const r of e.responses) {
+    if (r.endpoint === 'token' && r.status === 200 && parseObject(r.responseBody) === undefined) out.push({ kind: 'unreadable-token-response', endpoint: 'token', status: 200, response: r, seen: `${describe(r)} — not a JSON token response` });
   }
   if (e.callbackError !== undefined) out.push({ kind: 'callback-error', endpoint: 'callback', error: e.callbackError.error, seen: `the callback carried error ${oauthErrorLine(e.callbackError)}` });
   else if (e.callback !== undefined && e.callback.params['code'] === undefined) {

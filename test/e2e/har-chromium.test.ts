@@ -109,7 +109,6 @@ const PLANS: Record<string, Plan> = {
 
 /** Faults whose finding the HAR diagnosis cannot name first yet, and why (the test runs as todo until a rule exists). */
 const NOT_YET: Record<string, string> = {
-  'token-html': 'the token-response shape rule reads a parsed token response; no rule reads a 200 token answer that is not JSON',
 };
 
 /** Drives one browser run from /start to the app's last step, or to an error page on the way. */

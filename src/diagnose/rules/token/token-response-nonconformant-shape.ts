@@ -6,8 +6,8 @@
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import { headerValue } from '../../../report/trace.js';
 import { parseScopes } from '../../../protocol/scopes/parse.js';
-import type { Evidence } from '../../evidence.js';
-import { exchangeIds, messageSays, responsesAt, type DiagnosisRule } from '../../rule.js';
+import type { Evidence, ResponseEvidence } from '../../evidence.js';
+import { exchangeIdOf, exchangeIds, messageSays, pageText, responsesAt, type DiagnosisRule } from '../../rule.js';
 
 const EXTRAS = ['ext_expires_in', 'resource', 'expires_on', 'not_before'];
 
@@ -36,11 +36,32 @@ export function shapeProblems(t: Record<string, unknown>, requestedScope: string
   return out;
 }
 
+/** A 200 token answer that is not a JSON object: an HTML login page from a gateway, or garbage. */
+function notJson(r: ResponseEvidence): Finding {
+  const type = headerValue(r.responseHeaders, 'content-type') ?? 'no content type';
+  const body = (r.responseBody ?? '').trim();
+  const html = /^<|<html|<!doctype/i.test(body);
+  return makeFinding({
+    id: 'token-response-nonconformant-shape',
+    severity: 'error',
+    role: 'root-cause',
+    basis: 'request-shape',
+    title: `the token endpoint answered 200 with ${html ? 'an HTML page' : 'something that is not a JSON object'}, not a token response`,
+    detail: `${r.method ?? 'POST'} ${r.url ?? 'the token endpoint'} → 200 (${type}): expected a JSON object with access_token (RFC 6749 §5.1), got ${body === '' ? 'an empty body' : `"${(html ? pageText(body) : body).slice(0, 120)}"`}`,
+    causes: ['A gateway or SSO proxy in front of the token endpoint serves its login or error page (the request never reached the authorization server).', 'The token URL is wrong: it points at a web page (a portal or the authorize page), not the token endpoint.'],
+    fix: 'POST to the token_endpoint from the server\'s smart-configuration exactly; if that is what was used, report the gateway answering HTML to the server owner.',
+    spec: 'rfc6749-token-response',
+    exchanges: exchangeIdOf(r),
+  });
+}
+
 export const tokenResponseNonconformantShape: DiagnosisRule = {
   id: 'token-response-nonconformant-shape',
   phase: 'token',
   catalog: ['token-response-nonconformant-shape'],
   diagnose(e: Evidence): Finding[] {
+    const unreadable = e.failures.find((f) => f.kind === 'unreadable-token-response')?.response;
+    if (unreadable !== undefined) return [notJson(unreadable)];
     if (e.tokenResponse === undefined) return [];
     const problems = shapeProblems(e.tokenResponse, e.requestedScope);
     const answer = responsesAt(e, 'token').find((r) => r.status === 200 && r.step !== 'refresh');
