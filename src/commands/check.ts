@@ -1,0 +1,218 @@
+// smartctl check <fhir-base>: the conformance and smoke suite. Resolves the inputs
+// (flags; the embedded sandbox with --sandbox), discovers once, runs the tests of
+// src/check/ with bounded concurrency, and reports one line per test, --json, and
+// --junit. Exit 0 all passed (warnings too, unless --fail-on warning), 1 a test failed,
+// 2 usage/config, 3 the server could not be reached at all (the report is still printed).
+import { chmod, writeFile } from 'node:fs/promises';
+import { isSmartctlError, networkError, usageError, type SmartctlError } from '../errors.js';
+import type { ClientAuthMethod } from '../protocol/client-auth/index.js';
+import { makeFinding } from '../report/finding.js';
+import { redactReport } from '../report/redact.js';
+import { makeReport, type Report } from '../report/report.js';
+import { Trace } from '../report/trace.js';
+import type { SandboxHandle } from '../sandbox/types.js';
+import { checkSections, reportFindings, summaryLine, testLine } from '../check/render.js';
+import { GROUPS, type CheckInputs, type CheckTest, type Need, type TestResult } from '../check/types.js';
+import type { CommandContext } from './context.js';
+import { resolveClientAuth } from './client-auth-options.js';
+
+export interface CheckOptions {
+  sandbox?: boolean;
+  sandboxFault?: string[];
+  clientId?: string;
+  clientSecret?: string;
+  clientSecretFile?: string;
+  key?: string;
+  kid?: string;
+  authMethod?: ClientAuthMethod;
+  scope?: string;
+  redirectUri?: string;
+  backendClientId?: string;
+  backendKey?: string;
+  backendKid?: string;
+  backendScope?: string;
+  ehrLaunchUrl?: string;
+  otherPatient?: string;
+  only?: string;
+  skip?: string;
+  junit?: string;
+  failOn?: 'error' | 'warning';
+  concurrency?: number;
+}
+
+export const DEFAULT_REDIRECT_URI = 'http://127.0.0.1/callback';
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/** --only groups and --skip ids must name real ones: a typo would silently test nothing. */
+export function checkSelection(tests: readonly CheckTest[], only: readonly string[], skip: readonly string[]): void {
+  const badGroups = only.filter((g) => !(GROUPS as readonly string[]).includes(g));
+  if (badGroups.length > 0) throw usageError('check-unknown-group', `--only: unknown group ${badGroups.map((g) => `"${g}"`).join(', ')}`, `Groups: ${GROUPS.join(', ')}.`);
+  const ids = new Set(tests.map((t) => t.id));
+  const badIds = skip.filter((id) => !ids.has(id));
+  if (badIds.length > 0) throw usageError('check-unknown-test', `--skip: unknown test id ${badIds.map((id) => `"${id}"`).join(', ')}`, 'Run `smartctl check --help` or see the README for every test id.');
+}
+
+async function loadKey(file: string, kid: string | undefined): Promise<import('../protocol/keys.js').LoadedKey> {
+  const [{ loadPrivateKey }, { readTextFile }] = await Promise.all([import('../protocol/keys.js'), import('../flows/local-file.js')]);
+  return loadPrivateKey(await readTextFile(file, 'key file'), { kid });
+}
+
+async function sandboxInputs(sandbox: SandboxHandle, o: CheckOptions): Promise<CheckInputs> {
+  const backend = sandbox.clients.find((c) => c.client_id === sandbox.demoClients.backend);
+  const key = backend?.private_key_file === undefined ? undefined : await loadKey(backend.private_key_file, undefined);
+  return {
+    fhirBaseUrl: sandbox.fhirBaseUrl,
+    client: { auth: { method: 'none', clientId: sandbox.demoClients.public }, redirectUri: o.redirectUri ?? DEFAULT_REDIRECT_URI, scope: o.scope },
+    backend: key === undefined ? undefined : { clientId: sandbox.demoClients.backend, key, scope: o.backendScope },
+    ehrLaunchUrl: sandbox.ehrLaunchUrl,
+    otherPatient: o.otherPatient,
+  };
+}
+
+async function flagInputs(ctx: CommandContext, fhirBase: string, o: CheckOptions): Promise<CheckInputs> {
+  const inputs: CheckInputs = { fhirBaseUrl: fhirBase, ehrLaunchUrl: o.ehrLaunchUrl, otherPatient: o.otherPatient };
+  if (o.clientId !== undefined) {
+    // Never a prompt: check is for CI.
+    const auth = await resolveClientAuth({ ...ctx, interactive: false }, o, o.clientId);
+    inputs.client = { auth, redirectUri: o.redirectUri ?? DEFAULT_REDIRECT_URI, scope: o.scope };
+  } else if (o.clientSecret !== undefined || o.clientSecretFile !== undefined || o.key !== undefined) {
+    throw usageError('option-missing', 'a client secret or key was given without --client-id', 'Pass --client-id <id> with it.');
+  }
+  if (o.backendClientId !== undefined || o.backendKey !== undefined) {
+    if (o.backendClientId === undefined || o.backendKey === undefined) throw usageError('option-missing', 'backend services need both --backend-client-id and --backend-key', 'Pass the backend client id and its private key (PEM, JWK or JWKS).');
+    inputs.backend = { clientId: o.backendClientId, key: await loadKey(o.backendKey, o.backendKid), scope: o.backendScope };
+  }
+  return inputs;
+}
+
+export function availableNeeds(inputs: CheckInputs): Set<Need> {
+  const needs = new Set<Need>();
+  if (inputs.fhirBaseUrl !== undefined) needs.add('fhir-base');
+  if (inputs.client !== undefined) needs.add('client').add('refresh-client');
+  if (inputs.backend !== undefined) needs.add('backend-client');
+  if (inputs.ehrLaunchUrl !== undefined) needs.add('ehr-launcher');
+  if (inputs.oidc !== undefined) needs.add('oidc-issuer');
+  if (inputs.oidc?.client !== undefined) needs.add('oidc-client');
+  return needs;
+}
+
+export interface CheckRun {
+  results: TestResult[];
+  durationMs: number;
+  unreachable?: SmartctlError | undefined;
+  fhirBaseUrl?: string | undefined;
+}
+
+/** Builds the report: ok follows the tests and --fail-on, not the findings alone. */
+export function checkReport(run: CheckRun, failOn: 'error' | 'warning'): Report {
+  const { results } = run;
+  const summary = { passed: 0, failed: 0, warned: 0, skipped: 0 };
+  for (const r of results) {
+    if (r.result === 'pass') summary.passed++;
+    else if (r.result === 'fail') summary.failed++;
+    else if (r.result === 'warn') summary.warned++;
+    else summary.skipped++;
+  }
+  const findings = reportFindings(results);
+  if (run.unreachable !== undefined) findings.unshift(makeFinding({ id: 'server-unreachable', severity: 'error', title: `the server could not be reached: ${run.unreachable.message}`, detail: run.unreachable.hint ?? run.unreachable.message, fix: 'Check the FHIR base URL and that the server is up; nothing was tested.' }));
+  const report = makeReport({
+    command: 'check',
+    findings,
+    data: { fhirBaseUrl: run.fhirBaseUrl ?? null, summary, durationMs: Math.round(run.durationMs), tests: results },
+    sections: checkSections(results),
+    summary: summaryLine(summary, run.durationMs),
+  });
+  const ok = run.unreachable === undefined && summary.failed === 0 && (failOn !== 'warning' || summary.warned === 0);
+  return { ...report, ok };
+}
+
+export async function checkCommand(ctx: CommandContext, fhirBaseArg: string | undefined, o: CheckOptions): Promise<Report> {
+  const started = performance.now();
+  const only = list(o.only);
+  const skip = list(o.skip);
+  const failOn = o.failOn ?? 'error';
+  const [{ SMART_TESTS }, { selectTests, runTests }] = await Promise.all([import('../check/suite.js'), import('../check/runner.js')]);
+  checkSelection(SMART_TESTS, only, skip);
+  if (o.sandbox === true && fhirBaseArg !== undefined) throw usageError('option-conflict', 'give either <fhir-base> or --sandbox, not both', 'Use --sandbox to check the embedded sandbox.');
+  if (o.sandbox !== true && fhirBaseArg === undefined) throw usageError('option-missing', 'missing <fhir-base> (or --sandbox)', 'Run `smartctl check https://fhir.example.org/r4 --client-id my-app`, or `smartctl check --sandbox` for a self-test.');
+  if (o.sandbox !== true && (o.sandboxFault ?? []).length > 0) throw usageError('option-conflict', '--sandbox-fault needs --sandbox', 'Add --sandbox.');
+
+  let sandbox: SandboxHandle | undefined;
+  try {
+    let inputs: CheckInputs;
+    if (o.sandbox === true) {
+      const { startSandbox } = await import('../sandbox/index.js');
+      sandbox = await startSandbox({ faults: o.sandboxFault ?? [] });
+      ctx.narrate.step(`started the embedded sandbox at ${sandbox.fhirBaseUrl}${sandbox.faults.length > 0 ? ` with fault(s) ${sandbox.faults.join(', ')}` : ''}`);
+      inputs = await sandboxInputs(sandbox, o);
+    } else {
+      const { parseHttpUrl } = await import('../http/client.js');
+      inputs = await flagInputs(ctx, parseHttpUrl(fhirBaseArg ?? '', 'FHIR base URL').href.replace(/\/+$/, ''), o);
+    }
+    const tests = selectTests(SMART_TESTS, only, skip);
+    const run = await runSuite(ctx, inputs, tests, o, started, runTests);
+    const report = checkReport(run, failOn);
+    if (o.junit !== undefined) await writeJunit(ctx, report, o.junit);
+    if (run.unreachable !== undefined) {
+      // One document on stdout even so; the error then sets exit 3.
+      ctx.print(report);
+      throw run.unreachable;
+    }
+    return report;
+  } finally {
+    await sandbox?.close();
+  }
+}
+
+async function runSuite(ctx: CommandContext, inputs: CheckInputs, tests: CheckTest[], o: CheckOptions, started: number, runTests: typeof import('../check/runner.js').runTests): Promise<CheckRun> {
+  const [{ HttpClient }, { discover }] = await Promise.all([import('../http/client.js'), import('../flows/discovery.js')]);
+  const base = inputs.fhirBaseUrl;
+  let discovery;
+  const trace = new Trace();
+  if (base !== undefined) {
+    ctx.narrate.step(`discovering ${base}`);
+    const client = new HttpClient({ trace, timeoutMs: ctx.globals.timeoutMs, insecure: ctx.globals.insecure });
+    try {
+      discovery = await discover(client, base, { now: ctx.now() });
+    } catch (error) {
+      if (isSmartctlError(error) && error.kind === 'network') {
+        return { results: [], durationMs: performance.now() - started, unreachable: networkError(error.code, error.message, error.hint, error), fhirBaseUrl: base };
+      }
+      throw error;
+    } finally {
+      await client.close();
+    }
+  }
+  ctx.narrate.step(`running ${tests.length} test(s)`);
+  const results = await runTests(tests, {
+    inputs,
+    available: availableNeeds(inputs),
+    discovery,
+    discoveryExchanges: trace.exchanges(),
+    concurrency: o.concurrency ?? 4,
+    timeoutMs: ctx.globals.timeoutMs,
+    insecure: ctx.globals.insecure,
+    now: () => ctx.now(),
+    clock: () => performance.now(),
+    onResult: ctx.globals.verbose ? (r) => ctx.narrate.info(testLine(r)) : undefined,
+  });
+  return { results, durationMs: performance.now() - started, fhirBaseUrl: base };
+}
+
+async function writeJunit(ctx: CommandContext, report: Report, file: string): Promise<void> {
+  const { renderJunit } = await import('../check/junit.js');
+  const safe = redactReport(report, ctx.globals.showSecrets);
+  try {
+    await writeFile(file, renderJunit(safe.data['tests'] as TestResult[], { name: `smartctl check ${String(safe.data['fhirBaseUrl'] ?? '')}`, now: ctx.now() }), { mode: 0o600 });
+    await chmod(file, 0o600);
+  } catch (error) {
+    throw usageError('junit-unwritable', `cannot write the JUnit file "${file}": ${error instanceof Error ? error.message : String(error)}`, 'Check the directory exists and is writable.');
+  }
+  ctx.narrate.step(`wrote JUnit XML to ${file}`);
+}
