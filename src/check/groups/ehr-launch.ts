@@ -52,7 +52,7 @@ export const EHR_LAUNCH_TESTS: readonly CheckTest[] = [
       return r.kind === 'stopped' ? r.verdict : pass(undefined, [r.exchangeId]);
     },
   },
-  { id: 'ehr-launch-token-response', group: 'ehr-launch', title: 'authorize with launch and the code exchange answer a valid token response', spec: 'smart-token-response', needs: ['client', 'ehr-launcher'], run: afterLaunch((_ctx, l) => tokenResponseShape(l), ehrLaunch) },
+  { id: 'ehr-launch-token-response', group: 'ehr-launch', title: 'authorize with launch and the code exchange answer a valid token response', spec: 'smart-token-response', needs: ['client', 'ehr-launcher'], run: afterLaunch(tokenResponseShape, ehrLaunch) },
   { id: 'ehr-launch-scopes', group: 'ehr-launch', title: 'the granted scopes are within the requested ones', spec: 'smart-scopes', needs: ['client', 'ehr-launcher'], run: afterLaunch(grantedWithinRequested, ehrLaunch) },
   { id: 'ehr-launch-context', group: 'ehr-launch', title: "the token response carries the EHR's patient (and encounter) context", spec: 'smart-launch-context', needs: ['client', 'ehr-launcher'], run: afterLaunch(launchContext, ehrLaunch) },
   { id: 'ehr-launch-id-token', group: 'ehr-launch', title: 'the id_token of an EHR launch verifies and fhirUser resolves', spec: 'oidc-id-token-validation', needs: ['client', 'ehr-launcher'], run: afterLaunch(idToken, ehrLaunch) },

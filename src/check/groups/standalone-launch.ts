@@ -25,7 +25,7 @@ export const STANDALONE_LAUNCH_TESTS: readonly CheckTest[] = [
       return a.kind === 'stopped' ? a.verdict : pass(undefined, a.context.callback?.exchangeId === undefined ? undefined : [a.context.callback.exchangeId]);
     },
   },
-  { id: 'standalone-launch-token-response', group: 'standalone-launch', title: 'the code exchange answers access_token, token_type Bearer, expires_in and scope', spec: 'smart-token-response', needs: ['client'], run: afterLaunch((_ctx, l) => tokenResponseShape(l)) },
+  { id: 'standalone-launch-token-response', group: 'standalone-launch', title: 'the code exchange answers access_token, token_type Bearer, expires_in and scope', spec: 'smart-token-response', needs: ['client'], run: afterLaunch(tokenResponseShape) },
   { id: 'standalone-launch-no-store', group: 'standalone-launch', title: 'the token response carries Cache-Control: no-store and Pragma: no-cache', spec: 'smart-token-response', needs: ['client'], run: afterLaunch((_ctx, l) => noStore(l)) },
   { id: 'standalone-launch-scopes', group: 'standalone-launch', title: 'the granted scopes are within the requested ones, in the syntax requested', spec: 'smart-scopes', needs: ['client'], run: afterLaunch(grantedWithinRequested) },
   { id: 'standalone-launch-context', group: 'standalone-launch', title: 'patient/encounter come with their granted launch scopes; fhirContext is well formed', spec: 'smart-launch-context', needs: ['client'], run: afterLaunch(launchContext) },
