@@ -13,6 +13,8 @@ export interface DiagnosisRule {
   phase: Phase;
   /** The failure-catalog entries (../shared/reference/failure-catalog.md) this rule diagnoses. */
   catalog: readonly string[];
+  /** Other finding ids the rule classifies into (fhir-401-expired-token beside fhir-401-invalid-token ...). */
+  siblings?: readonly string[] | undefined;
   diagnose(evidence: Evidence, options: RuleOptions): Finding[];
 }
 
