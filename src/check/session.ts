@@ -51,7 +51,7 @@ export function authorizeUrlOf(r: AuthorizeRequest): string {
 export async function authorize(ctx: TestContext, r: AuthorizeRequest): Promise<AuthorizeOutcome> {
   const url = authorizeUrlOf(r);
   const jar = await CookieJar.open(undefined);
-  const outcome = await followAuthorize(ctx.http, url, { redirectUri: r.redirectUri, jar, autoApproveHeader: true, nowSeconds: () => Math.floor(ctx.now().getTime() / 1000) });
+  const outcome = await followAuthorize(ctx.http, url, { redirectUri: r.redirectUri, jar, autoApproveHeader: ctx.inputs.autoApprove !== false, nowSeconds: () => Math.floor(ctx.now().getTime() / 1000) });
   if (outcome.kind === 'redirected') {
     const last = ctx.trace.exchanges().at(-1);
     return { kind: 'redirected', callbackUrl: outcome.callbackUrl, params: new URL(outcome.callbackUrl).searchParams, exchangeId: last?.id };

@@ -88,7 +88,8 @@ export interface CheckInputs {
   ehrLaunchUrl?: string | undefined;
   /** Another patient's id (for the compartment test); found with the backend client when absent. */
   otherPatient?: string | undefined;
-  login?: { steps: LoginStep[]; env: Readonly<Record<string, string | undefined>> } | undefined;
+  /** Send the sandbox's auto-approve header with authorize requests (default true). */
+  autoApprove?: boolean | undefined;
   oidc?: OidcInputs | undefined;
 }
 

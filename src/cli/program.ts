@@ -402,6 +402,14 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .option('--junit <file>', 'also write JUnit XML (one testsuite per group)')
     .addOption(new Option('--fail-on <level>', 'exit 1 on failed tests (error) or on warnings too (warning)').choices(['error', 'warning']).default('error'))
     .option('--concurrency <n>', 'tests at once', parseInteger('--concurrency', 1, 32), 4)
+    .option('--config <file>', 'config file with profiles (default ./smartctl.config.json, then $XDG_CONFIG_HOME/smartctl/config.json)')
+    .option('--profile <name>', 'use this profile of the config file (also SMARTCTL_PROFILE)')
+    .option('--login <file>', 'a login script (JSON steps) a headless Chromium runs where a login page needs a person')
+    .option('--no-auto-approve', "do not send the sandbox's auto-approve header (login pages then need --login)")
+    .option('--oidc <issuer>', 'also check a federated OpenID provider (alone: only that)')
+    .option('--oidc-client-id <id>', 'a client of that provider, for the live login test')
+    .option('--oidc-client-secret-file <file>', 'its client secret (also SMARTCTL_OIDC_CLIENT_SECRET)')
+    .option('--oidc-claim <name>', 'a claim user mapping needs besides preferred_username (repeatable)', collect)
     .addHelpText('after', `${examples(['smartctl check --sandbox', 'smartctl check --sandbox --sandbox-fault drop-openid --json', 'smartctl check https://fhir.example.org/r4 --client-id my-app --junit check.xml', 'smartctl check https://ehr.example.org/fhir --backend-client-id svc --backend-key svc.private.pem --only discovery,backend-services'])}\nExit codes: 0 every test passed (or warned), 1 a test failed, 2 usage or config error, 3 the server could not be reached.\n`)
     .action(action(async (ctx, args, opts) => (await import('../commands/check.js')).checkCommand(ctx, args[0], opts)));
 

@@ -12,7 +12,7 @@ import { makeReport, type Report } from '../report/report.js';
 import { Trace } from '../report/trace.js';
 import type { SandboxHandle } from '../sandbox/types.js';
 import { checkSections, reportFindings, summaryLine, testLine } from '../check/render.js';
-import { GROUPS, type CheckInputs, type CheckTest, type Need, type TestResult } from '../check/types.js';
+import { GROUPS, type CheckInputs, type CheckTest, type LoginRunner, type Need, type OidcInputs, type TestResult } from '../check/types.js';
 import type { CommandContext } from './context.js';
 import { resolveClientAuth } from './client-auth-options.js';
 
@@ -38,6 +38,17 @@ export interface CheckOptions {
   junit?: string;
   failOn?: 'error' | 'warning';
   concurrency?: number;
+  config?: string;
+  profile?: string;
+  login?: string;
+  oidc?: string;
+  oidcClientId?: string;
+  oidcClientSecretFile?: string;
+  /** Resolved from a profile's secret reference (never a flag). */
+  oidcClientSecret?: string;
+  oidcClaim?: string[];
+  /** false with --no-auto-approve. */
+  autoApprove?: boolean;
 }
 
 export const DEFAULT_REDIRECT_URI = 'http://127.0.0.1/callback';
@@ -75,7 +86,7 @@ async function sandboxInputs(sandbox: SandboxHandle, o: CheckOptions): Promise<C
   };
 }
 
-async function flagInputs(ctx: CommandContext, fhirBase: string, o: CheckOptions): Promise<CheckInputs> {
+async function flagInputs(ctx: CommandContext, fhirBase: string | undefined, o: CheckOptions): Promise<CheckInputs> {
   const inputs: CheckInputs = { fhirBaseUrl: fhirBase, ehrLaunchUrl: o.ehrLaunchUrl, otherPatient: o.otherPatient };
   if (o.clientId !== undefined) {
     // Never a prompt: check is for CI.
@@ -132,15 +143,17 @@ export function checkReport(run: CheckRun, failOn: 'error' | 'warning'): Report 
   return { ...report, ok };
 }
 
-export async function checkCommand(ctx: CommandContext, fhirBaseArg: string | undefined, o: CheckOptions): Promise<Report> {
+export async function checkCommand(ctx: CommandContext, fhirBaseFlag: string | undefined, flags: CheckOptions): Promise<Report> {
   const started = performance.now();
-  const only = list(o.only);
+  const { fhirBase: fhirBaseArg, options: o } = await withProfile(ctx, fhirBaseFlag, flags);
   const skip = list(o.skip);
+  // check --oidc <issuer> alone checks the provider only.
+  const only = o.only === undefined && fhirBaseArg === undefined && o.sandbox !== true && o.oidc !== undefined ? ['oidc'] : list(o.only);
   const failOn = o.failOn ?? 'error';
   const [{ SMART_TESTS }, { selectTests, runTests }] = await Promise.all([import('../check/suite.js'), import('../check/runner.js')]);
   checkSelection(SMART_TESTS, only, skip);
   if (o.sandbox === true && fhirBaseArg !== undefined) throw usageError('option-conflict', 'give either <fhir-base> or --sandbox, not both', 'Use --sandbox to check the embedded sandbox.');
-  if (o.sandbox !== true && fhirBaseArg === undefined) throw usageError('option-missing', 'missing <fhir-base> (or --sandbox)', 'Run `smartctl check https://fhir.example.org/r4 --client-id my-app`, or `smartctl check --sandbox` for a self-test.');
+  if (o.sandbox !== true && fhirBaseArg === undefined && o.oidc === undefined) throw usageError('option-missing', 'missing <fhir-base> (or --sandbox)', 'Run `smartctl check https://fhir.example.org/r4 --client-id my-app`, or `smartctl check --sandbox` for a self-test.');
   if (o.sandbox !== true && (o.sandboxFault ?? []).length > 0) throw usageError('option-conflict', '--sandbox-fault needs --sandbox', 'Add --sandbox.');
 
   let sandbox: SandboxHandle | undefined;
@@ -153,10 +166,13 @@ export async function checkCommand(ctx: CommandContext, fhirBaseArg: string | un
       inputs = await sandboxInputs(sandbox, o);
     } else {
       const { parseHttpUrl } = await import('../http/client.js');
-      inputs = await flagInputs(ctx, parseHttpUrl(fhirBaseArg ?? '', 'FHIR base URL').href.replace(/\/+$/, ''), o);
+      inputs = await flagInputs(ctx, fhirBaseArg === undefined ? undefined : parseHttpUrl(fhirBaseArg, 'FHIR base URL').href.replace(/\/+$/, ''), o);
     }
+    inputs.oidc = await oidcInputs(ctx, o);
+    inputs.autoApprove = o.autoApprove !== false;
+    const login = o.login === undefined ? undefined : await loginRunner(ctx, o.login);
     const tests = selectTests(SMART_TESTS, only, skip);
-    const run = await runSuite(ctx, inputs, tests, o, started, runTests);
+    const run = await runSuite(ctx, inputs, tests, o, started, runTests, login);
     const report = checkReport(run, failOn);
     if (o.junit !== undefined) await writeJunit(ctx, report, o.junit);
     if (run.unreachable !== undefined) {
@@ -170,7 +186,7 @@ export async function checkCommand(ctx: CommandContext, fhirBaseArg: string | un
   }
 }
 
-async function runSuite(ctx: CommandContext, inputs: CheckInputs, tests: CheckTest[], o: CheckOptions, started: number, runTests: typeof import('../check/runner.js').runTests): Promise<CheckRun> {
+async function runSuite(ctx: CommandContext, inputs: CheckInputs, tests: CheckTest[], o: CheckOptions, started: number, runTests: typeof import('../check/runner.js').runTests, login: LoginRunner | undefined): Promise<CheckRun> {
   const [{ HttpClient }, { discover }] = await Promise.all([import('../http/client.js'), import('../flows/discovery.js')]);
   const base = inputs.fhirBaseUrl;
   let discovery;
@@ -200,6 +216,7 @@ async function runSuite(ctx: CommandContext, inputs: CheckInputs, tests: CheckTe
     insecure: ctx.globals.insecure,
     now: () => ctx.now(),
     clock: () => performance.now(),
+    login,
     onResult: ctx.globals.verbose ? (r) => ctx.narrate.info(testLine(r)) : undefined,
   });
   return { results, durationMs: performance.now() - started, fhirBaseUrl: base };
@@ -215,4 +232,63 @@ async function writeJunit(ctx: CommandContext, report: Report, file: string): Pr
     throw usageError('junit-unwritable', `cannot write the JUnit file "${file}": ${error instanceof Error ? error.message : String(error)}`, 'Check the directory exists and is writable.');
   }
   ctx.narrate.step(`wrote JUnit XML to ${file}`);
+}
+
+/** The options in effect: flags, then SMARTCTL_* variables, then the profile. Says where each came from with --verbose. */
+export async function withProfile(ctx: CommandContext, fhirBaseArg: string | undefined, o: CheckOptions): Promise<{ fhirBase: string | undefined; options: CheckOptions }> {
+  const { loadConfig, pickProfile, resolveSecret, firstOf } = await import('../check/config.js');
+  const config = await loadConfig({ configFile: o.config, cwd: ctx.cwd, env: ctx.env });
+  const picked = pickProfile(config, o.profile, ctx.env);
+  const p = picked?.profile ?? {};
+  const from = picked === undefined ? 'profile' : `profile "${picked.name}" (${config?.file ?? ''})`;
+  const env = (name: string): string | undefined => (ctx.env[name] === '' ? undefined : ctx.env[name]);
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const out: CheckOptions = { ...o };
+  const sources: Array<[string, string | undefined]> = [];
+  const set = <K extends keyof CheckOptions>(key: K, flag: string, r: { value: CheckOptions[K] | undefined; source: string | undefined }): void => {
+    out[key] = r.value as CheckOptions[K];
+    if (r.value !== undefined) sources.push([flag, r.source]);
+  };
+  const base = firstOf<string>([fhirBaseArg, '<fhir-base> argument'], [o.sandbox === true ? undefined : env('SMARTCTL_ISS'), 'SMARTCTL_ISS'], [o.sandbox === true ? undefined : str(p.fhirBase), from]);
+  if (base.value !== undefined) sources.push(['fhir base', base.source]);
+  set('clientId', '--client-id', firstOf([o.clientId, '--client-id'], [env('SMARTCTL_CLIENT_ID'), 'SMARTCTL_CLIENT_ID'], [str(p.clientId), from]));
+  for (const [key, flag, field] of [['authMethod', '--auth-method', 'authMethod'], ['key', '--key', 'key'], ['kid', '--kid', 'kid'], ['scope', '--scope', 'scope'], ['redirectUri', '--redirect-uri', 'redirectUri'], ['backendClientId', '--backend-client-id', 'backendClientId'], ['backendKey', '--backend-key', 'backendKey'], ['backendKid', '--backend-kid', 'backendKid'], ['backendScope', '--backend-scope', 'backendScope'], ['ehrLaunchUrl', '--ehr-launch-url', 'ehrLaunchUrl'], ['otherPatient', '--other-patient', 'otherPatient'], ['login', '--login', 'login'], ['oidc', '--oidc', 'oidc'], ['oidcClientId', '--oidc-client-id', 'oidcClientId']] as const) {
+    set(key, flag, firstOf<string>([o[key] as string | undefined, flag], [str(p[field]), from]));
+  }
+  if (o.oidcClaim === undefined && Array.isArray(p.oidcClaims)) set('oidcClaim', '--oidc-claim', { value: p.oidcClaims, source: from });
+  // Secrets: a flag, then SMARTCTL_CLIENT_SECRET (read later by the client setup), then the profile's reference.
+  const secretRef = p.clientSecret;
+  if (o.clientSecret === undefined && o.clientSecretFile === undefined && env('SMARTCTL_CLIENT_SECRET') === undefined && secretRef !== undefined && typeof secretRef === 'object' && !Array.isArray(secretRef)) {
+    out.clientSecret = await resolveSecret(secretRef, `${from}: clientSecret`, ctx.env);
+    sources.push(['client secret', `${from} (${'env' in secretRef ? `$${secretRef.env}` : secretRef.file})`]);
+  }
+  const oidcRef = p.oidcClientSecret;
+  if (o.oidcClientSecretFile === undefined && oidcRef !== undefined && typeof oidcRef === 'object' && !Array.isArray(oidcRef)) {
+    out.oidcClientSecret = await resolveSecret(oidcRef, `${from}: oidcClientSecret`, ctx.env);
+    sources.push(['OIDC client secret', from]);
+  }
+  if (ctx.globals.verbose) for (const [what, source] of sources) ctx.narrate.info(`${what}: from ${source ?? '?'}`);
+  return { fhirBase: base.value, options: out };
+}
+
+async function oidcInputs(ctx: CommandContext, o: CheckOptions): Promise<OidcInputs | undefined> {
+  if (o.oidc === undefined) return undefined;
+  const { parseHttpUrl } = await import('../http/client.js');
+  parseHttpUrl(o.oidc, '--oidc issuer');
+  // Kept exactly as given: the issuer is compared character for character.
+  const issuer = o.oidc;
+  let secret = o.oidcClientSecret;
+  if (o.oidcClientSecretFile !== undefined) secret = (await (await import('../flows/local-file.js')).readTextFile(o.oidcClientSecretFile, 'OIDC client secret file')).trim();
+  secret ??= ctx.env['SMARTCTL_OIDC_CLIENT_SECRET'] !== '' ? ctx.env['SMARTCTL_OIDC_CLIENT_SECRET'] : undefined;
+  return {
+    issuer,
+    client: o.oidcClientId === undefined ? undefined : { clientId: o.oidcClientId, clientSecret: secret, redirectUri: o.redirectUri ?? DEFAULT_REDIRECT_URI, scope: o.scope },
+    claims: o.oidcClaim ?? [],
+  };
+}
+
+async function loginRunner(ctx: CommandContext, file: string): Promise<LoginRunner> {
+  const [{ readTextFile }, { parseLoginScript }, { browserLogin }] = await Promise.all([import('../flows/local-file.js'), import('../check/login-script.js'), import('../check/browser-login.js')]);
+  const steps = parseLoginScript(await readTextFile(file, 'login script'), file);
+  return (authorizeUrl, redirectUri) => browserLogin({ steps, env: ctx.env, authorizeUrl, redirectUri, timeoutMs: Math.max(ctx.globals.timeoutMs, 15_000) });
 }

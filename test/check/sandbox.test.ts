@@ -21,11 +21,13 @@ describe('check against the sandbox (default settings)', () => {
 
   it('passes every test of every group with the demo clients', async () => {
     const { report, tests } = await runCheck(sb.fhirBaseUrl, sandboxFlags(sb));
-    const notPassed = tests.filter((t) => t.result !== 'pass').map((t) => `${t.id}: ${t.result} ${t.reason ?? ''} ${t.findings.map((f) => `${f.id} ${f.title}`).join('; ')}`);
+    const notPassed = tests.filter((t) => t.result !== 'pass' && !(t.group === 'oidc' && t.result === 'skip' && /--oidc/.test(t.reason ?? ''))).map((t) => `${t.id}: ${t.result} ${t.reason ?? ''} ${t.findings.map((f) => `${f.id} ${f.title}`).join('; ')}`);
     assert.deepEqual(notPassed, []);
     assert.equal(tests.length, SMART_TESTS.length);
     assert.equal(report.ok, true);
-    assert.deepEqual(report.data['summary'], { passed: SMART_TESTS.length, failed: 0, warned: 0, skipped: 0 });
+    const oidc = SMART_TESTS.filter((t) => t.group === 'oidc').length;
+    assert.ok(oidc >= 8);
+    assert.deepEqual(report.data['summary'], { passed: SMART_TESTS.length - oidc, failed: 0, warned: 0, skipped: oidc });
     for (const g of GROUPS.filter((g) => g !== 'oidc')) assert.ok(tests.some((t) => t.group === g), `group ${g} ran`);
   });
 
