@@ -290,5 +290,5 @@ async function oidcInputs(ctx: CommandContext, o: CheckOptions): Promise<OidcInp
 async function loginRunner(ctx: CommandContext, file: string): Promise<LoginRunner> {
   const [{ readTextFile }, { parseLoginScript }, { browserLogin }] = await Promise.all([import('../flows/local-file.js'), import('../check/login-script.js'), import('../check/browser-login.js')]);
   const steps = parseLoginScript(await readTextFile(file, 'login script'), file);
-  return (authorizeUrl, redirectUri) => browserLogin({ steps, env: ctx.env, authorizeUrl, redirectUri, timeoutMs: Math.max(ctx.globals.timeoutMs, 15_000) });
+  return (authorizeUrl, redirectUri) => browserLogin({ steps, env: ctx.env, authorizeUrl, redirectUri, timeoutMs: ctx.globals.timeoutMs });
 }

@@ -9,8 +9,8 @@ import type { TestResult } from '../../src/check/types.js';
 import { testContext } from '../helpers/command-context.js';
 import type { SandboxHandle } from '../../src/sandbox/types.js';
 
-export async function runCheck(base: string | undefined, options: CheckOptions): Promise<{ report: Report; tests: TestResult[]; byId: Map<string, TestResult> }> {
-  const report = await checkCommand(testContext(), base, options);
+export async function runCheck(base: string | undefined, options: CheckOptions, env: Record<string, string | undefined> = {}): Promise<{ report: Report; tests: TestResult[]; byId: Map<string, TestResult> }> {
+  const report = await checkCommand(testContext(env), base, options);
   const tests = report.data['tests'] as TestResult[];
   return { report, tests, byId: new Map(tests.map((t) => [t.id, t])) };
 }
