@@ -4,6 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import { isSmartctlError, type SmartctlError } from '../errors.js';
 import { EXIT, exitCodeForError } from './exit-codes.js';
 import { buildProgram } from './program.js';
+import { safeText } from '../report/render/terminal-text.js';
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -12,11 +13,12 @@ export interface CliIo {
   stderr: Writable & { isTTY?: boolean };
 }
 
+/** Error messages can quote server text (an error_description, a URL): control characters are shown escaped. */
 export function formatError(error: SmartctlError, debug: boolean): string {
   const lines = [`smartctl: ${error.message}`];
   if (error.hint !== undefined) lines.push(`  hint: ${error.hint}`);
   if (debug && error.stack !== undefined) lines.push(error.stack);
-  return `${lines.join('\n')}\n`;
+  return `${safeText(lines.join('\n'))}\n`;
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -38,8 +40,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     }
     // An untyped exception is a bug: say so, with the stack only under --debug.
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`smartctl: internal error: ${message}\n  hint: this is a bug in smartctl; rerun with --debug and report it.\n`);
-    if (debug && error instanceof Error && error.stack !== undefined) io.stderr.write(`${error.stack}\n`);
+    io.stderr.write(`smartctl: internal error: ${safeText(message)}\n  hint: this is a bug in smartctl; rerun with --debug and report it.\n`);
+    if (debug && error instanceof Error && error.stack !== undefined) io.stderr.write(`${safeText(error.stack)}\n`);
     return EXIT.internal;
   }
 }

@@ -7,6 +7,7 @@ import type { Report } from '../report/report.js';
 import { exitCodeForReport } from './exit-codes.js';
 import type { CliIo } from './main.js';
 import { FAULTS as SANDBOX_FAULTS } from '../sandbox/faults/index.js';
+import { safeText } from '../report/render/terminal-text.js';
 
 export const VERSION = '0.1.0';
 
@@ -50,21 +51,22 @@ function readGlobals(opts: Options, io: CliIo): GlobalOptions {
   };
 }
 
-function makeNarrator(globals: GlobalOptions, io: CliIo): Narrator {
+/** Narration quotes server strings (issuers, URLs, error texts): control characters are shown escaped. */
+export function makeNarrator(globals: GlobalOptions, io: Pick<CliIo, 'stderr'>): Narrator {
   const dim = (s: string): string => (globals.color && io.stderr.isTTY === true ? `\u001b[2m${s}\u001b[22m` : s);
   const chatty = !globals.quiet && (!globals.json || globals.verbose);
   return {
     step: (m) => {
-      if (chatty) io.stderr.write(`${dim('→')} ${m}\n`);
+      if (chatty) io.stderr.write(`${dim('→')} ${safeText(m)}\n`);
     },
     info: (m) => {
-      if (chatty) io.stderr.write(`  ${m}\n`);
+      if (chatty) io.stderr.write(`  ${safeText(m)}\n`);
     },
     warn: (m) => {
-      if (!globals.quiet) io.stderr.write(`! ${m}\n`);
+      if (!globals.quiet) io.stderr.write(`! ${safeText(m)}\n`);
     },
     action: (m) => {
-      io.stderr.write(`» ${m}\n`);
+      io.stderr.write(`» ${safeText(m)}\n`);
     },
   };
 }
@@ -153,7 +155,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
+      writeErr: (s) => io.stderr.write(safeText(s)),
     })
     .addHelpText(
       'after',
@@ -171,7 +173,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
       .command(name)
       .description(description)
       .exitOverride()
-      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(safeText(s)) })
       .showHelpAfterError('(run with --help for usage)');
 
   // ---- decode -------------------------------------------------------------

@@ -10,7 +10,7 @@ import { lintClientAssertion } from '../protocol/jwt/client-assertion.js';
 import { claimString, decodeJwt, type DecodedJwt, type DecodedToken } from '../protocol/jwt/decode.js';
 import { lintIdToken } from '../protocol/jwt/id-token.js';
 import { detectProfile, type JwtProfile } from '../protocol/jwt/profile.js';
-import { relativeTime } from '../protocol/jwt/time-claims.js';
+import { isoTime, relativeTime } from '../protocol/jwt/time-claims.js';
 import type { CommandContext } from './context.js';
 import { parseJsonObject, readArgument } from './input.js';
 
@@ -37,7 +37,7 @@ const CONTEXT_FIELDS = ['token_type', 'expires_in', 'scope', 'patient', 'encount
 
 
 function parseTokenResponse(text: string): Record<string, unknown> {
-  const json = parseJsonObject(text, 'the input (it starts like JSON)', 'Pass a JWT, "Bearer <jwt>", or the token response JSON exactly as received.');
+  const json = parseJsonObject(text, 'the input (it starts like JSON)', 'Pass a JWT, "Bearer <jwt>", or the token response JSON exactly as received.', 'token-response-malformed');
   if (json['access_token'] === undefined && json['id_token'] === undefined) {
     throw inputError('token-response-malformed', 'the JSON has neither access_token nor id_token', 'Pass the token endpoint response as received.');
   }
@@ -63,8 +63,9 @@ function tokensFrom(text: string, profile: JwtProfile | undefined): { tokens: Na
 
 function claimValue(name: string, value: unknown, now: Date): string {
   if (TIME_CLAIMS.includes(name) && typeof value === 'number') {
+    const when = isoTime(value);
+    if (when === undefined) return `${value}  (outside the range of dates)`;
     const rel = relativeTime(value, now);
-    const when = new Date(value * 1000).toISOString();
     return name === 'exp' ? `${value}  ${when} (${value * 1000 <= now.getTime() ? `expired ${rel}` : `expires ${rel}`})` : `${value}  ${when} (${rel})`;
   }
   return typeof value === 'string' ? value : JSON.stringify(value);

@@ -1,6 +1,7 @@
 // Reading a command's text argument: a literal, @file, or - (stdin).
 import { inputError, usageError } from '../errors.js';
 import { readTextFile } from '../flows/local-file.js';
+import { jsonTooDeep, MAX_JSON_DEPTH } from '../protocol/json-depth.js';
 import type { CommandContext } from './context.js';
 
 export async function readArgument(ctx: CommandContext, value: string | undefined, what: string): Promise<string> {
@@ -17,7 +18,7 @@ export async function readArgument(ctx: CommandContext, value: string | undefine
 }
 
 /** Parses text that must be one JSON object (a token response, a saved body). */
-export function parseJsonObject(text: string, what: string, hint: string): Record<string, unknown> {
+export function parseJsonObject(text: string, what: string, hint: string, tooDeepCode = 'json-malformed'): Record<string, unknown> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -25,5 +26,6 @@ export function parseJsonObject(text: string, what: string, hint: string): Recor
     throw inputError('json-malformed', `${what} is not valid JSON`, hint);
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw inputError('json-malformed', `${what} is JSON but not an object`, hint);
+  if (jsonTooDeep(json)) throw inputError(tooDeepCode, `${what} nests JSON deeper than ${MAX_JSON_DEPTH} levels; no token response or saved body does`, hint);
   return json as Record<string, unknown>;
 }

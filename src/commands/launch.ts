@@ -8,7 +8,7 @@ import { canOpenBrowser, openAuthorizeUrl } from '../flows/browser.js';
 import { CookieJar } from '../flows/cookie-jar.js';
 import { followAuthorize } from '../flows/headless.js';
 import { startLoopbackListener, type CallbackResult, type LoopbackListener } from '../flows/loopback-listener.js';
-import { probeFhir, probeTargets, type ProbeResult } from '../flows/probe-fhir.js';
+import { planProbes, probeFhir, probeTargets, type ProbePlan, type ProbeResult } from '../flows/probe-fhir.js';
 import type { ClientAuthConfig } from '../flows/token-request.js';
 import { diagnose, evidenceFromTrace, type RunContext } from '../diagnose/index.js';
 import { lintAuthorizeRequest } from '../diagnose/authorize-request-lint.js';
@@ -20,6 +20,7 @@ import { parseScopes } from '../protocol/scopes/parse.js';
 import { checkTokenResponse, type TokenResponse } from '../protocol/token-response.js';
 import { makeFinding, type Finding } from '../report/finding.js';
 import { makeReport, type Report, type ReportSection } from '../report/report.js';
+import { safeLine } from '../report/render/terminal-text.js';
 import { Trace } from '../report/trace.js';
 import type { SandboxHandle } from '../sandbox/types.js';
 import type { CommandContext } from './context.js';
@@ -101,7 +102,8 @@ async function askScopes(ctx: CommandContext, supported: readonly string[], fall
   if (!ctx.interactive || supported.length === 0) return fallback;
   const { checkbox } = await import('@inquirer/prompts');
   const defaults = new Set(fallback.split(' '));
-  const choices = [...new Set([...fallback.split(' '), ...supported])].map((value) => ({ value, checked: defaults.has(value) }));
+  // scopes_supported is server text: shown with control characters escaped.
+  const choices = [...new Set([...fallback.split(' '), ...supported])].map((value) => ({ value, name: safeLine(value), checked: defaults.has(value) }));
   const picked = await checkbox({ message: 'Scopes to request (from the server\'s scopes_supported):', choices, pageSize: 15 });
   return picked.length > 0 ? picked.join(' ') : fallback;
 }
@@ -180,7 +182,47 @@ async function authorize(ctx: CommandContext, o: LaunchOptions, run: Run, client
     try {
       const outcome = await followAuthorize(client, authorizeUrl, { redirectUri: listener.redirectUri, jar, autoApproveHeader: true, nowSeconds: () => Math.floor(ctx.now().getTime() / 1000), post });
       if (outcome.kind === 'redirected') {
-        await client.request({ step: 'callback', url: outcome.callbackUrl });
+        // The headless flow sees where the server sent it: a callback the listener would refuse
+        // ends the run now, with what the server did, instead of after --callback-timeout.
+        const refused = headlessCallbackProblem(outcome.callbackUrl, authorizeUrl);
+        if (refused !== undefined) {
+          stop(run, 'callback', refused);
+          return false;
+        }
+        const delivered = await client.request({ step: 'callback', url: outcome.callbackUrl });
+        if (delivered.status !== 200) {
+          stop(
+            run,
+            'callback',
+            makeFinding({
+              id: 'headless-callback-refused',
+              severity: 'error',
+              title: `the callback the server redirected to was refused by the listener (HTTP ${delivered.status})`,
+              detail: `the server redirected to ${outcome.callbackUrl}; the listener at ${listener.redirectUri} answered ${delivered.status}: "${delivered.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200)}"`,
+              fix: 'A callback carries code (or error) and the state of its request (RFC 6749 §4.1.2); check what the authorization server appends to the redirect URI.',
+              spec: 'rfc6749-state',
+              exchanges: [delivered.exchange.id],
+            }),
+          );
+          return false;
+        }
+      } else if (outcome.kind === 'redirected-elsewhere') {
+        stop(
+          run,
+          'callback',
+          makeFinding({
+            id: 'redirect-path-mismatch',
+            severity: 'error',
+            title: 'the server redirected to another path than the redirect URI',
+            detail: `redirect_uri: expected "${listener.redirectUri}", the server redirected to "${outcome.location}" (same origin, path "${new URL(outcome.location).pathname}"), so no callback can arrive`,
+            fix: 'The server must redirect to the redirect_uri exactly as sent (RFC 6749 §3.1.2); check the redirect URI registered and how the server builds the callback URL.',
+            spec: 'rfc6749-redirect-uri',
+            exchanges: [outcome.response.exchange.id],
+          }),
+        );
+      } else if (outcome.kind === 'server-fault') {
+        stop(run, 'authorize', outcome.finding);
+        return false;
       } else if (outcome.kind === 'http-error') {
         stop(
           run,
@@ -236,18 +278,9 @@ async function authorize(ctx: CommandContext, o: LaunchOptions, run: Run, client
   }
 
   const callback = await listener.waitForCallback(timeoutMs);
-  if (listener.rejectedStates.length > 0) {
-    run.findings.push(
-      makeFinding({
-        id: 'callback-state-mismatch',
-        severity: 'error',
-        title: `${listener.rejectedStates.length} callback(s) with a wrong or missing state were refused`,
-        detail: `state: expected the value smartctl sent, got ${listener.rejectedStates.map((r) => (r.got === null ? 'none' : `"${r.got}"`)).join(', ')}`,
-        fix: 'A callback must echo the state of its own request; an old tab or another flow sent this one. If the server drops state, it is broken (RFC 6749 §10.12).',
-        spec: 'rfc6749-state',
-      }),
-    );
-  }
+  const refused = refusedCallbacksFinding(listener);
+  // Refused callbacks come from another tab or local process: a warning, not this run's verdict.
+  if (refused !== undefined) run.findings.push(refused);
   if (callback === undefined) {
     stop(
       run,
@@ -256,7 +289,7 @@ async function authorize(ctx: CommandContext, o: LaunchOptions, run: Run, client
         id: 'callback-timeout',
         severity: 'error',
         title: `no callback arrived within ${o.callbackTimeout} s`,
-        detail: `the listener at ${listener.redirectUri} waited ${o.callbackTimeout} s. The authorize request itself was accepted (preflight HTTP ${preflight.status}), so the failure is tied to the browser session: a login that did not finish, an error page shown in the browser, or a redirect URI the browser could not reach.\nAuthorize URL to open by hand:\n${authorizeUrl}`,
+        detail: `the listener at ${listener.redirectUri} waited ${o.callbackTimeout} s${listener.rejectedStates.length > 0 ? ` (and refused ${listener.rejectedStates.length} callback(s) for their state: if the server changes or drops state, that is why)` : ''}. The authorize request itself was accepted (preflight HTTP ${preflight.status}), so the failure is tied to the browser session: a login that did not finish, an error page shown in the browser, or a redirect URI the browser could not reach.\nAuthorize URL to open by hand:\n${authorizeUrl}`,
         fix: 'Retry with --fresh-session (a new, empty browser profile: no stale cookies), and check the browser for an error page; register the redirect URI exactly as printed.',
         spec: 'smart-authorize',
       }),
@@ -270,8 +303,59 @@ async function authorize(ctx: CommandContext, o: LaunchOptions, run: Run, client
   return callback;
 }
 
-function probeSection(results: ProbeResult[]): ReportSection {
-  return { title: 'FHIR probe', rows: results.map((r): [string, string] => [r.what, `${r.status !== undefined ? `HTTP ${r.status}` : `failed: ${r.error ?? ''}`}  ${r.url}`]) };
+/** A redirect to the callback that the listener would refuse: wrong or missing state. */
+function headlessCallbackProblem(callbackUrl: string, authorizeUrl: string): Finding | undefined {
+  const sent = new URL(authorizeUrl).searchParams.get('state');
+  const got = new URL(callbackUrl).searchParams.get('state');
+  if (got === sent) return undefined;
+  return makeFinding({
+    id: 'redirect-state-mismatch',
+    severity: 'error',
+    title: got === null ? 'the server redirected back without the state it was sent' : 'the server redirected back with another state than it was sent',
+    detail: `state: expected "${sent ?? ''}", got ${got === null ? 'none' : `"${got}"`} in the redirect to ${callbackUrl}`,
+    fix: 'The authorization server must return the state parameter unchanged (RFC 6749 §4.1.2); a client must refuse any other (§10.12).',
+    spec: 'rfc6749-state',
+  });
+}
+
+/** Callbacks the listener refused for their state, as one warning; undefined when none. */
+function refusedCallbacksFinding(listener: LoopbackListener): Finding | undefined {
+  const all = listener.rejectedStates;
+  if (all.length === 0) return undefined;
+  const early = all.filter((r) => r.reason === 'before-authorize').length;
+  const shown = all.slice(0, 5).map((r) => (r.got === null ? 'none' : `"${r.got}"`)).join(', ');
+  return makeFinding({
+    id: 'callback-state-mismatch',
+    severity: 'warning',
+    title: `${all.length} callback(s) with a wrong or missing state were refused`,
+    detail: `state: expected the value smartctl sent, got ${shown}${all.length > 5 ? ` and ${all.length - 5} more` : ''}${early > 0 ? `; ${early} arrived before the authorize request was sent` : ''}. Refused callbacks never reach the token exchange`,
+    fix: 'Another browser tab, an old flow or another local process called the redirect URI; close it. If the server itself drops or changes state, it is broken (RFC 6749 §10.12).',
+    spec: 'rfc6749-state',
+  });
+}
+
+function probeSection(results: ProbeResult[], skipped: ProbePlan['skipped']): ReportSection {
+  return {
+    title: 'FHIR probe',
+    rows: [...results.map((r): [string, string] => [r.what, `${r.status !== undefined ? `HTTP ${r.status}` : `failed: ${r.error ?? ''}`}  ${r.url}`]), ...skipped.map((s): [string, string] => [s.what, `not probed: ${s.why}`])],
+  };
+}
+
+/** Probes that got no HTTP answer (timeout, refused, reset): the FHIR server could not be reached. */
+function probeUnreachableFinding(results: ProbeResult[], timeoutMs: number): { finding: Finding; every: boolean } | undefined {
+  const failed = results.filter((r) => r.status === undefined);
+  if (failed.length === 0) return undefined;
+  const every = failed.length === results.length;
+  return {
+    every,
+    finding: makeFinding({
+      id: 'fhir-probe-unreachable',
+      severity: 'error',
+      title: every ? `the FHIR server did not answer any of the ${results.length} probe(s)` : `${failed.length} of ${results.length} FHIR probe(s) got no answer`,
+      detail: failed.map((r) => `${r.what}: GET ${r.url} failed: ${r.error ?? 'no answer'}`).join('\n'),
+      fix: `Check that the FHIR base URL is reachable from here and answers within --timeout (${timeoutMs} ms); the token was issued, but it was never shown to work.`,
+    }),
+  };
 }
 
 function claimsRows(claims: Record<string, unknown>): Array<[string, string]> {
@@ -416,9 +500,20 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
 
     if (typeof tr.access_token === 'string') {
       ctx.narrate.step('probing the FHIR server with the access token');
-      const results = await probeFhir(client, tr.access_token, probeTargets(iss, { patient: tr.patient, fhirUser, grantedScope: granted }));
+      const plan = planProbes(iss, { patient: tr.patient, fhirUser, grantedScope: granted });
+      const results = await probeFhir(client, tr.access_token, plan.targets);
       run.data['probe'] = results;
-      if (results.length > 0) run.sections.push(probeSection(results));
+      if (plan.skipped.length > 0) run.data['probeSkipped'] = plan.skipped;
+      if (results.length + plan.skipped.length > 0) run.sections.push(probeSection(results, plan.skipped));
+      const unreachable = probeUnreachableFinding(results, ctx.globals.timeoutMs);
+      if (unreachable !== undefined) {
+        // Every probe failed: the run did not show that the token works, so it did not complete.
+        if (unreachable.every) {
+          stop(run, 'fhir.probe', unreachable.finding);
+          return finish(run, trace, ctx);
+        }
+        run.findings.push(unreachable.finding);
+      }
     }
 
     if (o.refresh === true) await refresh(ctx, run, client, { tokenEndpoint, auth, tr, granted, iss });

@@ -8,6 +8,7 @@ import { diagnose, evidenceFromTrace } from '../diagnose/index.js';
 import { compareScopes, scopeFindings } from '../protocol/scopes/compare.js';
 import { parseScopes } from '../protocol/scopes/parse.js';
 import { decodeJwt } from '../protocol/jwt/decode.js';
+import { pruneDeepJson } from '../protocol/json-depth.js';
 import { checkTokenResponse } from '../protocol/token-response.js';
 import { makeFinding, type Finding } from '../report/finding.js';
 import { makeReport, type Report, type ReportSection } from '../report/report.js';
@@ -80,11 +81,15 @@ export async function tokenCommand(ctx: CommandContext, opts: Record<string, unk
     const exchange = await requestToken(client, { step: 'token', tokenEndpoint, params, auth, now: ctx.now() });
     const sections: ReportSection[] = [{ title: 'Token request', rows: [['endpoint', tokenEndpoint], ['grant', o.grant], ['client', `${o.clientId} (${auth.method})`], ['status', `HTTP ${exchange.response.status}`]] }];
     const data: Record<string, unknown> = { tokenEndpoint, grant: o.grant, clientId: o.clientId, authMethod: auth.method, status: exchange.response.status };
+    // "received" only for a token response that holds a token, never for garbage with HTTP 200.
+    let received = false;
     if (exchange.response.status === 200) {
       const checked = checkTokenResponse(exchange.json);
+      received = typeof checked.response?.access_token === 'string' && checked.response.access_token !== '';
       findings.push(...checked.findings);
       const r = checked.response ?? {};
-      data['tokenResponse'] = exchange.json;
+      // A response that failed the shape check may nest without bound: the report keeps it cut.
+      data['tokenResponse'] = checked.response === undefined ? pruneDeepJson(exchange.json) : exchange.json;
       data['decoded'] = decodedTokens(r);
       const rows: Array<[string, string]> = [];
       for (const k of ['token_type', 'expires_in', 'scope', 'patient', 'encounter'] as const) if (r[k] !== undefined) rows.push([k, String(r[k])]);
@@ -112,7 +117,7 @@ export async function tokenCommand(ctx: CommandContext, opts: Record<string, unk
       findings: ranked,
       data,
       sections,
-      summary: exchange.response.status === 200 ? `${o.grant} token received` : `${o.grant} token request failed`,
+      summary: received ? `${o.grant} token received` : exchange.response.status === 200 ? `${o.grant}: HTTP 200 without a usable token response` : `${o.grant} token request failed`,
       trace: trace.entries,
     });
   } finally {

@@ -1,10 +1,12 @@
 // Discovery: fetch smart-configuration and metadata side by side, then the issuer's
 // openid-configuration and the jwks_uri. Every fetch lands in the trace; every
-// fallback becomes a finding. Only when no source could be read at all does this
-// throw (a network error: exit 3).
+// fallback becomes a finding. A source that answers with an HTTP error status is
+// diagnosed (a finding); one that cannot be reached or whose answer is not JSON at all
+// throws a network error (exit 3): neither smart-configuration nor metadata, or the
+// openid-configuration or JWKS that discovery names.
 import { isSmartctlError, networkError, type SmartctlError } from '../errors.js';
 import type { HttpClient, HttpResponse } from '../http/client.js';
-import { parseHttpUrl } from '../http/client.js';
+import { parseHttpUrl, TRUNCATED_BODY } from '../http/client.js';
 import { makeFinding, type Finding } from '../report/finding.js';
 import { assembleDiscovery } from '../protocol/discovery/assemble.js';
 import { readCapabilityStatement } from '../protocol/discovery/capability-statement.js';
@@ -26,6 +28,7 @@ async function fetchJson(client: HttpClient, step: string, url: string, accept: 
     throw error;
   }
   if (response.status < 200 || response.status > 299) return { kind: 'http-status', response };
+  if (response.truncated) return { kind: 'not-json', response };
   try {
     return { kind: 'json', json: JSON.parse(response.body) as unknown, response };
   } catch {
@@ -40,8 +43,15 @@ function describeFailure(f: Exclude<Fetched, { kind: 'json' }>): string {
     // Redirects are not followed (a client library may not follow them either): name the target.
     return location === undefined ? `HTTP ${f.response.status}` : `HTTP ${f.response.status}, redirect to "${Array.isArray(location) ? location.join(', ') : location}" (not followed)`;
   }
+  if (f.response.truncated) return `HTTP ${f.response.status}, but ${TRUNCATED_BODY}; it was not read`;
   const type = f.response.headers['content-type'];
   return `HTTP ${f.response.status} but not JSON (${Array.isArray(type) ? type.join(', ') : (type ?? 'no content-type')}): "${f.response.body.replace(/\s+/g, ' ').trim().slice(0, 60)}"`;
+}
+
+/** A source discovery names (openid-configuration, JWKS) that cannot be reached or read at all: exit 3, as for smart-configuration. */
+function throwIfUnreadable(what: string, url: string, f: Fetched): void {
+  if (f.kind === 'network') throw networkError(f.error.code, `${what} ${url} cannot be reached: ${f.error.message}`, f.error.hint);
+  if (f.kind === 'not-json') throw networkError('not-json', `${what} ${url} did not answer JSON: ${describeFailure(f)}`, 'Check the URL the server advertises; it may point at a login or error page. Run with --verbose to see the answer.');
 }
 
 function exchangeIds(f: Fetched): number[] | undefined {
@@ -128,6 +138,7 @@ export async function discover(client: HttpClient, fhirBaseUrl: URL | string, op
   if (issuer !== undefined) {
     const oidcUrl = wellKnown(issuer, 'openid-configuration');
     const oidcFetch = URL.canParse(oidcUrl) ? await fetchJson(client, 'discovery.openid-configuration', oidcUrl, 'application/json') : undefined;
+    if (oidcFetch !== undefined) throwIfUnreadable("the issuer's openid-configuration", oidcUrl, oidcFetch);
     if (oidcFetch?.kind === 'json') {
       const read = readOpenIdConfiguration(oidcFetch.json);
       openidConfiguration = read.config;
@@ -144,6 +155,7 @@ export async function discover(client: HttpClient, fhirBaseUrl: URL | string, op
   else if (!URL.canParse(jwksUri)) note(client, 'discovery-skipped', `jwks_uri "${jwksUri}" is not an absolute URL: JWKS not fetched`);
   if (jwksUri !== undefined && URL.canParse(jwksUri)) {
     const jwksFetch = await fetchJson(client, 'discovery.jwks', jwksUri, 'application/json');
+    throwIfUnreadable('the server JWKS (jwks_uri)', jwksUri, jwksFetch);
     if (jwksFetch.kind === 'json') {
       const read = readServerJwks(jwksFetch.json, jwksUri, options.now ?? new Date());
       jwks = read.jwks;

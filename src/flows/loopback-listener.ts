@@ -1,6 +1,8 @@
 // The loopback redirect listener (RFC 8252 §7.3): binds 127.0.0.1 only, at the redirect
 // URI's port and path (an ephemeral port when none is given). It accepts exactly one
-// valid callback; a wrong state is recorded and the listener keeps waiting. With an
+// valid callback, and none before the authorize request exists (setExpectedState): until
+// then every callback is refused, and an empty state never matches. A wrong state is
+// recorded and the listener keeps waiting. With an
 // EHR launch it also serves the app's launch URL (/launch) and hands over iss + launch.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,8 +25,9 @@ export interface LoopbackListener {
   launchUrl: string;
   /** Serves a page that POSTs the authorize request (authorize-post) and returns its URL. */
   servePostForm(action: string, params: URLSearchParams): string;
-  /** Callbacks that carried a wrong or missing state (each one refused). */
-  rejectedStates: Array<{ got: string | null; url: string }>;
+  /** Callbacks refused for their state: wrong, missing, or sent before the authorize request existed. */
+  rejectedStates: Array<{ got: string | null; url: string; reason: 'before-authorize' | 'state-mismatch' }>;
+  /** The state of the authorize request just built; callbacks are accepted only from then on. */
   setExpectedState(state: string): void;
   waitForCallback(timeoutMs: number): Promise<CallbackResult | undefined>;
   waitForLaunch(timeoutMs: number): Promise<LaunchRequest | undefined>;
@@ -63,7 +66,8 @@ export async function startLoopbackListener(o: ListenerOptions): Promise<Loopbac
   const wanted = o.redirectUri === undefined ? undefined : parseRedirectUri(o.redirectUri);
   const path = wanted?.pathname ?? '/callback';
   const port = wanted?.port !== undefined && wanted.port !== '' ? Number(wanted.port) : (o.port ?? 0);
-  let expectedState = '';
+  // Undefined until the authorize request is built: no callback can belong to this run before.
+  let expectedState: string | undefined;
   let settleCallback: ((r: CallbackResult) => void) | undefined;
   let settleLaunch: ((r: LaunchRequest) => void) | undefined;
   const callbackReceived = new Promise<CallbackResult>((resolve) => (settleCallback = resolve));
@@ -110,8 +114,14 @@ export async function startLoopbackListener(o: ListenerOptions): Promise<Loopbac
     const state = url.searchParams.get('state');
     const error = url.searchParams.get('error');
     const shown = `${url.origin}${url.pathname}`;
-    if (state !== expectedState) {
-      rejectedStates.push({ got: state, url: `${shown}?${url.searchParams.toString()}` });
+    if (expectedState === undefined) {
+      rejectedStates.push({ got: state, url: `${shown}?${url.searchParams.toString()}`, reason: 'before-authorize' });
+      event('callback-before-authorize', 'callback refused: smartctl has not sent its authorize request yet; still waiting', { state });
+      send(400, 'Not expecting a callback yet', '<p>smartctl has not sent its authorization request yet, so this callback cannot belong to it and was refused. smartctl keeps waiting.</p>');
+      return;
+    }
+    if (state === null || state === '' || state !== expectedState) {
+      rejectedStates.push({ got: state, url: `${shown}?${url.searchParams.toString()}`, reason: 'state-mismatch' });
       event('callback-state-mismatch', `callback refused: state ${state === null ? 'missing' : 'does not match'}; still waiting`, { state });
       send(400, 'State does not match', '<p>This callback does not belong to the running smartctl flow (its <code>state</code> differs), so it was refused. smartctl keeps waiting.</p>');
       return;
@@ -166,6 +176,8 @@ export async function startLoopbackListener(o: ListenerOptions): Promise<Loopbac
       return `${origin}/authorize-post`;
     },
     setExpectedState: (s) => {
+      // An empty state would match a callback with `state=`: a caller bug, never data.
+      if (s === '') throw new Error('the expected callback state must not be empty');
       expectedState = s;
     },
     waitForCallback: (ms) => timeout(callbackReceived, ms),

@@ -1,6 +1,7 @@
 // One token request (code exchange, refresh, client_credentials) with the chosen client
 // authentication. Sends, records, parses; the checks happen in protocol/ and diagnose/.
-import type { HttpClient, HttpResponse } from '../http/client.js';
+import { networkError } from '../errors.js';
+import { TRUNCATED_BODY, type HttpClient, type HttpResponse } from '../http/client.js';
 import { applyClientAuth, type ClientAuthMethod } from '../protocol/client-auth/index.js';
 import { buildClientAssertion } from '../protocol/client-auth/private-key-jwt.js';
 import type { LoadedKey } from '../protocol/keys.js';
@@ -34,6 +35,10 @@ export async function requestToken(client: HttpClient, o: { step: string; tokenE
     headers: { accept: 'application/json', ...applied.headers },
     body: new URLSearchParams({ ...o.params, ...applied.params }),
   });
+  // A cut body is never read as a token response: no verdict can come from half of one.
+  if (response.truncated) {
+    throw networkError('body-too-large', `${o.step}: POST ${o.tokenEndpoint} answered HTTP ${response.status}, but ${TRUNCATED_BODY}; it was not read as a token response`, 'A token response is a few kilobytes: check the token endpoint URL, and run with --verbose to see the start of the response.');
+  }
   let json: unknown;
   try {
     json = JSON.parse(response.body);

@@ -29,10 +29,13 @@ export interface HttpResponse {
   status: number;
   headers: HeaderMap;
   body: string;
+  /** The body exceeded MAX_BODY_BYTES and was cut there: never read it as a whole document. */
+  truncated: boolean;
   exchange: HttpExchange;
 }
 
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+export const TRUNCATED_BODY = `the body exceeded ${MAX_BODY_BYTES / 1024 / 1024} MB and was truncated`;
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|SSL|EPROTO|UNABLE_TO_GET_ISSUER/;
 
 interface ClassifiedError {
@@ -150,20 +153,23 @@ export class HttpClient {
       });
       const chunks: Buffer[] = [];
       let size = 0;
+      let truncated = false;
       for await (const chunk of response.body) {
         const buf = chunk as Buffer;
-        size += buf.length;
-        if (size > MAX_BODY_BYTES) {
+        if (size + buf.length > MAX_BODY_BYTES) {
+          chunks.push(buf.subarray(0, MAX_BODY_BYTES - size));
+          truncated = true;
           response.body.destroy();
           break;
         }
+        size += buf.length;
         chunks.push(buf);
       }
       const text = Buffer.concat(chunks).toString('utf8');
       const exchange = record({
-        response: { status: response.statusCode, headers: toHeaderMap(response.headers), body: text },
+        response: { status: response.statusCode, headers: toHeaderMap(response.headers), body: text, ...(truncated ? { truncated: true as const } : {}) },
       });
-      return { status: response.statusCode, headers: exchange.response?.headers ?? {}, body: text, exchange };
+      return { status: response.statusCode, headers: exchange.response?.headers ?? {}, body: text, truncated, exchange };
     } catch (error) {
       const classified = classifyNetworkError(error, url, timeoutMs);
       record({ error: { code: classified.code, message: classified.message } });
@@ -190,6 +196,9 @@ export class HttpClient {
 
 /** Parses a response body as JSON or throws the not-json network error. */
 export function parseJsonBody(response: HttpResponse): unknown {
+  if (response.truncated) {
+    throw networkError('body-too-large', `${response.exchange.step}: ${response.exchange.request.url} answered HTTP ${response.status}, but ${TRUNCATED_BODY}; it was not read`, 'No SMART document is this large: check the URL, and run with --verbose to see the start of the response.');
+  }
   try {
     return JSON.parse(response.body) as unknown;
   } catch {

@@ -1,5 +1,6 @@
 // Checks of a token response's shape (RFC 6749 §5.1; SMART app-launch.html "Response").
 import { makeFinding, type Finding } from '../report/finding.js';
+import { jsonTooDeep, MAX_JSON_DEPTH } from './json-depth.js';
 
 export interface TokenResponse {
   access_token?: string;
@@ -27,6 +28,9 @@ export interface TokenResponseContext {
  * flow that runs both never reports the same id twice.
  */
 export function checkTokenResponse(json: unknown, context: TokenResponseContext = {}): { response?: TokenResponse; parsed?: TokenResponse; findings: Finding[] } {
+  if (jsonTooDeep(json)) {
+    return { findings: [field('token-response-malformed', 'error', `the token response nests JSON deeper than ${MAX_JSON_DEPTH} levels`, `a token response is a flat JSON object (RFC 6749 §5.1); this one nests more than ${MAX_JSON_DEPTH} levels, so it was not read further`, 'Answer with a flat JSON object of strings and numbers.')] };
+  }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     return { findings: [field('token-response-nonconformant-shape', 'error', 'the token response is not a JSON object', `got ${JSON.stringify(json)?.slice(0, 80) ?? 'nothing'}`, 'Answer with a JSON object (RFC 6749 §5.1).')] };
   }

@@ -29,6 +29,17 @@ const SECRET_KEYS = new Set(
   ].map((k) => k.toLowerCase()),
 );
 
+/**
+ * JSON keys that hold a secret only sometimes: an authorization code or a token to revoke,
+ * but also an OperationOutcome issue code ("invalid") or a FHIR Coding code ("8867-4").
+ */
+const AMBIGUOUS_KEYS = new Set(['code', 'token']);
+
+/** An issued code or token: long, no spaces, and not a word. */
+function looksLikeIssuedSecret(value: string): boolean {
+  return value.length >= 16 && /^[A-Za-z0-9._~+/=-]+$/.test(value) && /[0-9]|[A-Z].*[a-z]|[a-z].*[A-Z]|[_~+/=]/.test(value);
+}
+
 /** Parameters in URLs and form bodies that carry secrets (adds the authorization code). */
 const SECRET_PARAMS = new Set([...SECRET_KEYS, 'code', 'token']);
 
@@ -40,19 +51,43 @@ const PRIVATE_JWK_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'
 
 const JWT_SHAPE = /\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?/g;
 const PEM_PRIVATE = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]*?-----END \1-----/g;
-const BEARER_VALUE = /\b(Bearer|Basic|DPoP)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
+/** A scheme and what follows it; whether that is a credential is decided by isCredential. */
+// A word followed by "(" is prose ("Basic base64(id:secret)"); a sentence's final "." is kept.
+const SCHEME_VALUE = /\b(Bearer|Basic|DPoP)(\s+)([A-Za-z0-9._~+/-]+=*\.*)(?![A-Za-z0-9._~+/=(-])/gi;
 
-const SECRET_PARAM_IN_TEXT = /([?&#](?:code|access_token|id_token|refresh_token|client_secret|client_assertion|code_verifier|token)=)[^&#\s"']+/gi;
+/**
+ * Whether the word after "Bearer"/"Basic" is a credential (RFC 6750 b64token, RFC 7617
+ * base64) rather than prose or an auth-param name: "Basic is required", "Bearer token",
+ * 'Basic realm="x"' keep their words; "Basic dXNlcjpwYXNz", "Bearer abc-123" do not.
+ */
+function isCredential(word: string): boolean {
+  const bare = word.replace(/=+$/, '');
+  if (bare === '') return false;
+  if (bare.length < 24 && /^[A-Z]?[a-z]+$/.test(bare)) return false;
+  if (/^[A-Z]{2,5}s?$/.test(bare)) return false;
+  return true;
+}
+
+/** Every name a secret can be sent under, for free text (errors, details, pasted bodies). */
+const SECRET_NAME_ALTERNATION = [...SECRET_PARAMS].sort((a, b) => b.length - a.length).join('|');
+// name=value as a URL or form parameter: at the start of the text, after ? & # ; or whitespace.
+const SECRET_PARAM_IN_TEXT = new RegExp(`((?:^|[?&#;\\s("'<>,])(?:${SECRET_NAME_ALTERNATION})=)[^&#\\s"'<>]+`, 'gi');
+// "name": "value" as JSON inside text (a truncated body is not parseable JSON).
+const SECRET_JSON_IN_TEXT = new RegExp(`((?:^|[{,\\s])\\\\?"(?:${SECRET_NAME_ALTERNATION})\\\\?"\\s*:\\s*\\\\?")((?:[^"\\\\]|\\\\[^"])*)`, 'gi');
 const V2_SCOPE_BEFORE = /(?:patient|user|system)\/[A-Za-z*]+\.[cruds]+\?[^\s]*$/;
 
 export function redactString(text: string): string {
   return text
     .replace(PEM_PRIVATE, (_m, label: string) => `-----BEGIN ${label}-----\n${REDACTED}\n-----END ${label}-----`)
     .replace(JWT_SHAPE, REDACTED)
-    .replace(BEARER_VALUE, (_m, scheme: string) => `${scheme} ${REDACTED}`)
+    .replace(SCHEME_VALUE, (match, scheme: string, space: string, word: string) => {
+      const value = word.replace(/\.+$/, '');
+      return isCredential(value) ? `${scheme}${space}${REDACTED}${word.slice(value.length)}` : match;
+    })
+    .replace(SECRET_JSON_IN_TEXT, (match, prefix: string, value: string) => (value === '' || value === REDACTED ? match : `${prefix}${REDACTED}`))
     .replace(SECRET_PARAM_IN_TEXT, (match, prefix: string, offset: number, whole: string) =>
       // A SMART v2 scope restriction (patient/Observation.rs?code=...) is not a secret.
-      V2_SCOPE_BEFORE.test(whole.slice(Math.max(0, offset - 80), offset + 1)) ? match : `${prefix}${REDACTED}`,
+      match.slice(prefix.length) === REDACTED || V2_SCOPE_BEFORE.test(whole.slice(Math.max(0, offset - 80), offset + 1)) ? match : `${prefix}${REDACTED}`,
     );
 }
 
@@ -135,6 +170,7 @@ function looksLikeJwk(value: Record<string, unknown>): boolean {
 export function redactValue(value: unknown, key?: string): unknown {
   if (typeof value === 'string') {
     if (key !== undefined && SECRET_KEYS.has(key.toLowerCase())) return value === '' ? value : REDACTED;
+    if (key !== undefined && AMBIGUOUS_KEYS.has(key.toLowerCase()) && looksLikeIssuedSecret(value)) return REDACTED;
     if (key === 'url' || key === 'authorizeUrl' || key === 'callbackUrl') return redactUrl(value);
     if (key === 'body') return redactBody(value);
     return redactString(value);

@@ -34,6 +34,7 @@ export const SPEC_LINKS = {
   'rfc6749-token-error': 'https://www.rfc-editor.org/rfc/rfc6749#section-5.2',
   'rfc6749-client-auth': 'https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1',
   'rfc6749-state': 'https://www.rfc-editor.org/rfc/rfc6749#section-10.12',
+  'rfc6749-redirect-uri': 'https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2',
   'rfc6749-token-response': 'https://www.rfc-editor.org/rfc/rfc6749#section-5.1',
   'rfc6750-www-authenticate': 'https://www.rfc-editor.org/rfc/rfc6750#section-3',
   'rfc7519-exp': 'https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4',

@@ -23,6 +23,8 @@ export interface TraceResponse {
   status: number;
   headers: HeaderMap;
   body: string;
+  /** Set when the body exceeded the client's size cap: body holds only its start. */
+  truncated?: true | undefined;
 }
 
 export interface HttpExchange {

@@ -59,7 +59,7 @@ export function parseBasic(value: string): { id: string; secret: string } | unde
 const keyCache = new WeakMap<ClientRegistration, Map<string, CryptoKey | KeyObject | Uint8Array>>();
 const remoteCache = new WeakMap<ClientRegistration, JWTVerifyGetKey>();
 
-async function registeredKey(client: ClientRegistration, kid: string, alg: string): Promise<CryptoKey | KeyObject | Uint8Array | JWTVerifyGetKey | undefined> {
+async function registeredKey(client: ClientRegistration, kid: string, alg: string): Promise<CryptoKey | KeyObject | Uint8Array | JWTVerifyGetKey | { unusable: string } | undefined> {
   if (client.jwks !== undefined) {
     let cache = keyCache.get(client);
     if (cache === undefined) {
@@ -71,7 +71,13 @@ async function registeredKey(client: ClientRegistration, kid: string, alg: strin
     if (hit !== undefined) return hit;
     const jwk = client.jwks.keys.find((k) => k['kid'] === kid);
     if (jwk === undefined) return undefined;
-    const key = await importJWK(jwk, alg);
+    let key: CryptoKey | KeyObject | Uint8Array;
+    try {
+      key = await importJWK(jwk, alg);
+    } catch {
+      // An RS384 header naming an EC key (or any pair jose cannot import): the client's mistake, not ours.
+      return { unusable: `key "${kid}" registered for "${client.client_id}" is an ${typeof jwk['kty'] === 'string' ? jwk['kty'] : 'unknown-type'} key${typeof jwk['crv'] === 'string' ? ` (${jwk['crv']})` : ''}; it cannot verify an ${alg} signature: sign with the algorithm of that key (assertion-signature-invalid)` };
+    }
     cache.set(cacheKey, key);
     return key;
   }
@@ -122,9 +128,26 @@ export async function verifyClientAssertion(ctx: SandboxContext, assertionType: 
   const jti = String(token.payload['jti']);
   const exp = Number(token.payload['exp']);
   const jtiKey = `${client.client_id} ${jti}`;
+  // RFC 7523 §3: reserve the jti before the first await, so the same assertion sent many
+  // times at once is accepted once; the reservation is released only if the assertion is
+  // refused for another reason (key, signature), so a corrected retry is not a "replay".
   if (ctx.store.jtis.get(jtiKey) !== undefined) return invalidClient(`client assertion jti "${jti}" was already used (replay; assertion-jti-reused)`, page);
+  ctx.store.jtis.set(jtiKey, { exp: exp + CLOCK_LEEWAY_S });
+  let accepted = false;
+  try {
+    const result = await verifyAssertionSignature(client, assertion, kid, alg, now);
+    accepted = result.ok;
+    return result;
+  } finally {
+    if (!accepted) ctx.store.jtis.delete(jtiKey);
+  }
+}
+
+async function verifyAssertionSignature(client: ClientRegistration, assertion: string, kid: string, alg: string, now: number): Promise<ClientAuthResult> {
+  const page = 'invalid-client-assertion';
   const key = await registeredKey(client, kid, alg);
   if (key === undefined) return invalidClient(`no key with kid "${kid}" in the JWKS registered for "${client.client_id}" (assertion-key-not-resolvable)`, page);
+  if ('unusable' in key) return invalidClient(key.unusable, page);
   const options = { algorithms: SMART_ASSERTION_ALGS, clockTolerance: CLOCK_LEEWAY_S, currentDate: new Date(now * 1000) };
   try {
     if (typeof key === 'function') await jwtVerify(assertion, key, options);
@@ -135,12 +158,26 @@ export async function verifyClientAssertion(ctx: SandboxContext, assertionType: 
     if (code === 'ERR_JWKS_TIMEOUT' || code === 'ERR_JOSE_GENERIC') return invalidClient(`the jwks_uri registered for "${client.client_id}" could not be read (assertion-key-not-resolvable)`, page);
     return invalidClient(`client assertion signature does not verify with key "${kid}" registered for "${client.client_id}" (assertion-signature-invalid)`, page);
   }
-  ctx.store.jtis.set(jtiKey, { exp: exp + CLOCK_LEEWAY_S });
   return { ok: true, client, method: 'private_key_jwt' };
 }
 
 function usesSecret(client: ClientRegistration): boolean {
   return client.token_endpoint_auth_method === 'client_secret_basic' || client.token_endpoint_auth_method === 'client_secret_post';
+}
+
+/**
+ * RFC 6749 §6: a public client refreshes with grant_type and refresh_token alone (what
+ * fhirclient sends by default). The refresh token is bound to the client it was issued
+ * to, so it names that client; only a public client is taken from it. A confidential
+ * client's refresh token without its credentials is still refused.
+ */
+function publicRefreshClient(ctx: SandboxContext, body: URLSearchParams): ClientAuthResult | undefined {
+  if (body.get('grant_type') !== 'refresh_token' || body.has('client_secret')) return undefined;
+  const token = body.get('refresh_token');
+  const record = token === null ? undefined : ctx.store.refreshTokens.get(token);
+  const client = record === undefined ? undefined : ctx.clients.get(record.clientId);
+  if (client === undefined || client.token_endpoint_auth_method !== 'none') return undefined;
+  return { ok: true, client, method: 'none' };
 }
 
 /** Authenticates the client of a token, introspection or revocation request. */
@@ -167,22 +204,33 @@ export async function authenticateClient(ctx: SandboxContext, req: IncomingMessa
   }
   if (hasAssertion) {
     if (basic !== undefined && strict) return invalidClient('a Basic Authorization header was sent together with a client assertion; use one client authentication method (RFC 6749 §2.3)', 'invalid-authorization-header');
-    return verifyClientAssertion(ctx, body.get('client_assertion_type'), body.get('client_assertion'), bodyClientId);
+    // Tolerated beside an assertion (the strict-client-auth-header fault refuses it): a Basic
+    // header naming the assertion's own client; one naming another client is refused.
+    if (basic !== undefined && bodyClientId !== null && bodyClientId !== basic.id) return { ok: false, error: 'invalid_request', description: `client_id "${bodyClientId}" in the body differs from "${basic.id}" in the Authorization header` };
+    return verifyClientAssertion(ctx, body.get('client_assertion_type'), body.get('client_assertion'), bodyClientId ?? basic?.id ?? null);
   }
   if (basic !== undefined) {
     const client = ctx.clients.get(basic.id);
     if (client === undefined) return invalidClient(`client_id "${basic.id}" (from the Basic Authorization header) is not registered`, undefined, true);
     if (bodyClientId !== null && bodyClientId !== basic.id) return { ok: false, error: 'invalid_request', description: `client_id "${bodyClientId}" in the body differs from "${basic.id}" in the Authorization header` };
+    // RFC 6749 §2.3: one method per request; a second secret in the body would go unchecked.
+    if (body.has('client_secret')) return { ok: false, error: 'invalid_request', description: 'client_secret was sent both in the Basic Authorization header and in the body; use one client authentication method (RFC 6749 §2.3)' };
     if (!usesSecret(client)) {
       if (strict || client.token_endpoint_auth_method === 'private_key_jwt') {
         return invalidClient(`client "${client.client_id}" is registered for ${client.token_endpoint_auth_method}, but the request sent a Basic Authorization header`, 'invalid-authorization-header', true);
       }
+      // A public client may name itself in a Basic header, but it has no secret to send.
+      if (basic.secret !== '') return invalidClient(`client "${client.client_id}" is a public client (none) and has no client_secret, but the Basic Authorization header carries one`, 'invalid-authorization-header', true);
       return { ok: true, client, method: 'none' };
     }
     if (client.client_secret === undefined || !secretsEqual(basic.secret, client.client_secret)) return invalidClient(`wrong client_secret for "${client.client_id}"`, undefined, true);
     return { ok: true, client, method: 'client_secret_basic' };
   }
-  if (bodyClientId === null || bodyClientId === '') return invalidClient('no client authentication: send client_id (public client), client credentials, or a client assertion');
+  if (bodyClientId === null || bodyClientId === '') {
+    const publicRefresh = publicRefreshClient(ctx, body);
+    if (publicRefresh !== undefined) return publicRefresh;
+    return invalidClient('no client authentication: send client_id (public client), client credentials, or a client assertion');
+  }
   const client = ctx.clients.get(bodyClientId);
   if (client === undefined) return invalidClient(`client_id "${bodyClientId}" is not registered`);
   const secret = body.get('client_secret');

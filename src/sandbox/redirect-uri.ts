@@ -28,6 +28,8 @@ function loopbackMatch(registered: string, given: string): boolean {
 }
 
 export function redirectUriMatches(registered: string, given: string, faults: readonly FaultHooks[]): boolean {
+  // RFC 6749 §3.1.2: a redirect URI never has a fragment, not even an empty one ("#").
+  if (given.includes('#')) return false;
   const override = faults.find((f) => f.redirectUriMatches !== undefined);
   if (override?.redirectUriMatches !== undefined) return override.redirectUriMatches(registered, given);
   return registered === given || loopbackMatch(registered, given);

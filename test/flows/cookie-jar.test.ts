@@ -93,3 +93,71 @@ test('property: any Set-Cookie lines are stored without a throw and never leak t
     }),
   );
 });
+
+// Regression: runs sharing --cookie-jar wrote it in place, so a concurrent reader could see
+// half a file (cookie-jar-malformed) and the last writer dropped everyone else's cookies.
+test('concurrent writers sharing a jar file lose no cookie, and readers never see a partial file', async () => {
+  const { readFile: read } = await import('node:fs/promises');
+  const file = path.join(await tmp(), 'shared.json');
+  const seed = await CookieJar.open(file);
+  seed.store(new URL('http://127.0.0.1/'), ['old=1; Max-Age=3600', 'doomed=1; Max-Age=3600'], NOW);
+  await seed.save();
+  // Big values make every write take long enough to interleave with the others.
+  const big = 'v'.repeat(20_000);
+  const writers = Array.from({ length: 20 }, async (_, i) => {
+    const jar = await CookieJar.open(file);
+    jar.store(new URL(`http://host-${i}.example/`), [`sid${i}=${big}${i}; Max-Age=3600`], NOW);
+    if (i === 7) jar.store(new URL('http://127.0.0.1/'), 'doomed=gone; Max-Age=0', NOW);
+    await jar.save();
+  });
+  const readerErrors: string[] = [];
+  let reading = true;
+  const reader = (async () => {
+    while (reading) {
+      try {
+        await CookieJar.open(file);
+      } catch (error) {
+        readerErrors.push(isSmartctlError(error) ? error.code : String(error));
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  })();
+  await Promise.all(writers);
+  reading = false;
+  await reader;
+  assert.deepEqual(readerErrors, []);
+  const names = (JSON.parse(await read(file, 'utf8')) as { cookies: Array<{ name: string }> }).cookies.map((c) => c.name).sort();
+  const expected = ['old', ...Array.from({ length: 20 }, (_, i) => `sid${i}`)].sort();
+  assert.deepEqual(names, expected, 'every writer kept, the deleted cookie gone');
+  assert.equal((await stat(file)).mode & 0o777, 0o600);
+  const { readdir } = await import('node:fs/promises');
+  assert.deepEqual((await readdir(path.dirname(file))).sort(), ['shared.json'], 'no temp or lock file left behind');
+});
+
+test('concurrent smartctl processes sharing a jar file lose no cookie', async () => {
+  const { spawn } = await import('node:child_process');
+  const { readFile: read } = await import('node:fs/promises');
+  const { pathToFileURL } = await import('node:url');
+  const file = path.join(await tmp(), 'shared.json');
+  const jarModule = pathToFileURL(path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../src/flows/cookie-jar.js')).href;
+  const script = `
+    const { CookieJar } = await import(${JSON.stringify(jarModule)});
+    const [file, who] = process.argv.slice(1);
+    for (let i = 0; i < 5; i++) {
+      const jar = await CookieJar.open(file);
+      jar.store(new URL('http://' + who + '.example/'), [who + '_' + i + '=' + 'x'.repeat(50000) + '; Max-Age=3600'], ${NOW});
+      await jar.save();
+    }`;
+  const runs = Array.from({ length: 4 }, (_, p) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script, file, `p${p}`]);
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => resolve({ code, stderr }));
+    }),
+  );
+  for (const r of await Promise.all(runs)) assert.equal(r.code, 0, r.stderr);
+  const names = (JSON.parse(await read(file, 'utf8')) as { cookies: Array<{ name: string }> }).cookies.map((c) => c.name).sort();
+  assert.deepEqual(names, Array.from({ length: 4 }, (_, p) => Array.from({ length: 5 }, (_, i) => `p${p}_${i}`)).flat().sort());
+  assert.equal((await stat(file)).mode & 0o777, 0o600);
+});

@@ -69,3 +69,35 @@ test('a redirect loop and a redirect without Location are network errors', async
     await server.close();
   }
 });
+
+test('regression: a Location that is not a URL is a finding about the server, not an "Invalid URL" crash', async () => {
+  const server = await startStaticServer({ '/authorize': { status: 302, headers: { location: 'http://[not-a-host' } } });
+  const client = new HttpClient({ trace: new Trace(), timeoutMs: 5000 });
+  try {
+    const outcome = await followAuthorize(client, `${server.origin}/authorize?client_id=a`, { redirectUri: REDIRECT, jar: new CookieJar(), autoApproveHeader: true, nowSeconds: NOW });
+    assert.equal(outcome.kind, 'server-fault');
+    if (outcome.kind !== 'server-fault') return;
+    assert.equal(outcome.finding.id, 'authorize-redirect-invalid');
+    assert.equal(outcome.finding.severity, 'error');
+    assert.match(outcome.finding.detail, /Location: "http:\/\/\[not-a-host"/);
+    assert.deepEqual(outcome.finding.exchanges, [1]);
+  } finally {
+    await client.close();
+    await server.close();
+  }
+});
+
+test('regression: a redirect to file: is the server\'s fault (a finding), not an input error', async () => {
+  const server = await startStaticServer({ '/authorize': { status: 302, headers: { location: '/next' } }, '/next': { status: 303, headers: { location: 'file:///etc/passwd' } } });
+  const client = new HttpClient({ trace: new Trace(), timeoutMs: 5000 });
+  try {
+    const outcome = await followAuthorize(client, `${server.origin}/authorize?client_id=a`, { redirectUri: REDIRECT, jar: new CookieJar(), autoApproveHeader: true, nowSeconds: NOW });
+    assert.equal(outcome.kind, 'server-fault');
+    if (outcome.kind !== 'server-fault') return;
+    assert.match(outcome.finding.title, /redirected to a file: URL/);
+    assert.equal(server.requests.length, 2, 'the file: URL was not followed');
+  } finally {
+    await client.close();
+    await server.close();
+  }
+});

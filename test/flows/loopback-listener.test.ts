@@ -138,3 +138,29 @@ test('property: any --redirect-uri text is a loopback http URL or our usage erro
     }),
   );
 });
+
+test('regression: a callback before the authorize request exists is refused, and an empty state never matches', async () => {
+  const trace = new Trace();
+  const listener = await startLoopbackListener({ trace, now });
+  try {
+    // Another local process injects a code while smartctl is still discovering (or waiting for the EHR).
+    const injected = await get(`${listener.redirectUri}?state=&code=INJECTED`);
+    assert.equal(injected.status, 400);
+    assert.match(injected.body, /has not sent its authorization request yet/);
+    assert.equal((await get(`${listener.redirectUri}?code=INJECTED2`)).status, 400);
+    assert.equal((await get(`${listener.redirectUri}?error=access_denied&state=`)).status, 400);
+    assert.equal(await listener.waitForCallback(50), undefined, 'nothing was accepted before the state existed');
+    assert.deepEqual(listener.rejectedStates.map((r) => [r.got, r.reason]), [['', 'before-authorize'], [null, 'before-authorize'], ['', 'before-authorize']]);
+    assert.ok(trace.entries.some((e) => e.type === 'event' && e.name === 'callback-before-authorize'));
+    assert.throws(() => listener.setExpectedState(''));
+    listener.setExpectedState('real-state');
+    const waiting = listener.waitForCallback(10_000);
+    assert.equal((await get(`${listener.redirectUri}?state=&code=INJECTED3`)).status, 400, 'an empty state is refused once the state exists');
+    assert.equal((await get(`${listener.redirectUri}?code=the-code&state=real-state`)).status, 200);
+    const result = await waiting;
+    assert.equal(result?.kind === 'code' ? result.code : undefined, 'the-code');
+    assert.equal(listener.rejectedStates.at(-1)?.reason, 'state-mismatch');
+  } finally {
+    await listener.close();
+  }
+});

@@ -1,7 +1,7 @@
 // Access tokens are opaque to clients (RFC 6749 §1.4), but when one is a JWT its
 // time claims explain 401s (failure catalog fhir-401-expired-token).
 import { makeFinding, type Finding } from '../../report/finding.js';
-import { algNone } from './claims.js';
+import { algNone, claimsNotTooDeep } from './claims.js';
 import { audiences, type DecodedJwt } from './decode.js';
 import { lintTimeClaims } from './time-claims.js';
 
@@ -12,7 +12,7 @@ export interface AccessTokenExpectations {
 }
 
 export function lintAccessToken(token: DecodedJwt, expect: AccessTokenExpectations): Finding[] {
-  const out = [...algNone(token, 'access token'), ...lintTimeClaims(token.payload, expect.now, 'access token')];
+  const out = [...claimsNotTooDeep(token, 'access token'), ...algNone(token, 'access token'), ...lintTimeClaims(token.payload, expect.now, 'access token')];
   const aud = audiences(token.payload);
   if (expect.audience !== undefined && aud.length > 0 && !aud.includes(expect.audience)) {
     out.push(

@@ -1,6 +1,21 @@
 // Claim rules shared by the profiles: alg, sub, iss, aud, fhirUser.
 import { makeFinding, type Finding } from '../../report/finding.js';
+import { MAX_JSON_DEPTH } from '../json-depth.js';
 import { audiences, claimString, type DecodedJwt } from './decode.js';
+
+/** A header or claims nested deeper than anything real: shown cut, and a finding (the issuer is broken or hostile). */
+export function claimsNotTooDeep(token: DecodedJwt, what: string): Finding[] {
+  if (token.tooDeep !== true) return [];
+  return [
+    makeFinding({
+      id: 'jwt-claims-too-deep',
+      severity: 'error',
+      title: `${what} nests JSON deeper than ${MAX_JSON_DEPTH} levels`,
+      detail: `the header or claims hold values nested more than ${MAX_JSON_DEPTH} levels deep; they are shown cut at that depth`,
+      fix: 'Issue flat claims (strings, numbers, short arrays); no consumer needs this depth, and some crash on it.',
+    }),
+  ];
+}
 
 export function algNone(token: DecodedJwt, what: string): Finding[] {
   const alg = token.header['alg'];

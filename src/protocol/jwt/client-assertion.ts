@@ -1,7 +1,7 @@
 // Client assertion rules for private_key_jwt, as SMART requires them
 // (client-confidential-asymmetric.html; RFC 7523 §3).
 import { makeFinding, type Finding } from '../../report/finding.js';
-import { algNone } from './claims.js';
+import { algNone, claimsNotTooDeep } from './claims.js';
 import { audiences, claimNumber, claimString, type DecodedJwt } from './decode.js';
 import { describeSeconds } from './time-claims.js';
 
@@ -152,6 +152,7 @@ export function kidPresent(token: DecodedJwt): Finding[] {
 
 export function lintClientAssertion(token: DecodedJwt, expect: ClientAssertionExpectations): Finding[] {
   return [
+    ...claimsNotTooDeep(token, 'client assertion'),
     ...algNone(token, 'client assertion'),
     ...algAllowed(token, expect.allowedAlgs),
     ...kidPresent(token),

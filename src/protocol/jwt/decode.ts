@@ -1,6 +1,7 @@
 // Our own JWT decoder (no jose): splits, base64url-decodes and JSON-parses, and tells
 // a signed JWT (three parts) from an encrypted JWE (five parts) from an opaque token.
 import { inputError } from '../../errors.js';
+import { jsonTooDeep, pruneDeepJson } from '../json-depth.js';
 
 export interface DecodedJwt {
   kind: 'jwt';
@@ -9,12 +10,15 @@ export interface DecodedJwt {
   payload: Record<string, unknown>;
   /** The base64url signature part, as sent. */
   signature: string;
+  /** Set when the header or claims nested deeper than we walk: those parts are replaced by a note (finding jwt-claims-too-deep). */
+  tooDeep?: true | undefined;
 }
 
 export interface DecodedJwe {
   kind: 'jwe';
   raw: string;
   header: Record<string, unknown>;
+  tooDeep?: true | undefined;
 }
 
 export interface OpaqueToken {
@@ -25,8 +29,15 @@ export interface OpaqueToken {
 export type DecodedToken = DecodedJwt | DecodedJwe | OpaqueToken;
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
+/** RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=". */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
-function decodePart(part: string, name: string, raw: string): Record<string, unknown> {
+interface Part {
+  value: Record<string, unknown>;
+  tooDeep: boolean;
+}
+
+function decodePart(part: string, name: string, raw: string): Part {
   if (!BASE64URL.test(part) || part.length % 4 === 1) {
     throw inputError('malformed-jwt', `the JWT ${name} is not base64url (${part.length} characters)`, 'Copy the whole token: three dot-separated base64url parts, with no spaces or quotes.');
   }
@@ -39,7 +50,9 @@ function decodePart(part: string, name: string, raw: string): Record<string, unk
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw inputError('malformed-jwt', `the JWT ${name} is JSON but not an object`, 'A JWT header and payload are JSON objects.');
   }
-  return value as Record<string, unknown>;
+  // Walkers after us (JSON.stringify, redaction, renderers) recurse: bound the depth here, once.
+  if (jsonTooDeep(value)) return { value: pruneDeepJson(value) as Record<string, unknown>, tooDeep: true };
+  return { value: value as Record<string, unknown>, tooDeep: false };
 }
 
 /** Strips "Bearer " and surrounding whitespace/quotes a user may paste along. */
@@ -61,10 +74,15 @@ export function decodeJwt(text: string): DecodedToken {
   const parts = raw.split('.');
   if (parts.length === 1 || (!raw.startsWith('eyJ') && !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(raw))) {
     if (/\s/.test(raw)) throw inputError('malformed-token', 'the token contains white space', 'Pass a single token: a JWT, "Bearer <jwt>", or a token-response JSON.');
+    if (!B64TOKEN.test(raw)) {
+      const bad = [...new Set(raw.replace(/[A-Za-z0-9\-._~+/=]/g, ''))].slice(0, 5).map((ch) => JSON.stringify(ch)).join(', ');
+      throw inputError('malformed-token', `the token contains characters a bearer token cannot hold (${bad}); RFC 6750 §2.1 allows letters, digits and - . _ ~ + / with trailing =`, 'Copy the token again, without quotes or surrounding text; or pass the token response JSON.');
+    }
     return { kind: 'opaque', raw };
   }
   if (parts.length === 5) {
-    return { kind: 'jwe', raw, header: decodePart(parts[0] ?? '', 'header', raw) };
+    const header = decodePart(parts[0] ?? '', 'header', raw);
+    return header.tooDeep ? { kind: 'jwe', raw, header: header.value, tooDeep: true } : { kind: 'jwe', raw, header: header.value };
   }
   if (parts.length !== 3) {
     throw inputError('malformed-jwt', `a JWT has 3 dot-separated parts (5 for an encrypted JWE), this has ${parts.length}`, 'The token may be truncated; copy it again.');
@@ -73,7 +91,9 @@ export function decodeJwt(text: string): DecodedToken {
   const header = decodePart(h, 'header', raw);
   const payload = decodePart(p, 'payload', raw);
   if (!BASE64URL.test(s)) throw inputError('malformed-jwt', 'the JWT signature is not base64url', 'The token may have been altered; copy it again.');
-  return { kind: 'jwt', raw, header, payload, signature: s };
+  const token: DecodedJwt = { kind: 'jwt', raw, header: header.value, payload: payload.value, signature: s };
+  if (header.tooDeep || payload.tooDeep) token.tooDeep = true;
+  return token;
 }
 
 export function claimString(payload: Record<string, unknown>, name: string): string | undefined {

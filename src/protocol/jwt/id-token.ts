@@ -1,6 +1,6 @@
 // id_token rules (OpenID Connect Core §2, §3.1.3.7; SMART scopes-and-launch-context fhirUser).
 import { makeFinding, type Finding } from '../../report/finding.js';
-import { algNone, audContains, fhirUserFormat, issMatches, subPresent } from './claims.js';
+import { algNone, audContains, claimsNotTooDeep, fhirUserFormat, issMatches, subPresent } from './claims.js';
 import { audiences, claimString, type DecodedJwt } from './decode.js';
 import { lintTimeClaims } from './time-claims.js';
 
@@ -54,6 +54,7 @@ export function lintIdToken(token: DecodedJwt, expect: IdTokenExpectations): Fin
 
 function idTokenRules(token: DecodedJwt, expect: IdTokenExpectations): Finding[] {
   return [
+    ...claimsNotTooDeep(token, 'id_token'),
     ...algNone(token, 'id_token'),
     ...issMatches(token, expect.issuer, 'id_token'),
     ...subPresent(token, 'id_token'),

@@ -12,6 +12,14 @@ export function describeSeconds(seconds: number): string {
   return `${Math.round(s / 86_400)} days`;
 }
 
+/** The largest NumericDate a Date can hold (ECMAScript: ±8.64e15 ms, about the year 275 760). */
+const MAX_DATE_SECONDS = 8.64e12;
+
+/** The ISO time of a NumericDate, or undefined when it is outside the range of dates. */
+export function isoTime(epochSeconds: number): string | undefined {
+  return Number.isFinite(epochSeconds) && Math.abs(epochSeconds) <= MAX_DATE_SECONDS ? new Date(epochSeconds * 1000).toISOString() : undefined;
+}
+
 /** "expired 3 h ago", "in 5 min". */
 export function relativeTime(epochSeconds: number, now: Date): string {
   const delta = epochSeconds - now.getTime() / 1000;
@@ -21,10 +29,13 @@ export function relativeTime(epochSeconds: number, now: Date): string {
 export function lintTimeClaims(payload: Record<string, unknown>, now: Date, what: string, maxSkewSeconds = DEFAULT_SKEW_SECONDS): Finding[] {
   const nowS = now.getTime() / 1000;
   const out: Finding[] = [];
-  const exp = claimNumber(payload, 'exp');
-  const nbf = claimNumber(payload, 'nbf');
-  const iat = claimNumber(payload, 'iat');
-  if (payload['exp'] !== undefined && exp === undefined) {
+  // A time outside the range of dates gets its own finding, not a comparison with now.
+  const inRange = (v: number | undefined): number | undefined => (v !== undefined && isoTime(v) !== undefined ? v : undefined);
+  const exp = inRange(claimNumber(payload, 'exp'));
+  const nbf = inRange(claimNumber(payload, 'nbf'));
+  const iat = inRange(claimNumber(payload, 'iat'));
+  out.push(...timesOutOfRange(payload, what));
+  if (payload['exp'] !== undefined && claimNumber(payload, 'exp') === undefined) {
     out.push(makeFinding({ id: 'jwt-claim-type', severity: 'error', title: `${what} exp is not a number`, detail: `exp: expected seconds since the epoch, got ${JSON.stringify(payload['exp'])}`, fix: 'Issue exp as a NumericDate (seconds).', spec: 'rfc7519-exp' }));
   }
   if (exp !== undefined && exp <= nowS) {
@@ -33,7 +44,7 @@ export function lintTimeClaims(payload: Record<string, unknown>, now: Date, what
         id: 'jwt-expired',
         severity: 'error',
         title: `${what} has expired`,
-        detail: `exp ${new Date(exp * 1000).toISOString()} was ${describeSeconds(nowS - exp)} ago`,
+        detail: `exp ${isoTime(exp) ?? exp} was ${describeSeconds(nowS - exp)} ago`,
         fix: 'Get a new token (refresh or re-authorize); if it expired at once, compare the server and client clocks.',
         spec: 'rfc7519-exp',
       }),
@@ -45,7 +56,7 @@ export function lintTimeClaims(payload: Record<string, unknown>, now: Date, what
         id: 'jwt-not-yet-valid',
         severity: 'error',
         title: `${what} is not valid yet`,
-        detail: `nbf is ${describeSeconds(nbf - nowS)} in the future (${new Date(nbf * 1000).toISOString()}); allowed skew ${maxSkewSeconds} s`,
+        detail: `nbf is ${describeSeconds(nbf - nowS)} in the future (${isoTime(nbf) ?? nbf}); allowed skew ${maxSkewSeconds} s`,
         fix: 'Synchronise the clocks of the issuer and this machine (NTP).',
         spec: 'rfc7519-nbf',
       }),
@@ -57,9 +68,30 @@ export function lintTimeClaims(payload: Record<string, unknown>, now: Date, what
         id: 'jwt-iat-in-future',
         severity: 'error',
         title: `${what} was issued in the future (clock skew)`,
-        detail: `iat is ${Math.round(iat - nowS)} s in the future (${new Date(iat * 1000).toISOString()}); allowed skew ${maxSkewSeconds} s`,
+        detail: `iat is ${Math.round(iat - nowS)} s in the future (${isoTime(iat) ?? iat}); allowed skew ${maxSkewSeconds} s`,
         fix: "Synchronise the issuer's clock (NTP); strict validators reject such tokens.",
         spec: 'rfc7519-iat',
+      }),
+    );
+  }
+  return out;
+}
+
+/** exp: 1e13 is a number, but no date: a server that sends it has a unit bug (ms, µs) or garbage. */
+function timesOutOfRange(payload: Record<string, unknown>, what: string): Finding[] {
+  const out: Finding[] = [];
+  const specs = { exp: 'rfc7519-exp', nbf: 'rfc7519-nbf', iat: 'rfc7519-iat', auth_time: undefined } as const;
+  for (const claim of ['exp', 'nbf', 'iat', 'auth_time'] as const) {
+    const value = claimNumber(payload, claim);
+    if (value === undefined || isoTime(value) !== undefined) continue;
+    out.push(
+      makeFinding({
+        id: 'jwt-time-out-of-range',
+        severity: 'error',
+        title: `${what} ${claim} is outside the range of dates`,
+        detail: `${claim}: expected seconds since the epoch, got ${value}, beyond ±${MAX_DATE_SECONDS} s (the year 275 760)${Math.abs(value) > 1e11 ? '; milliseconds or microseconds sent as seconds?' : ''}`,
+        fix: `Issue ${claim} as a NumericDate: whole seconds since 1970-01-01 UTC (RFC 7519 §2).`,
+        spec: specs[claim],
       }),
     );
   }

@@ -4,6 +4,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, FindingRole, Severity } from '../finding.js';
 import type { Report, ReportSection } from '../report.js';
 import { headerValue, type HttpExchange, type TraceEntry, type TraceEvent } from '../trace.js';
+import { clip, groupDigits, safeLine, safeText } from './terminal-text.js';
 
 export interface HumanRenderOptions {
   color: boolean;
@@ -27,34 +28,64 @@ function indent(text: string, prefix: string): string {
     .join('\n');
 }
 
+/** Long lists (a document with 400 000 capabilities) are shown in part, with a count. */
+const MAX_ITEMS = 200;
+/** Characters of one value, one line or one finding text shown before it is cut. */
+const MAX_VALUE = 4000;
+/** Characters of a verbatim block (a pretty-printed document, an assertion). */
+const MAX_CODE = 100_000;
+
+function moreLine(total: number, shown: number): string {
+  return `… and ${groupDigits(total - shown)} more`;
+}
+
+/** Server and user text as it may be shown: control characters escaped, length bounded. */
+function text(value: string, max = MAX_VALUE): string {
+  return safeText(clip(value, max));
+}
+
+function line(value: string, max = MAX_VALUE): string {
+  return safeLine(clip(value, max));
+}
+
 function renderSection(c: ChalkInstance, section: ReportSection): string {
-  const out: string[] = [c.bold(section.title)];
-  if (section.rows !== undefined && section.rows.length > 0) {
-    const width = Math.min(40, Math.max(...section.rows.map(([label]) => label.length)));
-    for (const [label, value] of section.rows) {
+  const out: string[] = [c.bold(line(section.title))];
+  const rows = section.rows ?? [];
+  if (rows.length > 0) {
+    const shown = rows.slice(0, MAX_ITEMS).map(([label, value]): [string, string] => [line(label, 200), text(value)]);
+    // A loop, not Math.max(...rows): spreading 400 000 rows overflows the stack.
+    let width = 0;
+    for (const [label] of shown) width = Math.max(width, label.length);
+    width = Math.min(40, width);
+    for (const [label, value] of shown) {
       const [first = '', ...rest] = value.split('\n');
       out.push(`  ${c.dim(label.padEnd(width))}  ${first}`);
-      for (const line of rest) out.push(`  ${' '.repeat(width)}  ${line}`);
+      for (const l of rest) out.push(`  ${' '.repeat(width)}  ${l}`);
     }
+    if (rows.length > shown.length) out.push(`  ${c.dim(moreLine(rows.length, shown.length))}`);
   }
-  for (const line of section.lines ?? []) out.push(`  ${line}`);
-  if (section.code !== undefined) out.push(indent(section.code, '    '));
+  const lines = section.lines ?? [];
+  for (const l of lines.slice(0, MAX_ITEMS)) out.push(indent(text(l), '  '));
+  if (lines.length > MAX_ITEMS) out.push(`  ${c.dim(moreLine(lines.length, MAX_ITEMS))}`);
+  if (section.code !== undefined) out.push(indent(text(section.code, MAX_CODE), '    '));
   return out.join('\n');
 }
 
 export function renderFinding(c: ChalkInstance, finding: Finding): string {
   const style = severityStyle(c, finding.severity);
   const role = finding.role === undefined ? '' : ` ${c.dim(`(${ROLE_LABEL[finding.role]})`)}`;
-  const out = [`${style(`${MARK[finding.severity]} ${finding.severity}`)}${role} ${c.bold(finding.title)} ${c.dim(`[${finding.id}]`)}`];
-  out.push(indent(finding.detail, '    '));
+  const out = [`${style(`${MARK[finding.severity]} ${finding.severity}`)}${role} ${c.bold(line(finding.title))} ${c.dim(`[${line(finding.id, 200)}]`)}`];
+  out.push(indent(text(finding.detail), '    '));
   if (finding.causes !== undefined && finding.causes.length > 0) {
     out.push('    Likely causes, most likely first:');
-    finding.causes.forEach((cause, i) => out.push(indent(`${i + 1}. ${cause}`, '      ')));
+    finding.causes.slice(0, MAX_ITEMS).forEach((cause, i) => out.push(indent(`${i + 1}. ${text(cause)}`, '      ')));
+    if (finding.causes.length > MAX_ITEMS) out.push(`      ${moreLine(finding.causes.length, MAX_ITEMS)}`);
   }
-  if (finding.fix !== undefined) out.push(indent(`${c.green('fix:')} ${finding.fix}`, '    '));
-  if (finding.spec !== undefined) out.push(`    ${c.dim(`spec: ${finding.spec}`)}`);
+  if (finding.fix !== undefined) out.push(indent(`${c.green('fix:')} ${text(finding.fix)}`, '    '));
+  if (finding.spec !== undefined) out.push(`    ${c.dim(`spec: ${line(finding.spec)}`)}`);
   if (finding.exchanges !== undefined && finding.exchanges.length > 0) {
-    out.push(`    ${c.dim(`seen in: ${finding.exchanges.map((id) => `#${id}`).join(', ')}`)}`);
+    const ids = finding.exchanges.slice(0, MAX_ITEMS).map((id) => `#${id}`).join(', ');
+    out.push(`    ${c.dim(`seen in: ${ids}${finding.exchanges.length > MAX_ITEMS ? ` ${moreLine(finding.exchanges.length, MAX_ITEMS)}` : ''}`)}`);
   }
   return out.join('\n');
 }
@@ -73,19 +104,20 @@ function exchangeLine(c: ChalkInstance, e: HttpExchange): string {
       : e.response !== undefined
         ? statusStyle(c, e.response.status)(String(e.response.status))
         : c.dim('no response');
-  return `#${e.id} ${c.dim(e.step)} ${e.request.method} ${e.request.url} → ${result} ${c.dim(`(${Math.round(e.durationMs)} ms)`)}`;
+  return `#${e.id} ${c.dim(line(e.step))} ${line(e.request.method)} ${line(e.request.url)} → ${result} ${c.dim(`(${Math.round(e.durationMs)} ms)`)}`;
 }
 
 function headerLines(headers: Record<string, string | string[]>): string[] {
-  return Object.entries(headers).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`);
+  return Object.entries(headers).map(([k, v]) => line(`${k}: ${Array.isArray(v) ? v.join(', ') : v}`));
 }
 
 function prettyBody(body: string, headers: Record<string, string | string[]>): string {
   const type = headerValue(headers, 'content-type') ?? '';
-  if (type.includes('json') || /^\s*[{[]/.test(body)) {
+  if (body.length <= MAX_CODE && (type.includes('json') || /^\s*[{[]/.test(body))) {
     try {
       return JSON.stringify(JSON.parse(body), null, 2);
     } catch {
+      // not JSON, or nested too deep to print (RangeError): shown as received
       return body;
     }
   }
@@ -97,26 +129,28 @@ const BODY_LIMIT = 4000;
 function exchangeDetail(c: ChalkInstance, e: HttpExchange): string {
   const out = [exchangeLine(c, e)];
   out.push(indent(headerLines(e.request.headers).join('\n'), `    ${c.dim('>')} `));
-  if (e.request.body !== undefined && e.request.body !== '') out.push(indent(e.request.body, '    '));
+  if (e.request.body !== undefined && e.request.body !== '') out.push(indent(text(e.request.body, BODY_LIMIT), '    '));
   if (e.response !== undefined) {
     out.push(indent(headerLines(e.response.headers).join('\n'), `    ${c.dim('<')} `));
     let body = prettyBody(e.response.body, e.response.headers);
-    if (body.length > BODY_LIMIT) body = `${body.slice(0, BODY_LIMIT)}\n… (${body.length - BODY_LIMIT} more characters)`;
-    if (body !== '') out.push(indent(body, '    '));
+    if (body.length > BODY_LIMIT) body = `${body.slice(0, BODY_LIMIT)}\n… (${groupDigits(body.length - BODY_LIMIT)} more characters)`;
+    if (body !== '') out.push(indent(safeText(body), '    '));
+    if (e.response.truncated === true) out.push(`    ${c.yellow('the body exceeded the 10 MB cap and was truncated there')}`);
   }
-  if (e.error !== undefined) out.push(`    ${c.red(e.error.message)}`);
+  if (e.error !== undefined) out.push(`    ${c.red(line(e.error.message))}`);
   return out.join('\n');
 }
 
 function eventLine(c: ChalkInstance, e: TraceEvent): string {
-  return `#${e.id} ${c.dim(e.name)} ${e.message}`;
+  return `#${e.id} ${c.dim(line(e.name))} ${line(e.message)}`;
 }
 
 function renderTrace(c: ChalkInstance, trace: readonly TraceEntry[], verbose: boolean): string {
-  const lines = trace.map((entry) => {
+  const lines = trace.slice(0, MAX_ITEMS * 5).map((entry) => {
     if (entry.type === 'event') return eventLine(c, entry);
     return verbose ? exchangeDetail(c, entry) : exchangeLine(c, entry);
   });
+  if (trace.length > MAX_ITEMS * 5) lines.push(c.dim(moreLine(trace.length, MAX_ITEMS * 5)));
   return `${c.bold('Trace')}\n${indent(lines.join('\n'), '  ')}`;
 }
 
@@ -129,12 +163,15 @@ export function renderHuman(report: Report, options: HumanRenderOptions): string
   }
   const shown = options.quiet ? report.findings.filter((f) => f.severity !== 'info') : report.findings;
   if (shown.length > 0) {
-    blocks.push(`${c.bold(`Findings (${shown.length})`)}\n${shown.map((f) => indent(renderFinding(c, f), '  ')).join('\n\n')}`);
+    const rendered = shown.slice(0, MAX_ITEMS).map((f) => indent(renderFinding(c, f), '  '));
+    if (shown.length > MAX_ITEMS) rendered.push(`  ${c.dim(moreLine(shown.length, MAX_ITEMS))}`);
+    blocks.push(`${c.bold(`Findings (${shown.length})`)}\n${rendered.join('\n\n')}`);
   }
   const errors = report.findings.filter((f) => f.severity === 'error').length;
   const warnings = report.findings.filter((f) => f.severity === 'warning').length;
   const counts = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
-  const verdict = report.ok ? c.green(`✔ ${report.summary ?? 'done'} (${counts})`) : c.red(`✖ ${report.summary ?? 'problems found'} (${counts})`);
+  const summary = report.summary === undefined ? undefined : line(report.summary);
+  const verdict = report.ok ? c.green(`✔ ${summary ?? 'done'} (${counts})`) : c.red(`✖ ${summary ?? 'problems found'} (${counts})`);
   blocks.push(verdict);
   return `${blocks.join('\n\n')}\n`;
 }

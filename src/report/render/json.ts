@@ -6,6 +6,10 @@ export interface JsonRenderOptions {
   compact?: boolean | undefined;
 }
 
+/** JSON.stringify escapes C0 but not DEL and C1 (U+009B is CSI to some terminals); they can only sit inside strings. */
+const DEL_AND_C1 = /[\u007f-\u009f]/g;
+
 export function renderJson(report: Report, options: JsonRenderOptions = {}): string {
-  return `${JSON.stringify(toJsonDocument(report), null, options.compact === true ? undefined : 2)}\n`;
+  const text = JSON.stringify(toJsonDocument(report), null, options.compact === true ? undefined : 2);
+  return `${text.replace(DEL_AND_C1, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)}\n`;
 }

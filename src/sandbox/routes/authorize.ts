@@ -77,10 +77,10 @@ export function completeAuthorization(ctx: SandboxContext, res: ServerResponse, 
   let patient: string | undefined;
   let encounter: string | undefined;
   if (ehr !== undefined) {
-    if (has('launch')) {
-      patient = ehr.patient;
-      encounter = ehr.encounter;
-    }
+    // In an EHR launch the EHR's context is the context: a granted launch/patient or
+    // launch/encounter is answered with it, never granted empty (the app would read Patient/null).
+    if (has('launch') || has('launch/patient') || has('launch/encounter')) patient = ehr.patient;
+    if (has('launch') || has('launch/encounter')) encounter = ehr.encounter;
   } else {
     if (has('launch/patient') || has('launch/encounter')) patient = pending.patient;
     if (has('launch/encounter')) encounter = ctx.data.patients.find((p) => p.id === patient)?.encounterId;

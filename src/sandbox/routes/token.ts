@@ -30,7 +30,7 @@ function s256(verifier: string): string {
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 
 /** Issues the access token (and refresh token, id_token, context) for a grant. */
-async function issueTokens(ctx: SandboxContext, grant: GrantContext, options: { nonce?: string | undefined; withIdToken: boolean }): Promise<{ body: Record<string, unknown>; accessToken: string; refreshToken?: string | undefined }> {
+async function issueTokens(ctx: SandboxContext, grant: GrantContext, options: { nonce?: string | undefined; withIdToken: boolean; issued?: string[] | undefined }): Promise<{ body: Record<string, unknown>; accessToken: string; refreshToken?: string | undefined }> {
   const now = ctx.nowSeconds();
   const exp = now + LIFETIME.accessToken;
   // A refresh token only with offline_access/online_access granted (SMART) and a client registered for the grant.
@@ -50,6 +50,8 @@ async function issueTokens(ctx: SandboxContext, grant: GrantContext, options: { 
   if (refreshToken !== undefined) {
     ctx.store.refreshTokens.set(refreshToken, { ...grant, exp: now + LIFETIME.refreshToken, accessTokens: [accessToken] });
   }
+  // Recorded before the first await (id_token signing): a code replayed meanwhile must find them to revoke.
+  options.issued?.push(accessToken, ...(refreshToken !== undefined ? [refreshToken] : []));
   const body: Record<string, unknown> = {
     access_token: accessToken,
     token_type: 'Bearer',
@@ -101,9 +103,7 @@ async function authorizationCodeGrant(ctx: SandboxContext, client: ClientRegistr
   if (!VERIFIER.test(verifier)) return grantError('invalid_grant', `code_verifier must be 43 to 128 characters of [A-Za-z0-9-._~] (RFC 7636 §4.1), got ${verifier.length} characters`);
   if (s256(verifier) !== record.codeChallenge) return grantError('invalid_grant', 'PKCE: BASE64URL(SHA256(code_verifier)) does not equal the code_challenge sent to authorize');
   record.used = true;
-  const issued = await issueTokens(ctx, record, { nonce: record.nonce, withIdToken: true });
-  record.issued.push(issued.accessToken);
-  if (issued.refreshToken !== undefined) record.issued.push(issued.refreshToken);
+  const issued = await issueTokens(ctx, record, { nonce: record.nonce, withIdToken: true, issued: record.issued });
   return { ok: true, body: issued.body };
 }
 
