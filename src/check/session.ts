@@ -21,7 +21,9 @@ export type AuthorizeOutcome =
   /** The server answered with an error status (an error page: not redirected). */
   | { kind: 'http-error'; response: HttpResponse }
   /** A login or consent page that nobody can complete here. */
-  | { kind: 'needs-person'; response: HttpResponse };
+  | { kind: 'needs-person'; response: HttpResponse }
+  /** Something no client can follow (a Location that is no URL, a redirect to another path of the app): a failure. */
+  | { kind: 'server-fault'; finding: Finding };
 
 export interface AuthorizeRequest {
   authorizationEndpoint: string;
@@ -61,7 +63,15 @@ export async function authorize(ctx: TestContext, r: AuthorizeRequest): Promise<
     ctx.trace.addEvent({ at: ctx.now().toISOString(), name: 'login-script', message: 'a --login script completed the login page in a headless browser', data: { callbackUrl } });
     return { kind: 'redirected', callbackUrl, params: new URL(callbackUrl).searchParams };
   }
+  if (outcome.kind === 'redirected-elsewhere') {
+    const target = new URL(outcome.location);
+    return { kind: 'server-fault', finding: makeFinding({ id: 'authorize-redirect-elsewhere', severity: 'error', title: 'the authorization server redirected to another path than the redirect_uri', detail: `redirect_uri: expected "${r.redirectUri}", got a redirect to "${target.origin}${target.pathname}"`, fix: 'Redirect to the redirect_uri exactly as the request sent it (RFC 6749 §3.1.2).', spec: 'smart-authorize-response', exchanges: [outcome.response.exchange.id], role: 'root-cause', basis: 'server-words' }) };
+  }
   return outcome;
+}
+
+export function serverFault(outcome: { finding: Finding }, context?: RunContext): Verdict {
+  return { outcome: 'fail', findings: [outcome.finding], context };
 }
 
 export function skipNeedsPerson(outcome: { response: HttpResponse }): Verdict {
@@ -132,6 +142,7 @@ export async function authorizeForCode(ctx: TestContext, o: LaunchOptions = {}):
   const context: RunContext = { requestedScope, clientId: client.auth.clientId, tokenEndpoint: endpoints.token, authorizeUrl, launchType: o.launch === undefined ? 'standalone' : 'ehr', authMethod: client.auth.method, sentState: state, sentNonce: nonce };
   const outcome = await authorize(ctx, request);
   if (outcome.kind === 'needs-person') return { kind: 'stopped', verdict: skipNeedsPerson(outcome) };
+  if (outcome.kind === 'server-fault') return { kind: 'stopped', verdict: serverFault(outcome, context) };
   if (outcome.kind === 'http-error') {
     return failed('authorize-request-rejected', `the authorize request was answered HTTP ${outcome.response.status}`, `GET ${outcome.response.exchange.request.url.split('?')[0] ?? ''} → ${outcome.response.status}: "${outcome.response.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200)}"`, [outcome.response.exchange.id], context, 'smart-authorize');
   }

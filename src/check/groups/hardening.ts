@@ -10,7 +10,7 @@ import { createPkce, randomToken } from '../../protocol/pkce.js';
 import { makeFinding, type FindingInput } from '../../report/finding.js';
 import { CLIENT_ASSERTION_TYPE } from '../../protocol/client-auth/private-key-jwt.js';
 import { assertionWith } from '../assertions.js';
-import { authorize, authorizeForCode, exchangeCode, fhirGet, headerOf, launch, launchEndpoints, pass, readableUrl, skipNeedsPerson, standaloneScope, type AuthorizeOutcome, type AuthorizeRequest } from '../session.js';
+import { authorize, authorizeForCode, serverFault, exchangeCode, fhirGet, headerOf, launch, launchEndpoints, pass, readableUrl, skipNeedsPerson, standaloneScope, type AuthorizeOutcome, type AuthorizeRequest } from '../session.js';
 import type { CheckTest, TestContext, Verdict } from '../types.js';
 
 function broken(input: Omit<FindingInput, 'severity'>, context?: RunContext): Verdict {
@@ -45,6 +45,7 @@ async function expect401(ctx: TestContext, token: string | undefined, id: string
 /** An authorize request that must not come back with a code. */
 function noCode(outcome: AuthorizeOutcome, id: string, what: string, context: RunContext): Verdict {
   if (outcome.kind === 'needs-person') return skipNeedsPerson(outcome);
+  if (outcome.kind === 'server-fault') return serverFault(outcome, context);
   if (outcome.kind === 'http-error') return pass(`refused with HTTP ${outcome.response.status} (no redirect)`, [outcome.response.exchange.id]);
   const code = outcome.params.get('code');
   if (code === null) return pass(`refused: error=${outcome.params.get('error') ?? '(none)'}`, outcome.exchangeId === undefined ? undefined : [outcome.exchangeId]);
@@ -64,6 +65,7 @@ function baseRequest(ctx: TestContext): { request: AuthorizeRequest; context: Ru
 
 /** Where an authorize request must not send the browser. */
 function notRedirected(outcome: AuthorizeOutcome, id: string, what: string, context: RunContext): Verdict {
+  if (outcome.kind === 'server-fault') return serverFault(outcome, context);
   if (outcome.kind === 'redirected') return broken({ id, title: `the authorization server redirected to the redirect_uri for ${what}`, detail: `Location: ${outcome.callbackUrl.split('?')[0] ?? ''}?${[...outcome.params.keys()].join('&')}`, fix: 'Show an error page instead: an unverified client or redirect_uri must never receive a redirect (RFC 6749 §4.1.2.1, an open redirector otherwise).', spec: 'rfc6749-authorize-error', exchanges: outcome.exchangeId === undefined ? undefined : [outcome.exchangeId] }, context);
   if (outcome.kind === 'http-error') return pass(`error page, HTTP ${outcome.response.status}`, [outcome.response.exchange.id]);
   return pass(`HTTP ${outcome.response.status} page, no redirect`, [outcome.response.exchange.id]);
@@ -227,6 +229,7 @@ export const HARDENING_TESTS: readonly CheckTest[] = [
       if (!('request' in b)) return b;
       const outcome = await authorize(ctx, { ...b.request, override: { response_type: 'smartctl_check_unsupported' } });
       if (outcome.kind === 'needs-person') return skipNeedsPerson(outcome);
+      if (outcome.kind === 'server-fault') return serverFault(outcome, b.context);
       if (outcome.kind === 'http-error') return { outcome: 'pass', reason: `an error page (HTTP ${outcome.response.status}) instead of an error redirect: state cannot be checked`, evidence: [outcome.response.exchange.id] };
       const state = outcome.params.get('state');
       if (outcome.params.get('error') === null) return broken({ id: 'unsupported-response-type-accepted', title: 'an unsupported response_type was not refused', detail: `redirect parameters: ${[...outcome.params.keys()].join(', ')}`, fix: 'Answer error=unsupported_response_type (RFC 6749 §4.1.2.1).', spec: 'rfc6749-authorize-error' }, b.context);

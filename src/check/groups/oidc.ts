@@ -11,7 +11,7 @@ import { readOpenIdConfiguration, issuerMatches } from '../../protocol/discovery
 import { createPkce, randomToken } from '../../protocol/pkce.js';
 import { makeFinding, type Finding } from '../../report/finding.js';
 import type { SpecKey } from '../../report/spec-links.js';
-import { authorize, headerOf, skipNeedsPerson, verdictOf } from '../session.js';
+import { authorize, headerOf, serverFault, skipNeedsPerson, verdictOf } from '../session.js';
 import type { CheckTest, TestContext, Verdict } from '../types.js';
 import { validateIdTokenOf } from './launch-checks.js';
 
@@ -140,6 +140,7 @@ async function liveLogin(ctx: TestContext): Promise<Verdict> {
   const scope = client.scope ?? 'openid profile';
   const outcome = await authorize(ctx, { authorizationEndpoint: authz, clientId: client.clientId, redirectUri: client.redirectUri, scope, aud: '', state, nonce, pkce, override: { aud: null } });
   if (outcome.kind === 'needs-person') return skipNeedsPerson(outcome);
+  if (outcome.kind === 'server-fault') return serverFault(outcome);
   if (outcome.kind === 'http-error') return { outcome: 'fail', findings: [makeFinding({ id: 'authorize-request-rejected', severity: 'error', title: `the provider answered the authorize request with HTTP ${outcome.response.status}`, detail: outcome.response.body.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200), fix: 'Check the client registration (redirect URI, scopes).', spec: 'oidc-prompt', exchanges: [outcome.response.exchange.id] })] };
   const code = outcome.params.get('code');
   if (code === null) return { outcome: 'fail', findings: [makeFinding({ id: 'authorization-error-returned', severity: 'error', title: `the provider returned error "${outcome.params.get('error') ?? 'no code'}"`, detail: outcome.params.get('error_description') ?? '', spec: 'rfc6749-authorize-error' })], context: { callbackError: { error: outcome.params.get('error') ?? 'unknown' } } };
