@@ -220,6 +220,7 @@ async function authorize(ctx: CommandContext, o: LaunchOptions, run: Run, client
             exchanges: [outcome.response.exchange.id],
           }),
         );
+        return false;
       } else if (outcome.kind === 'server-fault') {
         stop(run, 'authorize', outcome.finding);
         return false;
