@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Provider from 'oidc-provider';
 import { runCheck } from './helpers.js';
+import { startOidcPeer } from '../helpers/oidc-peer.js';
 
 const REDIRECT = 'http://127.0.0.1/callback';
 
@@ -67,6 +68,20 @@ describe('check --oidc against oidc-provider', () => {
     assert.equal(byId.get('oidc-live-login')?.result, 'skip');
     assert.match(byId.get('oidc-live-login')?.reason ?? '', /--oidc-client-id/);
     assert.equal(report.ok, true);
+  });
+
+  it('the discovery group passes against a SMART layer in front of oidc-provider (its missing CORS header warns)', async () => {
+    const peer = await startOidcPeer({ redirectUri: REDIRECT });
+    try {
+      const { tests, report } = await runCheck(peer.fhirBaseUrl, { only: 'discovery' });
+      const other = tests.filter((t) => t.result !== 'pass' && !(t.id === 'discovery-cors' && t.result === 'warn'));
+      assert.deepEqual(other.map((t) => `${t.id} ${t.result}`), []);
+      assert.equal(tests.find((t) => t.id === 'discovery-openid-configuration')?.result, 'pass');
+      assert.equal(tests.find((t) => t.id === 'discovery-cors')?.findings[0]?.id, 'cors-not-allowed');
+      assert.equal(report.ok, true, 'a warning alone does not fail the run');
+    } finally {
+      await peer.close();
+    }
   });
 
   it('names exactly the missing algorithms when the provider offers fewer', async () => {
