@@ -2,6 +2,7 @@
 // flows/token-request, flows/id-token-validation): an authorize request followed
 // headless (the sandbox's auto-approve header; a --login script where a page needs a
 // person), the code exchange, a FHIR read. Each runs on the test's own client.
+import { isSmartctlError } from '../errors.js';
 import { CookieJar } from '../flows/cookie-jar.js';
 import { followAuthorize } from '../flows/headless.js';
 import { requestToken, type ClientAuthConfig, type TokenExchange } from '../flows/token-request.js';
@@ -49,8 +50,12 @@ export function authorizeUrlOf(r: AuthorizeRequest): string {
   return url.href;
 }
 
-/** Sends the authorize request and follows the server's redirects until it sends the browser to redirectUri. */
-export async function authorize(ctx: TestContext, r: AuthorizeRequest): Promise<AuthorizeOutcome> {
+/**
+ * Sends the authorize request and follows the server's redirects until it sends the browser to redirectUri.
+ * A page that needs a person goes to the --login script; for a request the server should refuse
+ * (negativeCase), a script that cannot complete the page means the page was no login: no redirect.
+ */
+export async function authorize(ctx: TestContext, r: AuthorizeRequest, o: { negativeCase?: boolean } = {}): Promise<AuthorizeOutcome> {
   const url = authorizeUrlOf(r);
   const jar = await CookieJar.open(undefined);
   const outcome = await followAuthorize(ctx.http, url, { redirectUri: r.redirectUri, jar, autoApproveHeader: ctx.inputs.autoApprove !== false, nowSeconds: () => Math.floor(ctx.now().getTime() / 1000) });
@@ -59,7 +64,14 @@ export async function authorize(ctx: TestContext, r: AuthorizeRequest): Promise<
     return { kind: 'redirected', callbackUrl: outcome.callbackUrl, params: new URL(outcome.callbackUrl).searchParams, exchangeId: last?.id };
   }
   if (outcome.kind === 'needs-person' && ctx.login !== undefined) {
-    const callbackUrl = await ctx.login(url, r.redirectUri);
+    let callbackUrl: string;
+    try {
+      callbackUrl = await ctx.login(url, r.redirectUri);
+    } catch (error) {
+      if (o.negativeCase !== true || !isSmartctlError(error)) throw error;
+      ctx.trace.addEvent({ at: ctx.now().toISOString(), name: 'login-script', message: `the --login script could not complete the page (${error.message}): no redirect to the app` });
+      return outcome;
+    }
     ctx.trace.addEvent({ at: ctx.now().toISOString(), name: 'login-script', message: 'a --login script completed the login page in a headless browser', data: { callbackUrl } });
     return { kind: 'redirected', callbackUrl, params: new URL(callbackUrl).searchParams };
   }

@@ -44,7 +44,7 @@ export interface BrokenServer {
 }
 
 /** Everything a SMART server must refuse, this one accepts. Its happy path works. */
-export async function startBrokenServer(): Promise<BrokenServer> {
+export async function startBrokenServer(o: { authorizePage?: boolean } = {}): Promise<BrokenServer> {
   let origin = '';
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -66,6 +66,11 @@ export async function startBrokenServer(): Promise<BrokenServer> {
       }
       if (p === '/fhir/metadata') {
         return json(res, 200, { resourceType: 'CapabilityStatement', status: 'active', kind: 'instance', fhirVersion: '4.0.1', format: ['json'], rest: [{ mode: 'server', security: { service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }], extension: [{ url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris', extension: [{ url: 'authorize', valueUri: `${origin}/oauth/authorize` }, { url: 'token', valueUri: `${origin}/oauth/token` }] }] } }] });
+      }
+      if (p === '/oauth/authorize' && o.authorizePage === true) {
+        // An error page answered 200, with nothing a login script could fill in.
+        res.writeHead(200, { 'content-type': 'text/html' });
+        return res.end('<!doctype html><title>Error</title><p>Something went wrong.</p>');
       }
       if (p === '/oauth/authorize') {
         // Redirects anywhere it is asked to, for any client, aud or PKCE; errors lose state.

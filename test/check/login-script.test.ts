@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { fillValue, parseLoginScript } from '../../src/check/login-script.js';
 import { findChromium } from '../../src/check/browser-login.js';
 import { isSmartctlError } from '../../src/errors.js';
-import { runCheck } from './helpers.js';
+import { runCheck, startBrokenServer } from './helpers.js';
 
 const ONLY_AUTHORIZE = { only: 'standalone-launch', skip: 'standalone-launch-no-store,standalone-launch-scopes,standalone-launch-context,standalone-launch-fhir-read,standalone-launch-token-response,standalone-launch-id-token' };
 
@@ -69,6 +69,26 @@ describe('login script in chromium against the sandbox pages (no auto-approve)',
       assert.equal(t?.result, 'fail');
       assert.ok(t?.findings.some((f) => /login script step 2 .*#no-such-button/.test(f.title)), JSON.stringify(t?.findings.map((f) => f.title)));
     } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('login script on requests a server should refuse', { skip }, () => {
+  it('a page the script cannot complete is no redirect: the not-redirected tests pass, the no-code tests skip (regression: they failed with login-script-step-failed)', async () => {
+    const server = await startBrokenServer({ authorizePage: true });
+    const dir = await mkdtemp(path.join(tmpdir(), 'smartctl-login-'));
+    try {
+      const script = path.join(dir, 'login.json');
+      await writeFile(script, JSON.stringify([{ click: '#sign-in' }]));
+      const { byId } = await runCheck(server.fhirBase, { clientId: 'app', login: script, only: 'hardening', skip: 'hardening-fhir-without-token,hardening-fhir-invalid-token,hardening-fhir-expired-token,hardening-code-single-use,hardening-code-bound-to-client,hardening-code-bound-to-redirect-uri,hardening-pkce-wrong-verifier,hardening-refresh-token-not-bearer,hardening-patient-compartment' });
+      assert.equal(byId.get('hardening-unknown-client-not-redirected')?.result, 'pass', JSON.stringify(byId.get('hardening-unknown-client-not-redirected')?.findings));
+      assert.equal(byId.get('hardening-unregistered-redirect-not-redirected')?.result, 'pass');
+      assert.equal(byId.get('hardening-pkce-required')?.result, 'skip');
+      assert.equal(byId.get('hardening-wrong-aud-no-code')?.result, 'skip');
+      assert.ok(byId.get('hardening-unknown-client-not-redirected')?.exchanges.length === 1);
+    } finally {
+      await server.close();
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -145,7 +145,7 @@ export const HARDENING_TESTS: readonly CheckTest[] = [
     run: async (ctx) => {
       const b = baseRequest(ctx);
       if (!('request' in b)) return b;
-      const outcome = await authorize(ctx, { ...b.request, pkce: undefined });
+      const outcome = await authorize(ctx, { ...b.request, pkce: undefined }, { negativeCase: true });
       const v = noCode(outcome, 'pkce-not-required', 'a request without code_challenge', b.context);
       if (v.outcome !== 'fail' || outcome.kind !== 'redirected') return v;
       // A code without PKCE: the server may still refuse the exchange without a verifier.
@@ -182,7 +182,7 @@ export const HARDENING_TESTS: readonly CheckTest[] = [
       const b = baseRequest(ctx);
       if (!('request' in b)) return b;
       const verifier = createPkce().verifier;
-      const outcome = await authorize(ctx, { ...b.request, pkce: undefined, override: { code_challenge: verifier, code_challenge_method: 'plain' } });
+      const outcome = await authorize(ctx, { ...b.request, pkce: undefined, override: { code_challenge: verifier, code_challenge_method: 'plain' } }, { negativeCase: true });
       const v = noCode(outcome, 'pkce-plain-accepted', 'code_challenge_method=plain', b.context);
       if (v.outcome !== 'fail' || outcome.kind !== 'redirected') return v;
       const auth = ctx.inputs.client?.auth;
@@ -201,7 +201,7 @@ export const HARDENING_TESTS: readonly CheckTest[] = [
     run: async (ctx) => {
       const b = baseRequest(ctx);
       if (!('request' in b)) return b;
-      const outcome = await authorize(ctx, { ...b.request, clientId: `smartctl-check-unknown-${randomToken(6)}` });
+      const outcome = await authorize(ctx, { ...b.request, clientId: `smartctl-check-unknown-${randomToken(6)}` }, { negativeCase: true });
       return notRedirected(outcome, 'unknown-client-redirected', 'an unknown client_id', b.context);
     },
   },
@@ -214,7 +214,7 @@ export const HARDENING_TESTS: readonly CheckTest[] = [
     run: async (ctx) => {
       const b = baseRequest(ctx);
       if (!('request' in b)) return b;
-      const outcome = await authorize(ctx, { ...b.request, redirectUri: 'https://unregistered.smartctl.invalid/callback' });
+      const outcome = await authorize(ctx, { ...b.request, redirectUri: 'https://unregistered.smartctl.invalid/callback' }, { negativeCase: true });
       return notRedirected(outcome, 'unregistered-redirect-uri-redirected', 'an unregistered redirect_uri', b.context);
     },
   },
@@ -227,7 +227,7 @@ export const HARDENING_TESTS: readonly CheckTest[] = [
     run: async (ctx) => {
       const b = baseRequest(ctx);
       if (!('request' in b)) return b;
-      const outcome = await authorize(ctx, { ...b.request, override: { response_type: 'smartctl_check_unsupported' } });
+      const outcome = await authorize(ctx, { ...b.request, override: { response_type: 'smartctl_check_unsupported' } }, { negativeCase: true });
       if (outcome.kind === 'needs-person') return skipNeedsPerson(outcome);
       if (outcome.kind === 'server-fault') return serverFault(outcome, b.context);
       if (outcome.kind === 'http-error') return { outcome: 'pass', reason: `an error page (HTTP ${outcome.response.status}) instead of an error redirect: state cannot be checked`, evidence: [outcome.response.exchange.id] };
@@ -246,7 +246,7 @@ export const HARDENING_TESTS: readonly CheckTest[] = [
     run: async (ctx) => {
       const b = baseRequest(ctx);
       if (!('request' in b)) return b;
-      const outcome = await authorize(ctx, { ...b.request, aud: 'https://wrong-aud.smartctl.invalid/fhir' });
+      const outcome = await authorize(ctx, { ...b.request, aud: 'https://wrong-aud.smartctl.invalid/fhir' }, { negativeCase: true });
       return noCode(outcome, 'wrong-aud-accepted', 'aud = another FHIR server', b.context);
     },
   },
