@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from './helpers/run-cli.js';
 
-const PURE_DIRS = ['src/protocol', 'src/diagnose', 'src/report'];
+const PURE_DIRS = ['src/protocol', 'src/diagnose', 'src/report', 'src/har'];
 const FORBIDDEN_IMPORTS = /from\s+['"](node:)?(fs|fs\/promises|http|https|net|child_process|undici|open|@inquirer\/prompts|commander)['"]/;
 const FORBIDDEN_GLOBALS = /\b(process\.|console\.|Date\.now\(|new Date\(\)|setTimeout\(|setInterval\()/;
 const FORBIDDEN_LAYERS = /from\s+['"](\.\.\/)+(cli|commands|flows|http|sandbox)\//;

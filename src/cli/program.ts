@@ -297,6 +297,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .option('--message <text>', "an error message the app's client library printed (repeatable)", collect)
     .option('--client-id <id>', 'your client id (checks a client assertion seen in the evidence)')
     .option('--token-url <url>', 'the token endpoint (checks a client assertion aud)')
+    .option('--har <file>', 'a HAR of the flow (Chrome, Firefox, playwright, Charles, mitmproxy, Fiddler): its OAuth / SMART requests are diagnosed, the rest skipped')
     .addHelpText(
       'after',
       `\nThe first finding is the root cause of the failure, or unknown-failure when the evidence cannot tell;\nthe role of each finding (root-cause, contributing, also-noticed) is shown with it and in --json.${examples([
@@ -306,6 +307,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
         `smartctl explain --status 401 --endpoint fhir --header 'WWW-Authenticate: Bearer error="invalid_token", error_description="token expired"' --request-header 'Authorization: Bearer abc'`,
         'smartctl explain --url "https://ehr.example.org/authorize?response_type=code&client_id=app&forceAuthn=true&scope=openid" --status 400',
         `smartctl explain --message "unexpected iss value, expected https://idp.example/, got: https://idp.example"`,
+        'smartctl explain --har launch.har --json',
       ])}`,
     )
     .action(action(async (ctx, _args, opts) => (await import('../commands/explain.js')).explainCommand(ctx, opts)));

@@ -30,6 +30,7 @@ interface ExplainOptions {
   tokenUrl?: string;
   message?: string[];
   curl?: string;
+  har?: string;
 }
 
 export function parseHeaders(lines: readonly string[] | undefined, flag: string): HeaderMap {
@@ -81,6 +82,7 @@ function evidenceRows(o: ExplainOptions, evidence: Evidence, curl: CurlRequest |
 export async function explainCommand(ctx: CommandContext, opts: Record<string, unknown>): Promise<Report> {
   const o = opts as ExplainOptions;
   const messages = o.message ?? [];
+  if (o.har !== undefined) return explainHar(ctx, o, o.har, messages);
   if (o.status === undefined && o.body === undefined && o.tokenResponse === undefined && o.url === undefined && o.curl === undefined && messages.length === 0) {
     throw usageError('evidence-missing', 'nothing to explain: give --status/--body, --curl, --token-response, --url or --message', 'Example: smartctl explain --status 401 --body @response.json --endpoint token');
   }
@@ -157,6 +159,60 @@ export async function explainCommand(ctx: CommandContext, opts: Record<string, u
       diagnosis: top === undefined ? null : { id: top.id, role: top.role ?? null, basis: top.basis ?? null },
     },
     sections,
+    summary: top?.role === 'root-cause' ? `explained: ${top.id}` : top?.id === 'unknown-failure' ? 'cannot tell why this failed' : 'explained',
+  });
+}
+
+// ---- explain --har ------------------------------------------------------------------
+
+const NOT_WITH_HAR = ['status', 'body', 'header', 'requestHeader', 'requestBody', 'method', 'endpoint', 'tokenResponse', 'url', 'curl', 'tokenUrl'] as const;
+
+/** A HAR of the flow: its OAuth / SMART entries become a trace, fed to the same rules as a launch. */
+async function explainHar(ctx: CommandContext, o: ExplainOptions, file: string, messages: string[]): Promise<Report> {
+  const other = NOT_WITH_HAR.filter((k) => o[k] !== undefined);
+  if (other.length > 0) throw usageError('har-with-other-evidence', `--har cannot be combined with ${other.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`, 'The HAR holds the requests and answers; add only --message, --requested-scope or --client-id.');
+  const { readHarFile } = await import('../flows/har-file.js');
+  const { harRunContext } = await import('../har/classify.js');
+  const { evidenceFromTrace } = await import('../diagnose/evidence.js');
+  const har = await readHarFile(file);
+  const evidence = evidenceFromTrace(har.entries, { ...harRunContext(har.entries), messages, requestedScope: o.requestedScope, clientId: o.clientId });
+  const extra: Finding[] = [];
+  const tokenResponse = evidence.tokenResponse;
+  if (tokenResponse !== undefined) extra.push(...checkTokenResponse(tokenResponse, { requestedScope: evidence.requestedScope }).findings);
+  const granted = typeof tokenResponse?.['scope'] === 'string' ? tokenResponse['scope'] : undefined;
+  if (evidence.requestedScope !== undefined && granted !== undefined) extra.push(...scopeFindings(compareScopes(parseScopes(evidence.requestedScope), parseScopes(granted)), { userFacing: true }));
+  const findings = diagnose(evidence, { now: ctx.now() }, extra);
+  const steps = har.entries.flatMap((e) => (e.type === 'exchange' ? [`${e.step} ${e.response?.status ?? e.error?.code ?? '-'}`] : []));
+  if (findings.length === 0) {
+    findings.push(
+      makeFinding({
+        id: 'nothing-recognised',
+        severity: 'info',
+        role: 'also-noticed',
+        title: steps.length === 0 ? 'the HAR holds no OAuth or SMART request' : 'nothing failed in this HAR and no known problem matched',
+        detail: `${har.total} entries read, ${har.total - har.skipped} part of an OAuth / SMART flow`,
+        fix: 'Record the HAR from the start of the launch (DevTools: Network, "Preserve log"), through the login to the first FHIR call, and save it with content.',
+      }),
+    );
+  }
+  const used = har.total - har.skipped;
+  const rows: Array<[string, string]> = [
+    ['file', file],
+    ...(har.info.creator !== undefined ? [['written by', har.info.creator] as [string, string]] : []),
+    ['entries', `${har.total} read, ${used} used, ${har.skipped} skipped (not part of the flow)`],
+    ['steps', steps.length === 0 ? '(none)' : steps.join(', ')],
+  ];
+  if (granted !== undefined) rows.push(['granted scope', granted]);
+  const top = findings[0];
+  return makeReport({
+    command: 'explain',
+    findings,
+    data: {
+      har: { file, creator: har.info.creator ?? null, browser: har.info.browser ?? null, entries: har.total, used, skipped: har.skipped, steps },
+      failures: evidence.failures.map((f) => ({ kind: f.kind, endpoint: f.endpoint ?? null, status: f.status ?? null, error: f.error ?? null, seen: f.seen })),
+      diagnosis: top === undefined ? null : { id: top.id, role: top.role ?? null, basis: top.basis ?? null },
+    },
+    sections: [{ title: 'HAR', rows }],
     summary: top?.role === 'root-cause' ? `explained: ${top.id}` : top?.id === 'unknown-failure' ? 'cannot tell why this failed' : 'explained',
   });
 }

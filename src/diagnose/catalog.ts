@@ -5,12 +5,25 @@
 // Adding a diagnosis = a rule file, a line here, and a corpus case expecting its finding id.
 import type { DiagnosisRule } from './rule.js';
 // discovery
+import { smartConfigurationMissing } from './rules/discovery/smart-configuration-missing.js';
+import { launchWithoutIssRule } from './rules/discovery/launch-without-iss.js';
+import { discoveryMissingPkceMethods } from './rules/discovery/discovery-missing-pkce-methods.js';
+import { issuerMismatch } from './rules/discovery/issuer-mismatch.js';
+import { assertionAlgNotAdvertised } from './rules/discovery/assertion-alg-not-advertised.js';
 // authorize
 import { forceAuthnRejected } from './rules/authorize/force-authn-rejected.js';
+import { cernerLaunchCodeRequired } from './rules/authorize/cerner-launch-code-required.js';
+import { cernerInvalidLaunchCode } from './rules/authorize/cerner-invalid-launch-code.js';
 import { cernerMissingPatientContext } from './rules/authorize/cerner-missing-patient-context.js';
 import { accessDenied } from './rules/authorize/access-denied-by-user.js';
-import { invalidScope } from './rules/authorize/invalid-scope.js';
 import { redirectUriMismatch } from './rules/authorize/redirect-uri-mismatch.js';
+import { audMissingOrWrong } from './rules/authorize/aud-missing-or-wrong.js';
+import { pkceMissing } from './rules/authorize/pkce-missing.js';
+import { pkceMethodNotS256 } from './rules/authorize/pkce-method-not-s256.js';
+import { invalidScope } from './rules/authorize/invalid-scope.js';
+import { stateMissingOrMismatch } from './rules/authorize/state-missing-or-mismatch.js';
+import { callbackWithoutCode } from './rules/authorize/callback-without-code.js';
+import { clientNotYetActive } from './rules/authorize/client-not-yet-active.js';
 import { authorizeUrlLint } from './rules/authorize/authorize-url.js';
 // token
 import { cernerInvalidClientCredentials } from './rules/token/cerner-invalid-client-credentials.js';
@@ -31,16 +44,31 @@ import { noRefreshTokenWithoutOfflineScope } from './rules/refresh/no-refresh-to
 import { fhirUnauthorized } from './rules/fhir/fhir-401-invalid-token.js';
 import { fhirForbidden } from './rules/fhir/fhir-403-insufficient-scope.js';
 // scopes
+import { grantedScopeTrimmed } from './rules/scopes/granted-scope-trimmed-to-registration.js';
 import { scopeSyntaxMismatch } from './rules/scopes/scope-v1-v2-syntax-mismatch.js';
+import { launchScopeFlowConfusion } from './rules/scopes/launch-scope-flow-confusion.js';
 
 export const CATALOG: readonly DiagnosisRule[] = [
   // discovery
-  // authorize
+  smartConfigurationMissing,
+  launchWithoutIssRule,
+  discoveryMissingPkceMethods,
+  issuerMismatch,
+  assertionAlgNotAdvertised,
+  // authorize (vendor URNs before the generic rules they refine)
   forceAuthnRejected,
+  cernerLaunchCodeRequired,
+  cernerInvalidLaunchCode,
   cernerMissingPatientContext,
   accessDenied,
-  invalidScope,
   redirectUriMismatch,
+  audMissingOrWrong,
+  pkceMissing,
+  pkceMethodNotS256,
+  invalidScope,
+  stateMissingOrMismatch,
+  callbackWithoutCode,
+  clientNotYetActive,
   authorizeUrlLint,
   // client-assertion (before token: the precise invalid_client causes first)
   clientAssertionInAuthorizationHeader,
@@ -61,5 +89,7 @@ export const CATALOG: readonly DiagnosisRule[] = [
   fhirUnauthorized,
   fhirForbidden,
   // scopes
+  grantedScopeTrimmed,
   scopeSyntaxMismatch,
+  launchScopeFlowConfusion,
 ];

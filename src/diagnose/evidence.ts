@@ -271,8 +271,39 @@ function assertionOf(s: SavedInput, endpoint: Endpoint): string | undefined {
   return /^Bearer\s+(eyJ[\w-]+\.[\w-]+\.[\w-]*)/i.exec(headerValue(s.requestHeaders ?? {}, 'authorization') ?? '')?.[1];
 }
 
+/**
+ * What a URL the user saved is: an authorize request (response_type, client_id, or a vendor
+ * login page carrying one in to=), what came back to the redirect URI (code, error or state,
+ * no client_id), an EHR's launch of the app (iss or launch, no client_id), or none of these
+ * (the URL a saved response answered, e.g. a discovery document).
+ */
+export function kindOfUrl(url: string): 'authorize' | 'callback' | 'launch' | 'other' {
+  if (!URL.canParse(url)) return 'other';
+  const outer = new URL(url);
+  const inner = new URL(innerAuthorizeUrl(url) ?? url);
+  const p = inner.searchParams;
+  if (p.has('response_type') || p.has('client_id') || /\/authori[sz]e\/?$/i.test(inner.pathname)) return 'authorize';
+  const q = outer.searchParams;
+  if (q.has('code') || q.has('error') || (q.has('state') && !q.has('iss'))) return 'callback';
+  if (q.has('iss') || q.has('launch')) return 'launch';
+  return 'other';
+}
+
 export function evidenceFromSaved(s: SavedInput): Evidence {
   const responses: ResponseEvidence[] = [];
+  // A saved "authorize URL" may really be the callback, the launch URL, or the URL of the saved answer.
+  const urlKind = s.authorizeUrl === undefined ? undefined : kindOfUrl(s.authorizeUrl);
+  if (s.authorizeUrl !== undefined && urlKind !== 'authorize') {
+    const { authorizeUrl, ...rest } = s;
+    if (urlKind === 'other') return evidenceFromSaved({ ...rest, url: s.url ?? authorizeUrl });
+    const saved = evidenceFromSaved(rest);
+    return completeEvidence({ ...saved, failures: undefined, ...(urlKind === 'callback' ? { callback: callbackFrom(authorizeUrl) } : { launchUrl: authorizeUrl }) });
+  }
+  // The URL the browser was sent back to (code, error or state, no client_id), with no answer of its own: the callback.
+  if (s.url !== undefined && s.status === undefined && s.body === undefined && kindOfUrl(s.url) === 'callback') {
+    const { url, ...rest } = s;
+    return completeEvidence({ ...evidenceFromSaved(rest), failures: undefined, callback: callbackFrom(url) });
+  }
   const base = {
     tokenResponse: s.tokenResponse,
     requestedScope: s.requestedScope,

@@ -52,7 +52,7 @@ test('--client-secret-file: a narrowed grant is a scope-dropped error (exit 1); 
   assert.equal(doc['status'], 200);
   // Encounter was asked, not granted: the scope diff says so.
   assert.equal((doc['tokenResponse'] as Record<string, unknown>)['scope'], 'system/Patient.rs');
-  assert.deepEqual(ids(doc), ['scope-dropped']);
+  assert.deepEqual(ids(doc), ['granted-scope-trimmed-to-registration', 'scope-dropped']);
   const basic = await runCli(['token', '--grant', 'client_credentials', '--token-url', tokenUrl, '--client-id', 'ci-service', '--client-secret-file', file, '--scope', 'system/Patient.rs', '--json']);
   const basicDoc = parseJsonOutput(basic);
   assert.equal(basicDoc['authMethod'], 'client_secret_basic', 'a secret without --auth-method means client_secret_basic');

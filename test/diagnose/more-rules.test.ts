@@ -34,7 +34,10 @@ test('cerner-missing-patient-context: access_denied naming grant:missing-patient
   assert.ok(found.includes('cerner-missing-patient-context'), found.join(','));
   assert.ok(!found.includes('access-denied-by-user'));
   e.callbackError = { error: 'access_denied', error_uri: errorUri('urn:cerner:error:authorization-server:oauth2:grant:denied-by-user') };
-  assert.deepEqual(ids(e), ['access-denied-by-user']);
+  const denied = diagnose(e, { now: NOW });
+  assert.equal(denied[0]?.id, 'access-denied-by-user');
+  // The request's patient/ scopes without launch/patient are noticed, not blamed.
+  assert.deepEqual(denied.slice(1).map((f) => [f.id, f.role]), [['launch-scope-flow-confusion', 'also-noticed']]);
 });
 
 test('no-refresh-token-without-offline-scope: info when neither refresh scope was asked', () => {

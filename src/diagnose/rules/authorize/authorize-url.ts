@@ -1,9 +1,12 @@
-// Lints of an authorize URL a user saved (explain --url): non-standard parameters,
-// missing PKCE, system/ scopes in a user launch, size, and vendor login wrappers.
+// Lints of an authorize URL a user saved (explain --url) that diagnose no catalogued failure
+// by themselves: non-standard parameters, no state, system/ scopes in a user launch, size,
+// and vendor login wrappers. The lints that are catalog diagnoses have their own rule files
+// with roles: pkce-missing.ts, pkce-method-not-s256.ts, aud-missing-or-wrong.ts.
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import { parseScopes } from '../../../protocol/scopes/parse.js';
 import type { Evidence } from '../../evidence.js';
-import type { DiagnosisRule } from '../../rule.js';
+import { saidLine, type DiagnosisRule } from '../../rule.js';
+import { authorizeParams, authorizeSays } from './authorize-exchange.js';
 
 const LONG_URL = 2000;
 const MANY_SCOPES = 30;
@@ -24,8 +27,9 @@ export const authorizeUrlLint: DiagnosisRule = {
   id: 'authorize-url',
   phase: 'authorize',
   catalog: [],
+  siblings: ['authorize-url-wrapped', 'authorize-nonstandard-parameter', 'state-missing', 'system-scope-in-user-request', 'authorize-url-long'],
   diagnose(e: Evidence): Finding[] {
-    if (e.authorizeUrl === undefined || !URL.canParse(e.authorizeUrl)) return [];
+    if (e.authorizeUrl === undefined || !URL.canParse(e.authorizeUrl) || authorizeParams(e) === undefined) return [];
     const { url, wrappedBy } = unwrapAuthorizeUrl(e.authorizeUrl);
     const params = new URL(url).searchParams;
     const out: Finding[] = [];
@@ -48,22 +52,16 @@ export const authorizeUrlLint: DiagnosisRule = {
         }),
       );
     }
-    if (!params.has('code_challenge')) {
-      out.push(makeFinding({ id: 'pkce-missing', severity: 'error', title: 'the authorize request has no PKCE code_challenge', detail: 'no code_challenge / code_challenge_method=S256; SMART App Launch 2 requires PKCE for every app', fix: 'Send code_challenge=<base64url(SHA-256(verifier))> and code_challenge_method=S256, and the verifier at the token endpoint.', spec: 'smart-pkce' }));
-    } else if (params.get('code_challenge_method') !== 'S256') {
-      out.push(makeFinding({ id: 'pkce-method-not-s256', severity: 'error', title: 'the PKCE method is not S256', detail: `code_challenge_method: expected "S256", got ${JSON.stringify(params.get('code_challenge_method'))}`, fix: 'Use S256; SMART servers refuse plain.', spec: 'smart-pkce' }));
-    }
     const scope = params.get('scope') ?? '';
     const scopes = parseScopes(scope);
     const system = scopes.filter((s) => s.kind === 'resource' && s.compartment === 'system');
     if (system.length > 0) {
       out.push(makeFinding({ id: 'system-scope-in-user-request', severity: 'error', title: 'system/ scopes in a user-facing authorize request', detail: `system scopes: ${system.map((s) => `"${s.raw}"`).join(', ')}; they belong to backend services (client_credentials)`, fix: 'Use patient/ or user/ scopes here.', spec: 'smart-scopes' }));
     }
-    if (!params.has('aud')) {
-      out.push(makeFinding({ id: 'aud-missing', severity: 'error', title: 'the authorize request has no aud', detail: 'SMART requires aud = the FHIR base URL the token is for', fix: 'Add aud=<FHIR base URL>.', spec: 'smart-authorize-params' }));
-    }
     if (!params.has('state')) {
-      out.push(makeFinding({ id: 'state-missing', severity: 'error', title: 'the authorize request has no state', detail: 'without state the callback cannot be tied to this request (CSRF)', fix: 'Send a random state and check it on the callback.', spec: 'rfc6749-state' }));
+      // Root cause only when the server says state is required (smart-launcher "Missing state parameter"); state is RECOMMENDED, not required, by RFC 6749.
+      const said = authorizeSays(e, 'state-missing');
+      out.push(makeFinding({ id: 'state-missing', severity: 'error', role: said !== undefined ? 'root-cause' : 'also-noticed', basis: said !== undefined ? 'server-words' : 'request-shape', title: 'the authorize request has no state', detail: `without state the callback cannot be tied to this request (CSRF)${said !== undefined ? `\n${saidLine(said.phrase)}` : ''}`, fix: 'Send a random state and check it on the callback.', spec: 'rfc6749-state' }));
     }
     if (url.length > LONG_URL || scopes.length > MANY_SCOPES) {
       out.push(makeFinding({ id: 'authorize-url-long', severity: 'warning', title: 'the authorize request is very large', detail: `${url.length} characters, ${scopes.length} scopes; some servers and proxies refuse request lines over about ${LONG_URL} characters`, fix: 'Request fewer, wider scopes (e.g. patient/*.rs), or use POST to the authorize endpoint where the server advertises authorize-post.', spec: 'smart-authorize' }));

@@ -1,7 +1,12 @@
-// invalid_scope at authorize or token: scopes not registered, or in the other SMART syntax.
+// invalid_scope at authorize or token: scopes not registered or not assigned to the client,
+// in the other SMART syntax, or of the wrong kind (system/ in a user launch). Causes are
+// ordered by what the request and the server's words show. When the evidence shows the
+// grammar is the problem, scope-v1-v2-syntax-mismatch explains it and this rule steps aside.
 import { makeFinding, type Finding } from '../../../report/finding.js';
+import { parseScopes, type ResourceScope } from '../../../protocol/scopes/parse.js';
 import type { Evidence } from '../../evidence.js';
-import { describeError, exchangeIdOf, type DiagnosisRule } from '../../rule.js';
+import { callbackWords, describeError, exchangeIdOf, orderCauses, saidLine, serverSays, serverWords, type DiagnosisRule } from '../../rule.js';
+import { syntaxRejection } from '../scopes/scope-v1-v2-syntax-mismatch.js';
 
 export const invalidScope: DiagnosisRule = {
   id: 'invalid-scope',
@@ -10,7 +15,20 @@ export const invalidScope: DiagnosisRule = {
   diagnose(e: Evidence): Finding[] {
     const r = e.responses.find((x) => x.status >= 400 && x.oauthError?.error === 'invalid_scope');
     const cb = e.callbackError?.error === 'invalid_scope' ? e.callbackError : undefined;
-    if (r === undefined && cb === undefined) return [];
+    const said = serverSays(e, 'invalid-scope');
+    if (r === undefined && cb === undefined && said === undefined) return [];
+    if (syntaxRejection(e) !== undefined) return [];
+    const words = r !== undefined ? serverWords(r) : cb !== undefined ? callbackWords(e) : said?.response !== undefined ? serverWords(said.response) : '';
+    const requested = parseScopes(e.requestedScope ?? '');
+    const resources = requested.filter((s): s is ResourceScope => s.kind === 'resource');
+    const facts = [
+      resources.some((s) => s.compartment === 'system') && e.launchType !== 'backend' && !/client_credentials/.test(r?.requestBody ?? '') ? 'system-in-user' : '',
+      resources.some((s) => s.syntax === 'v2') ? 'v2-requested' : '',
+      requested.some((s) => s.kind === 'launch-context' || s.kind === 'launch') ? 'context-scopes' : '',
+    ].join(' ');
+    const lines = [r !== undefined ? describeError(r) : cb !== undefined ? `callback error invalid_scope${cb.error_description !== undefined ? `: "${cb.error_description}"` : ''}` : `the server said: ${JSON.stringify(words.slice(0, 200))}`];
+    if (said !== undefined) lines.push(saidLine(said.phrase));
+    if (e.requestedScope !== undefined) lines.push(`requested: "${e.requestedScope}"`);
     return [
       makeFinding({
         id: 'invalid-scope',
@@ -18,9 +36,17 @@ export const invalidScope: DiagnosisRule = {
         role: 'root-cause',
         basis: 'server-words',
         title: 'the server refused the requested scopes (invalid_scope)',
-        detail: r !== undefined ? describeError(r) : `callback error invalid_scope${cb?.error_description !== undefined ? `: "${cb.error_description}"` : ''}`,
-        causes: ['A scope is not registered for this client in this environment.', 'The scope syntax does not match the server: SMART v2 (.rs, .cruds) on a v1-only server, or v1 on a v2-only one.', 'A system/ scope in a user launch, or a scope that needs a launch context the request cannot have.'],
-        fix: 'Request only scopes listed in scopes_supported and registered for the app; run smartctl discover to see the syntax the server advertises, and smartctl diff-scopes to translate.',
+        detail: lines.join('\n'),
+        causes: orderCauses(
+          [
+            { text: 'A scope is not defined on the authorization server (the realm), or not assigned to this client: Keycloak-based SMART servers need each SMART scope created and assigned as a client scope (Alvearie: launch/patient).' },
+            { text: 'system/ scopes in a user-facing request: they belong to backend services (client_credentials).', when: /system-in-user|Only system scopes/i },
+            { text: 'The scope syntax does not match the server: SMART v2 (.rs, .cruds) on a v1-only server, or v1 (.read/.write) on a v2-only one.', when: /v2-requested/ },
+            { text: 'A launch context scope (launch, launch/patient) the server does not offer to this client or flow.', when: /context-scopes/ },
+          ],
+          `${facts} ${words}`,
+        ),
+        fix: 'Request only scopes listed in scopes_supported and registered (assigned) for the app; run smartctl discover to see the syntax the server advertises, and smartctl diff-scopes to translate.',
         spec: 'smart-scopes',
         exchanges: r === undefined ? undefined : exchangeIdOf(r),
       }),

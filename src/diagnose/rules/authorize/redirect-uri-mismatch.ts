@@ -1,7 +1,34 @@
-// redirect_uri refused: at authorize (often an HTML page, RFC 6749 §4.1.2.1) or at the token endpoint.
+// redirect_uri refused: at authorize (often an HTML page, RFC 6749 §4.1.2.1: the server must
+// not redirect to an unregistered URI) or at the token endpoint (invalid_grant). Causes are
+// ordered by what the evidence shows: the token request's redirect_uri differing from the
+// authorize one, a trailing slash, localhost vs 127.0.0.1, http to a non-loopback host, a
+// fragment or a query string.
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import type { Evidence, ResponseEvidence } from '../../evidence.js';
-import { describeError, mentionsInError, exchangeIdOf, type DiagnosisRule } from '../../rule.js';
+import { describeError, exchangeIdOf, mentionsInError, orderCauses, pageText, saidLine, serverSays, serverWords, type DiagnosisRule } from '../../rule.js';
+import { authorizeParams } from './authorize-exchange.js';
+
+function tokenRedirectUri(e: Evidence): string | undefined {
+  for (const r of e.responses) {
+    if (r.endpoint !== 'token' || r.requestBody === undefined || r.requestBody.trimStart().startsWith('{')) continue;
+    const v = new URLSearchParams(r.requestBody).get('redirect_uri');
+    if (v !== null) return v;
+  }
+  return undefined;
+}
+
+/** What looks off about a redirect URI by itself, as cue words for the cause order. */
+function redirectShape(uri: string | undefined): string[] {
+  if (uri === undefined || !URL.canParse(uri)) return [];
+  const u = new URL(uri);
+  const out: string[] = [];
+  if (u.pathname.length > 1 && u.pathname.endsWith('/')) out.push('trailing-slash');
+  if (u.hash !== '') out.push('fragment');
+  if (u.search !== '') out.push('query');
+  if (u.hostname === 'localhost') out.push('localhost');
+  if (u.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)) out.push('http-remote');
+  return out;
+}
 
 export const redirectUriMismatch: DiagnosisRule = {
   id: 'redirect-uri-mismatch',
@@ -9,19 +36,40 @@ export const redirectUriMismatch: DiagnosisRule = {
   catalog: ['redirect-uri-mismatch'],
   diagnose(e: Evidence): Finding[] {
     // Authorize errors that cannot be redirected come as an HTML page (RFC 6749 §4.1.2.1): read its text too.
-    const pageMentions = (r: ResponseEvidence): boolean => r.endpoint === 'authorize' && /redirect[_ ]uri/i.test((r.responseBody ?? '').replace(/<[^>]+>/g, ' '));
-    const all = [...e.responses.filter((r) => r.status >= 400 && (mentionsInError(r, /redirect[_ ]uri/i) || pageMentions(r))), ...(e.callbackError !== undefined && /redirect[_ ]uri/i.test(e.callbackError.error_description ?? '') ? [undefined] : [])];
-    const [r] = all;
-    if (all.length === 0) return [];
+    const pageMentions = (r: ResponseEvidence): boolean => r.endpoint === 'authorize' && /redirect[_ ]?uri/i.test(pageText(r.responseBody ?? ''));
+    const said = serverSays(e, 'redirect-uri-mismatch');
+    const r = e.responses.find((x) => x.status >= 400 && (mentionsInError(x, /redirect[_ ]?uri/i) || pageMentions(x))) ?? said?.response;
+    const viaCallback = r === undefined && e.callbackError !== undefined && /redirect[_ ]?uri/i.test(e.callbackError.error_description ?? '');
+    if (r === undefined && !viaCallback && said === undefined) return [];
+    const sentAtAuthorize = authorizeParams(e)?.get('redirect_uri') ?? undefined;
+    const sentAtToken = tokenRedirectUri(e);
+    const lines = [r !== undefined ? describeError(r) : `callback error: "${e.callbackError?.error_description ?? ''}"`];
+    if (said !== undefined) lines.push(saidLine(said.phrase));
+    if (sentAtAuthorize !== undefined && sentAtToken !== undefined && sentAtAuthorize !== sentAtToken) lines.push(`redirect_uri: the authorize request sent "${sentAtAuthorize}", the token request "${sentAtToken}"; they must be identical`);
+    else if (sentAtAuthorize !== undefined || sentAtToken !== undefined) lines.push(`redirect_uri sent: "${sentAtAuthorize ?? sentAtToken ?? ''}"`);
+    const words = `${r !== undefined ? serverWords(r) : ''} ${e.callbackError?.error_description ?? ''}`;
+    const missing = /missing (parameter:? )?redirect[_ ]?uri|redirect[_ ]?uri (parameter )?(is )?(required|missing)/i.test(words);
+    const facts = [...redirectShape(sentAtAuthorize ?? sentAtToken), sentAtAuthorize !== undefined && sentAtToken !== undefined && sentAtAuthorize !== sentAtToken ? 'differs' : '', missing ? 'missing' : ''].join(' ');
     return [
       makeFinding({
         id: 'redirect-uri-mismatch',
         severity: 'error',
         role: 'root-cause',
         basis: 'server-words',
-        title: 'the redirect_uri does not match the registration',
-        detail: r === undefined ? `callback error: "${e.callbackError?.error_description ?? ''}"` : describeError(r),
-        causes: ['The redirect URI differs from the registered one by scheme, host (127.0.0.1 vs localhost), port, path or a trailing slash.', 'The token request sent a different redirect_uri than the authorize request.'],
+        title: missing ? 'the redirect_uri is missing from the request' : 'the redirect_uri does not match the registration',
+        detail: lines.join('\n'),
+        causes: orderCauses(
+          [
+            { text: 'The request carries no redirect_uri although the server needs one (several are registered, or it always requires it); the token request must repeat it when the authorize request sent it.', when: /missing/ },
+            { text: 'The token request sent a different redirect_uri than the authorize request; they must be byte-identical.', when: /differs/ },
+            { text: 'A trailing slash differs from the registered URI.', when: /trailing-slash/ },
+            { text: 'localhost vs 127.0.0.1 (or the port) differs from the registered loopback URI.', when: /localhost/ },
+            { text: 'http to a non-loopback host: servers (Epic in production) accept only https there.', when: /http-remote/ },
+            { text: 'The URI has a fragment or query string the registration lacks (Epic forbids fragments).', when: /fragment|query/ },
+            { text: 'The redirect URI differs from the registered one by scheme, host, port, path or case.' },
+          ],
+          facts,
+        ),
         fix: 'Register the exact redirect URI the app sends (for native apps, loopback http://127.0.0.1/<path>; RFC 8252 lets the port vary), and send the same value to authorize and token.',
         spec: 'rfc8252-loopback',
         exchanges: r === undefined ? undefined : exchangeIdOf(r),
