@@ -170,7 +170,12 @@ export async function checkCommand(ctx: CommandContext, fhirBaseFlag: string | u
     }
     inputs.oidc = await oidcInputs(ctx, o);
     inputs.autoApprove = o.autoApprove !== false;
-    const login = o.login === undefined ? undefined : await loginRunner(ctx, o.login);
+    let login = o.login === undefined ? undefined : await loginRunner(ctx, o.login);
+    // On a terminal (never in CI), a page that needs a person opens in the system browser.
+    if (login === undefined && ctx.interactive && inputs.client !== undefined) {
+      const { personLogin, redirectHasPort } = await import('../check/person-login.js');
+      if (redirectHasPort(inputs.client.redirectUri)) login = personLogin({ action: (m) => ctx.narrate.action(m), now: () => ctx.now(), timeoutMs: 180_000 });
+    }
     const tests = selectTests(SMART_TESTS, only, skip);
     const run = await runSuite(ctx, inputs, tests, o, started, runTests, login);
     const report = checkReport(run, failOn);
