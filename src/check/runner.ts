@@ -25,6 +25,7 @@ export interface RunOptions {
   /** performance.now-like clock for durations (passed in: the runner keeps no clock of its own). */
   clock(): number;
   login?: LoginRunner | undefined;
+  loginByPerson?: boolean | undefined;
   /** Called as each test ends (progress narration). */
   onResult?: ((result: TestResult) => void) | undefined;
 }
@@ -51,7 +52,7 @@ async function runOne(test: CheckTest, o: RunOptions): Promise<TestResult> {
   if (missing.length > 0) return skipped(test, missing.map((n) => NEED_REASONS[n]).join('; '));
   const trace = new Trace();
   const http = new HttpClient({ trace, timeoutMs: o.timeoutMs, insecure: o.insecure });
-  const ctx: TestContext = { http, trace, inputs: o.inputs, discovery: o.discovery, discoveryExchanges: o.discoveryExchanges ?? [], now: o.now, login: o.login };
+  const ctx: TestContext = { http, trace, inputs: o.inputs, discovery: o.discovery, discoveryExchanges: o.discoveryExchanges ?? [], now: o.now, login: o.login, loginByPerson: o.loginByPerson };
   const started = o.clock();
   let verdict: Verdict;
   try {

@@ -63,7 +63,7 @@ export async function authorize(ctx: TestContext, r: AuthorizeRequest, o: { nega
     const last = ctx.trace.exchanges().at(-1);
     return { kind: 'redirected', callbackUrl: outcome.callbackUrl, params: new URL(outcome.callbackUrl).searchParams, exchangeId: last?.id };
   }
-  if (outcome.kind === 'needs-person' && ctx.login !== undefined) {
+  if (outcome.kind === 'needs-person' && ctx.login !== undefined && !(o.negativeCase === true && ctx.loginByPerson === true)) {
     let callbackUrl: string;
     try {
       callbackUrl = await ctx.login(url, r.redirectUri);

@@ -107,8 +107,10 @@ export interface TestContext {
   /** The exchanges of the shared discovery, for the discovery tests' evidence. */
   discoveryExchanges: readonly HttpExchange[];
   now(): Date;
-  /** Set when a --login script can complete login pages. */
+  /** Set when a --login script (or, on a terminal, a person) can complete login pages. */
   login?: LoginRunner | undefined;
+  /** A person is not asked to sign in for requests the server should refuse. */
+  loginByPerson?: boolean | undefined;
 }
 
 export interface CheckTest {

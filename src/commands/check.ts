@@ -171,13 +171,17 @@ export async function checkCommand(ctx: CommandContext, fhirBaseFlag: string | u
     inputs.oidc = await oidcInputs(ctx, o);
     inputs.autoApprove = o.autoApprove !== false;
     let login = o.login === undefined ? undefined : await loginRunner(ctx, o.login);
+    let loginByPerson = false;
     // On a terminal (never in CI), a page that needs a person opens in the system browser.
     if (login === undefined && ctx.interactive && inputs.client !== undefined) {
       const { personLogin, redirectHasPort } = await import('../check/person-login.js');
-      if (redirectHasPort(inputs.client.redirectUri)) login = personLogin({ action: (m) => ctx.narrate.action(m), now: () => ctx.now(), timeoutMs: 180_000 });
+      if (redirectHasPort(inputs.client.redirectUri)) {
+        login = personLogin({ action: (m) => ctx.narrate.action(m), now: () => ctx.now(), timeoutMs: 180_000 });
+        loginByPerson = true;
+      }
     }
     const tests = selectTests(SMART_TESTS, only, skip);
-    const run = await runSuite(ctx, inputs, tests, o, started, runTests, login);
+    const run = await runSuite(ctx, inputs, tests, o, started, runTests, login, loginByPerson);
     const report = checkReport(run, failOn);
     if (o.junit !== undefined) await writeJunit(ctx, report, o.junit);
     if (run.unreachable !== undefined) {
@@ -191,7 +195,7 @@ export async function checkCommand(ctx: CommandContext, fhirBaseFlag: string | u
   }
 }
 
-async function runSuite(ctx: CommandContext, inputs: CheckInputs, tests: CheckTest[], o: CheckOptions, started: number, runTests: typeof import('../check/runner.js').runTests, login: LoginRunner | undefined): Promise<CheckRun> {
+async function runSuite(ctx: CommandContext, inputs: CheckInputs, tests: CheckTest[], o: CheckOptions, started: number, runTests: typeof import('../check/runner.js').runTests, login: LoginRunner | undefined, loginByPerson: boolean): Promise<CheckRun> {
   const [{ HttpClient }, { discover }] = await Promise.all([import('../http/client.js'), import('../flows/discovery.js')]);
   const base = inputs.fhirBaseUrl;
   let discovery;
@@ -222,6 +226,7 @@ async function runSuite(ctx: CommandContext, inputs: CheckInputs, tests: CheckTe
     now: () => ctx.now(),
     clock: () => performance.now(),
     login,
+    loginByPerson,
     onResult: ctx.globals.verbose ? (r) => ctx.narrate.info(testLine(r)) : undefined,
   });
   return { results, durationMs: performance.now() - started, fhirBaseUrl: base };
