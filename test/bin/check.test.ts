@@ -26,7 +26,7 @@ describe('smartctl check (subprocess)', () => {
     const r = await runCli(['check', '--sandbox', '--sandbox-fault', 'pkce-not-advertised', '--only', 'discovery']);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, /✖ discovery-pkce .*→ smart-configuration-field-missing/);
-    assert.match(r.stdout, /Findings \(1\)/);
+    assert.match(r.stdout, /Findings \(\d+\)\n  ✖ error \(root cause\) discovery-pkce: /);
     assert.match(r.stdout, /fix: /);
     assert.match(r.stdout, /✖ check: \d+ passed, 1 failed/);
   });
