@@ -2,7 +2,7 @@
 // not met (with the reason), runs the rest with bounded concurrency, each with its own
 // trace and client, and turns a failure's trace into findings through the diagnosis
 // engine. A network error inside a test fails that test; it never ends the run.
-import { isSmartctlError } from '../errors.js';
+import { isSmartctlError, type SmartctlError } from '../errors.js';
 import { HttpClient } from '../http/client.js';
 import { diagnose, evidenceFromTrace } from '../diagnose/index.js';
 import { makeFinding, type Finding } from '../report/finding.js';
@@ -16,6 +16,8 @@ export interface RunOptions {
   /** Needs the inputs meet. */
   available: ReadonlySet<Need>;
   discovery?: DiscoveryResult | undefined;
+  /** Why discovery stopped, when the server answered but a source it names could not be read. */
+  discoveryError?: SmartctlError | undefined;
   discoveryExchanges?: readonly HttpExchange[] | undefined;
   /** Tests at once (bounded: a server under test is not a load test). */
   concurrency: number;
@@ -52,7 +54,7 @@ async function runOne(test: CheckTest, o: RunOptions): Promise<TestResult> {
   if (missing.length > 0) return skipped(test, missing.map((n) => NEED_REASONS[n]).join('; '));
   const trace = new Trace();
   const http = new HttpClient({ trace, timeoutMs: o.timeoutMs, insecure: o.insecure });
-  const ctx: TestContext = { http, trace, inputs: o.inputs, discovery: o.discovery, discoveryExchanges: o.discoveryExchanges ?? [], now: o.now, login: o.login, loginByPerson: o.loginByPerson };
+  const ctx: TestContext = { http, trace, inputs: o.inputs, discovery: o.discovery, discoveryError: o.discoveryError, discoveryExchanges: o.discoveryExchanges ?? [], now: o.now, login: o.login, loginByPerson: o.loginByPerson };
   const started = o.clock();
   let verdict: Verdict;
   try {

@@ -93,8 +93,9 @@ export function skipNeedsPerson(outcome: { response: HttpResponse }): Verdict {
 /** The endpoints a launch needs, or why they are missing. */
 export function launchEndpoints(ctx: TestContext): { authorize: string; token: string; fhirBase: string; discovery: DiscoveryResult } | string {
   const d = ctx.discovery;
-  if (d === undefined) return 'discovery did not run';
+  if (d === undefined) return ctx.discoveryError === undefined ? 'discovery did not run' : `discovery stopped (${ctx.discoveryError.message})`;
   if (d.endpoints.authorize === undefined || d.endpoints.token === undefined) return 'discovery named no authorization or token endpoint';
+  if (!URL.canParse(d.endpoints.authorize) || !URL.canParse(d.endpoints.token)) return 'discovery named an authorization or token endpoint that is not a URL (see the discovery tests)';
   return { authorize: d.endpoints.authorize, token: d.endpoints.token, fhirBase: d.fhirBaseUrl, discovery: d };
 }
 

@@ -104,6 +104,8 @@ export interface TestContext {
   inputs: CheckInputs;
   /** The shared discovery of the FHIR base (its exchanges belong to the discovery tests). */
   discovery?: DiscoveryResult | undefined;
+  /** Why the shared discovery stopped, when it did (a source it names could not be read). */
+  discoveryError?: { code: string; message: string; hint?: string | undefined } | undefined;
   /** The exchanges of the shared discovery, for the discovery tests' evidence. */
   discoveryExchanges: readonly HttpExchange[];
   now(): Date;

@@ -87,6 +87,7 @@ async function sandboxInputs(sandbox: SandboxHandle, o: CheckOptions): Promise<C
 }
 
 async function flagInputs(ctx: CommandContext, fhirBase: string | undefined, o: CheckOptions): Promise<CheckInputs> {
+  if (o.ehrLaunchUrl !== undefined) (await import('../http/client.js')).parseHttpUrl(o.ehrLaunchUrl, '--ehr-launch-url');
   const inputs: CheckInputs = { fhirBaseUrl: fhirBase, ehrLaunchUrl: o.ehrLaunchUrl, otherPatient: o.otherPatient };
   if (o.clientId !== undefined) {
     // Never a prompt: check is for CI.
@@ -199,6 +200,7 @@ async function runSuite(ctx: CommandContext, inputs: CheckInputs, tests: CheckTe
   const [{ HttpClient }, { discover }] = await Promise.all([import('../http/client.js'), import('../flows/discovery.js')]);
   const base = inputs.fhirBaseUrl;
   let discovery;
+  let discoveryError: SmartctlError | undefined;
   const trace = new Trace();
   if (base !== undefined) {
     ctx.narrate.step(`discovering ${base}`);
@@ -206,10 +208,12 @@ async function runSuite(ctx: CommandContext, inputs: CheckInputs, tests: CheckTe
     try {
       discovery = await discover(client, base, { now: ctx.now() });
     } catch (error) {
-      if (isSmartctlError(error) && error.kind === 'network') {
-        return { results: [], durationMs: performance.now() - started, unreachable: networkError(error.code, error.message, error.hint, error), fhirBaseUrl: base };
-      }
-      throw error;
+      if (!isSmartctlError(error) || error.kind !== 'network') throw error;
+      // Unreachable at all: neither smart-configuration nor metadata got an answer. Otherwise
+      // a source discovery names could not be read: the discovery tests fail with it.
+      const answered = trace.exchanges().some((e) => e.response !== undefined && (e.step === 'discovery.smart-configuration' || e.step === 'discovery.metadata'));
+      if (!answered) return { results: [], durationMs: performance.now() - started, unreachable: networkError(error.code, error.message, error.hint, error), fhirBaseUrl: base };
+      discoveryError = error;
     } finally {
       await client.close();
     }
@@ -219,6 +223,7 @@ async function runSuite(ctx: CommandContext, inputs: CheckInputs, tests: CheckTe
     inputs,
     available: availableNeeds(inputs),
     discovery,
+    discoveryError,
     discoveryExchanges: trace.exchanges(),
     concurrency: o.concurrency ?? 4,
     timeoutMs: ctx.globals.timeoutMs,

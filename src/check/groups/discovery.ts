@@ -34,8 +34,14 @@ function withShared(v: Verdict, shared: HttpExchange[]): Verdict {
   return { ...v, shared, evidence: shared.map((e) => e.id) };
 }
 
-function noDiscovery(): Verdict {
-  return { outcome: 'skip', reason: 'discovery did not run' };
+/** Without a discovery result: the failure that stopped it (with all its exchanges), or a skip. */
+function noDiscovery(ctx: TestContext, part: Part): Verdict {
+  const e = ctx.discoveryError;
+  if (e === undefined) return { outcome: 'skip', reason: 'discovery did not run' };
+  const culprit: Part = /openid-configuration/i.test(e.message) ? 'openid-configuration' : /jwks/i.test(e.message) ? 'jwks' : 'smart-configuration';
+  if (part !== culprit) return { outcome: 'skip', reason: `discovery stopped at another source (${e.message})` };
+  const shared = [...ctx.discoveryExchanges];
+  return withShared({ outcome: 'fail', findings: [makeFinding({ id: 'discovery-source-unreadable', severity: 'error', title: `discovery stopped: ${e.message}`, detail: e.message, fix: e.hint ?? 'Make every discovery document the server names answer JSON.', spec: 'smart-discovery', exchanges: shared.map((x) => x.id), role: 'root-cause', basis: 'server-words' })] }, shared);
 }
 
 const smartConfiguration: CheckTest = {
@@ -45,7 +51,7 @@ const smartConfiguration: CheckTest = {
   spec: 'smart-config-metadata',
   needs: ['fhir-base'],
   run: async (ctx) => {
-    if (ctx.discovery === undefined) return noDiscovery();
+    if (ctx.discovery === undefined) return noDiscovery(ctx, 'smart-configuration');
     const shared = exchangesOf(ctx, 'discovery.smart-configuration');
     const findings = claimed(ctx, 'smart-configuration');
     const answer = shared[0]?.response;
@@ -67,7 +73,7 @@ const pkce: CheckTest = {
   spec: 'smart-pkce',
   needs: ['fhir-base'],
   run: async (ctx) => {
-    if (ctx.discovery === undefined) return noDiscovery();
+    if (ctx.discovery === undefined) return noDiscovery(ctx, 'pkce');
     const shared = exchangesOf(ctx, 'discovery.smart-configuration', 'discovery.openid-configuration');
     const findings = claimed(ctx, 'pkce');
     if (ctx.discovery.smartConfiguration !== undefined && !ctx.discovery.codeChallengeMethods.includes('S256') && !findings.some((f) => f.severity === 'error')) {
@@ -85,7 +91,7 @@ const grantTypes: CheckTest = {
   needs: ['fhir-base'],
   run: async (ctx) => {
     const d = ctx.discovery;
-    if (d === undefined) return noDiscovery();
+    if (d === undefined) return noDiscovery(ctx, 'grant-types');
     const shared = exchangesOf(ctx, 'discovery.smart-configuration');
     const sc = d.smartConfiguration;
     if (sc === undefined) return withShared({ outcome: 'skip', reason: 'no smart-configuration to read grant_types_supported from' }, shared);
@@ -110,7 +116,7 @@ const capabilities: CheckTest = {
   spec: 'smart-capabilities',
   needs: ['fhir-base'],
   run: async (ctx) => {
-    if (ctx.discovery === undefined) return noDiscovery();
+    if (ctx.discovery === undefined) return noDiscovery(ctx, 'capabilities');
     return withShared(verdictOf(claimed(ctx, 'capabilities')), exchangesOf(ctx, 'discovery.smart-configuration'));
   },
 };
@@ -122,7 +128,7 @@ const capabilityStatement: CheckTest = {
   spec: 'fhir-capability-security',
   needs: ['fhir-base'],
   run: async (ctx) => {
-    if (ctx.discovery === undefined) return noDiscovery();
+    if (ctx.discovery === undefined) return noDiscovery(ctx, 'capability-statement');
     const findings = claimed(ctx, 'capability-statement');
     const unreadable = ctx.discovery.findings.find((f) => f.id === 'metadata-unreadable');
     const v = verdictOf(findings);
@@ -137,7 +143,7 @@ const endpointsAgree: CheckTest = {
   spec: 'smart-config-metadata',
   needs: ['fhir-base'],
   run: async (ctx) => {
-    if (ctx.discovery === undefined) return noDiscovery();
+    if (ctx.discovery === undefined) return noDiscovery(ctx, 'endpoints-agree');
     return withShared(verdictOf(claimed(ctx, 'endpoints-agree')), exchangesOf(ctx, 'discovery.smart-configuration', 'discovery.metadata'));
   },
 };
@@ -150,7 +156,7 @@ const openidConfiguration: CheckTest = {
   needs: ['fhir-base'],
   run: async (ctx) => {
     const d = ctx.discovery;
-    if (d === undefined) return noDiscovery();
+    if (d === undefined) return noDiscovery(ctx, 'openid-configuration');
     const shared = exchangesOf(ctx, 'discovery.openid-configuration');
     if (!d.capabilities.includes('sso-openid-connect')) return withShared({ outcome: 'skip', reason: 'the server does not offer sso-openid-connect' }, shared);
     const findings = claimed(ctx, 'openid-configuration');
@@ -168,7 +174,7 @@ const jwks: CheckTest = {
   needs: ['fhir-base'],
   run: async (ctx) => {
     const d = ctx.discovery;
-    if (d === undefined) return noDiscovery();
+    if (d === undefined) return noDiscovery(ctx, 'jwks');
     const shared = exchangesOf(ctx, 'discovery.jwks');
     if (!d.capabilities.includes('sso-openid-connect') && d.endpoints.jwksUri === undefined) return withShared({ outcome: 'skip', reason: 'no jwks_uri and no sso-openid-connect' }, shared);
     const findings = claimed(ctx, 'jwks');

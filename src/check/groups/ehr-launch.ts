@@ -23,6 +23,7 @@ export async function receiveLaunch(ctx: TestContext): Promise<Received> {
   const location = headerOf(r, 'location');
   const failed = (title: string, detail: string): Received => ({ kind: 'stopped', verdict: { outcome: 'fail', findings: [makeFinding({ id: 'ehr-launch-invalid', severity: 'error', title, detail, fix: 'The EHR opens the launch URL with iss (the FHIR base) and launch (an opaque id).', spec: 'smart-ehr-launch', exchanges: [r.exchange.id] })] } });
   if (r.status < 300 || r.status > 399 || location === undefined) return failed(`the EHR launcher did not redirect to the app (HTTP ${r.status})`, `GET ${url.href} → ${r.status}${location === undefined ? ', no Location' : ''}`);
+  if (!URL.canParse(location, url.href)) return failed('the EHR launcher redirected to a Location that is not a URL', `Location: ${JSON.stringify(location.slice(0, 200))}`);
   const target = new URL(location, url);
   const iss = target.searchParams.get('iss');
   const id = target.searchParams.get('launch');

@@ -133,7 +133,7 @@ async function liveLogin(ctx: TestContext): Promise<Verdict> {
   const token = m.doc['token_endpoint'];
   const userinfo = m.doc['userinfo_endpoint'];
   const jwksUri = m.doc['jwks_uri'];
-  if (typeof authz !== 'string' || typeof token !== 'string') return { outcome: 'fail', findings: [makeFinding({ id: 'oidc-endpoint-missing', severity: 'error', title: 'the provider names no authorization or token endpoint', detail: 'see oidc-endpoints-reachable', spec: 'oidc-discovery' })] };
+  if (typeof authz !== 'string' || typeof token !== 'string' || !URL.canParse(authz) || !URL.canParse(token)) return { outcome: 'fail', findings: [makeFinding({ id: 'oidc-endpoint-missing', severity: 'error', title: 'the provider names no usable authorization or token endpoint', detail: 'see oidc-endpoints-reachable', spec: 'oidc-discovery' })] };
   const state = randomToken();
   const nonce = randomToken();
   const pkce = createPkce();
