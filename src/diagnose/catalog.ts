@@ -10,6 +10,7 @@ import { launchWithoutIssRule } from './rules/discovery/launch-without-iss.js';
 import { discoveryMissingPkceMethods } from './rules/discovery/discovery-missing-pkce-methods.js';
 import { issuerMismatch } from './rules/discovery/issuer-mismatch.js';
 import { assertionAlgNotAdvertised } from './rules/discovery/assertion-alg-not-advertised.js';
+import { jwksUnreachable } from './rules/discovery/jwks-unreachable.js';
 // authorize
 import { forceAuthnRejected } from './rules/authorize/force-authn-rejected.js';
 import { cernerLaunchCodeRequired } from './rules/authorize/cerner-launch-code-required.js';
@@ -55,6 +56,7 @@ export const CATALOG: readonly DiagnosisRule[] = [
   discoveryMissingPkceMethods,
   issuerMismatch,
   assertionAlgNotAdvertised,
+  jwksUnreachable,
   // authorize (vendor URNs before the generic rules they refine)
   forceAuthnRejected,
   cernerLaunchCodeRequired,

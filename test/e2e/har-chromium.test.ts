@@ -112,11 +112,7 @@ const NOT_YET: Record<string, string> = {
   'id-token-unknown-kid': 'no rule yet compares the id_token kid of a token response with the JWKS exchange of a trace (launch checks it in flows/id-token-validation.ts)',
   'id-token-wrong-aud': 'no rule yet reads the id_token aud of a token response in a trace (launch checks it in flows/id-token-validation.ts)',
   'clock-skew-future-iat': 'no rule yet reads the id_token iat of a token response in a trace (launch checks it in flows/id-token-validation.ts)',
-  'jwks-down': 'jwks-unreachable is made only by flows/discovery.ts; no rule reads a failed jwks exchange, so the 503 is unknown-failure',
-  'no-smart-configuration': 'smart-configuration-missing is made only by flows/discovery.ts; no rule yet reads a 404 smart-configuration exchange, so it is unknown-failure',
   'token-html': 'the token-response shape rule reads a parsed token response; no rule reads a 200 token answer that is not JSON',
-  'issuer-mismatch': 'issuer-mismatch is made only by flows/discovery.ts (issuerMatches); no rule yet compares the discovery exchanges of a trace',
-  'pkce-not-advertised': 'smart-configuration-field-missing is made only inside the discover flow (readSmartConfiguration); no rule lints a smart-configuration exchange of a trace under that id',
 };
 
 /** Drives one browser run from /start to the app's last step, or to an error page on the way. */

@@ -231,7 +231,7 @@ describe('sandbox faults', () => {
   });
 
   it('pkce-not-advertised: no code_challenge_methods_supported, yet S256 is still required', async () => {
-    expectFinding('pkce-not-advertised', 'smart-configuration-field-missing');
+    expectFinding('pkce-not-advertised', 'discovery-missing-pkce-methods');
     await withFault('pkce-not-advertised', async (sb) => {
       const doc = (await (await fetch(`${sb.fhirBaseUrl}/.well-known/smart-configuration`)).json()) as Record<string, unknown>;
       assert.equal(doc['code_challenge_methods_supported'], undefined);

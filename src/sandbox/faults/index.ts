@@ -34,7 +34,7 @@ export const FAULTS: readonly FaultInfo[] = [
   { name: 'slow-token-endpoint', effect: 'the token endpoint waits 3000 ms before answering (Server-Timing: sandbox-delay;dur=3000)', mirrors: 'EHR token endpoints that take seconds under load, so apps with short HTTP timeouts fail intermittently', findingId: 'token-endpoint-slow' },
   { name: 'missing-patient-context', effect: 'the token response omits patient and encounter even when launch/patient or an EHR launch context was granted', mirrors: 'EHR launches where the server grants launch/patient but sends no patient, so the app has no context to read', findingId: 'token-response-missing-launch-context' },
   { name: 'issuer-mismatch', effect: 'openid-configuration names the issuer with a trailing "/" that smart-configuration and the id_token iss lack', mirrors: 'servers whose OpenID issuer differs from the SMART issuer and the id_token iss by a trailing slash, so OpenID clients refuse discovery or the id_token', findingId: 'issuer-mismatch' },
-  { name: 'pkce-not-advertised', effect: 'smart-configuration and openid-configuration omit code_challenge_methods_supported (authorize still requires S256)', mirrors: 'SMART servers that require PKCE but do not list code_challenge_methods_supported, which SMART App Launch 2.x requires', findingId: 'smart-configuration-field-missing' },
+  { name: 'pkce-not-advertised', effect: 'smart-configuration and openid-configuration omit code_challenge_methods_supported (authorize still requires S256)', mirrors: 'SMART servers that require PKCE but do not list code_challenge_methods_supported, which SMART App Launch 2.x requires', findingId: 'discovery-missing-pkce-methods' },
 ];
 
 export const FAULT_NAMES: readonly string[] = FAULTS.map((f) => f.name);
