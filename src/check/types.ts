@@ -84,6 +84,8 @@ export interface CheckInputs {
   fhirBaseUrl?: string | undefined;
   client?: UserClient | undefined;
   backend?: BackendClient | undefined;
+  /** Another registered app client, for the code-binding test (an unregistered client_id is used when absent). */
+  secondClient?: ClientAuthConfig | undefined;
   /** A URL that launches the app as an EHR would: GET it with ?launch_url= and it redirects there with iss and launch. */
   ehrLaunchUrl?: string | undefined;
   /** Another patient's id (for the compartment test); found with the backend client when absent. */

@@ -401,6 +401,8 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .option('--backend-scope <scopes>', 'scopes for client_credentials (default system/*.rs or system/*.read)')
     .option('--ehr-launch-url <url>', 'an EHR launcher to GET with ?launch_url= (it redirects there with iss and launch)')
     .option('--other-patient <id>', "another patient's id, for the compartment test")
+    .option('--second-client-id <id>', 'another registered app client (with --second-client-secret-file if confidential), for the code-binding test')
+    .option('--second-client-secret-file <file>', 'its client secret')
     .option('--only <groups>', 'run only these groups (comma-separated)')
     .option('--skip <test-ids>', 'leave out these tests (comma-separated ids)')
     .option('--junit <file>', 'also write JUnit XML (one testsuite per group)')

@@ -33,6 +33,8 @@ export interface CheckOptions {
   backendScope?: string;
   ehrLaunchUrl?: string;
   otherPatient?: string;
+  secondClientId?: string;
+  secondClientSecretFile?: string;
   only?: string;
   skip?: string;
   junit?: string;
@@ -76,6 +78,7 @@ async function loadKey(file: string, kid: string | undefined): Promise<import('.
 
 async function sandboxInputs(sandbox: SandboxHandle, o: CheckOptions): Promise<CheckInputs> {
   const backend = sandbox.clients.find((c) => c.client_id === sandbox.demoClients.backend);
+  const confidential = sandbox.clients.find((c) => c.client_id === sandbox.demoClients.confidential);
   const key = backend?.private_key_file === undefined ? undefined : await loadKey(backend.private_key_file, undefined);
   return {
     fhirBaseUrl: sandbox.fhirBaseUrl,
@@ -83,6 +86,7 @@ async function sandboxInputs(sandbox: SandboxHandle, o: CheckOptions): Promise<C
     backend: key === undefined ? undefined : { clientId: sandbox.demoClients.backend, key, scope: o.backendScope },
     ehrLaunchUrl: sandbox.ehrLaunchUrl,
     otherPatient: o.otherPatient,
+    secondClient: confidential?.client_secret === undefined ? undefined : { method: 'client_secret_basic', clientId: confidential.client_id, clientSecret: confidential.client_secret },
   };
 }
 
@@ -95,6 +99,10 @@ async function flagInputs(ctx: CommandContext, fhirBase: string | undefined, o: 
     inputs.client = { auth, redirectUri: o.redirectUri ?? DEFAULT_REDIRECT_URI, scope: o.scope };
   } else if (o.clientSecret !== undefined || o.clientSecretFile !== undefined || o.key !== undefined) {
     throw usageError('option-missing', 'a client secret or key was given without --client-id', 'Pass --client-id <id> with it.');
+  }
+  if (o.secondClientId !== undefined) {
+    const secret = o.secondClientSecretFile === undefined ? undefined : (await (await import('../flows/local-file.js')).readTextFile(o.secondClientSecretFile, 'second client secret file')).trim();
+    inputs.secondClient = { method: secret === undefined ? 'none' : 'client_secret_basic', clientId: o.secondClientId, clientSecret: secret };
   }
   if (o.backendClientId !== undefined || o.backendKey !== undefined) {
     if (o.backendClientId === undefined || o.backendKey === undefined) throw usageError('option-missing', 'backend services need both --backend-client-id and --backend-key', 'Pass the backend client id and its private key (PEM, JWK or JWKS).');

@@ -9,6 +9,9 @@ import { GROUPS } from '../../src/check/types.js';
 import { toJsonDocument } from '../../src/report/report.js';
 import { redactReport } from '../../src/report/redact.js';
 import { runCheck, sandboxFlags } from './helpers.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 describe('check against the sandbox (default settings)', () => {
   let sb: SandboxHandle;
@@ -32,7 +35,12 @@ describe('check against the sandbox (default settings)', () => {
   });
 
   it('gives every test its own trace: exchanges and evidence ids from it, spec URLs, durations', async () => {
-    const { tests } = await runCheck(sb.fhirBaseUrl, { ...sandboxFlags(sb), only: 'hardening,backend-services' });
+    const confidential = sb.clients.find((c) => c.client_id === sb.demoClients.confidential);
+    const dir = await mkdtemp(path.join(tmpdir(), 'smartctl-second-'));
+    const secretFile = path.join(dir, 'secret');
+    await writeFile(secretFile, confidential?.client_secret ?? '');
+    const { tests } = await runCheck(sb.fhirBaseUrl, { ...sandboxFlags(sb), only: 'hardening,backend-services', secondClientId: sb.demoClients.confidential, secondClientSecretFile: secretFile });
+    await rm(dir, { recursive: true, force: true });
     for (const t of tests) {
       assert.ok(t.exchanges.length > 0, `${t.id} has exchanges`);
       const ids = new Set(t.exchanges.map((e) => e.id));
@@ -40,6 +48,8 @@ describe('check against the sandbox (default settings)', () => {
       assert.match(t.spec, /^https:\/\//);
       assert.ok(t.durationMs >= 0);
     }
+    // With a second registered client (the sandbox's confidential one) the code binding itself is tested.
+    assert.match(tests.find((t) => t.id === 'hardening-code-bound-to-client')?.reason ?? '', /invalid_grant; by registered client "smartctl-confidential"/);
     const replay = tests.find((t) => t.id === 'backend-services-refuses-replayed-jti');
     assert.deepEqual(replay?.exchanges.map((e) => e.step), ['client-credentials', 'client-credentials.replay']);
   });

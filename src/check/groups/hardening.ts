@@ -116,9 +116,11 @@ export const HARDENING_TESTS: readonly CheckTest[] = [
     run: async (ctx) => {
       const a = await authorizeForCode(ctx);
       if (a.kind === 'stopped') return a.verdict;
-      const other = { method: 'none' as const, clientId: `${a.context.clientId ?? ''}-smartctl-check-other` };
+      // Another registered client tests the binding itself; an unregistered id may only test client authentication.
+      const other = ctx.inputs.secondClient ?? { method: 'none' as const, clientId: `${a.context.clientId ?? ''}-smartctl-check-other` };
       const r = (await exchangeCode(ctx, { tokenEndpoint: a.endpoints.token, auth: other, code: a.code, redirectUri: a.redirectUri, verifier: a.pkce.verifier })).response;
-      return refused(r, 'authorization-code-not-bound-to-client', 'a code presented by another client_id', a.context);
+      const v = refused(r, 'authorization-code-not-bound-to-client', `a code presented by ${ctx.inputs.secondClient === undefined ? 'an unregistered' : 'another registered'} client_id`, a.context);
+      return v.outcome === 'pass' ? { ...v, reason: `${v.reason ?? ''}${ctx.inputs.secondClient === undefined ? '; by an unregistered client_id (give --second-client-id for a registered one)' : `; by registered client "${other.clientId}"`}` } : v;
     },
   },
   {
