@@ -14,10 +14,16 @@ export function testLine(r: TestResult): string {
   return `${MARKS[r.result]} ${r.id}  ${r.title}${tail}`;
 }
 
+/** The exchanges behind a failing or warning test, one line each, under its line. */
+export function exchangeLines(r: TestResult): string[] {
+  if (r.result !== 'fail' && r.result !== 'warn') return [];
+  return r.exchanges.map((e) => `    #${e.id} ${e.step} ${e.request.method} ${e.request.url.length > 120 ? `${e.request.url.slice(0, 117)}...` : e.request.url} → ${e.response?.status ?? e.error?.code ?? 'no response'}`);
+}
+
 export function checkSections(results: readonly TestResult[]): ReportSection[] {
   return GROUPS.map((g) => ({ group: g, tests: results.filter((r) => r.group === g) }))
     .filter((s) => s.tests.length > 0)
-    .map((s) => ({ title: GROUP_TITLES[s.group], lines: s.tests.map(testLine) }));
+    .map((s) => ({ title: GROUP_TITLES[s.group], lines: s.tests.flatMap((r) => [testLine(r), ...exchangeLines(r)]) }));
 }
 
 export function summaryLine(summary: CheckSummary, durationMs: number): string {
