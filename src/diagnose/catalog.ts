@@ -37,12 +37,26 @@ import { missingLaunchContext } from './rules/token/token-response-missing-launc
 import { clientAssertionInAuthorizationHeader } from './rules/client-assertion/client-assertion-in-authorization-header.js';
 // id-token
 import { openidScopeDropped } from './rules/id-token/openid-scope-dropped.js';
+import { openidGrantedNoIdToken } from './rules/id-token/openid-granted-no-id-token.js';
+import { profileVsFhirUserClaim } from './rules/id-token/profile-vs-fhiruser-claim.js';
+import { fhirUserClaimFormatOrMissing } from './rules/id-token/fhiruser-claim-format-or-missing.js';
+import { idTokenNonceMismatch } from './rules/id-token/id-token-nonce-mismatch.js';
+import { idTokenAudAzpMismatch } from './rules/id-token/id-token-aud-azp-mismatch.js';
+import { idTokenClockSkew } from './rules/id-token/id-token-clock-skew.js';
+import { idTokenAlgMismatch } from './rules/id-token/id-token-alg-mismatch.js';
+import { idTokenKidNotInJwks } from './rules/id-token/id-token-kid-not-in-jwks.js';
 // refresh
 import { refreshWithoutScope } from './rules/refresh/granted-scope-lacks-refresh-scope.js';
 import { noRefreshTokenDespiteRefreshScope } from './rules/refresh/no-refresh-token-despite-offline-access.js';
 import { noRefreshTokenWithoutOfflineScope } from './rules/refresh/no-refresh-token-without-offline-scope.js';
+import { refreshResponseOmitsRefreshToken } from './rules/refresh/refresh-response-omits-refresh-token.js';
+import { refreshTokenRejected } from './rules/refresh/refresh-token-rejected.js';
+import { refreshScopeBroadening } from './rules/refresh/refresh-scope-broadening.js';
 // fhir
+import { fhirInvalidAudience } from './rules/fhir/fhir-401-invalid-audience.js';
+import { fhirExpiredToken } from './rules/fhir/fhir-401-expired-token.js';
 import { fhirUnauthorized } from './rules/fhir/fhir-401-invalid-token.js';
+import { fhirOutsidePatientContext } from './rules/fhir/fhir-403-outside-patient-context.js';
 import { fhirForbidden } from './rules/fhir/fhir-403-insufficient-scope.js';
 // scopes
 import { grantedScopeTrimmed } from './rules/scopes/granted-scope-trimmed-to-registration.js';
@@ -83,12 +97,26 @@ export const CATALOG: readonly DiagnosisRule[] = [
   missingLaunchContext,
   // id-token
   openidScopeDropped,
-  // refresh
+  openidGrantedNoIdToken,
+  profileVsFhirUserClaim,
+  fhirUserClaimFormatOrMissing,
+  idTokenNonceMismatch,
+  idTokenAudAzpMismatch,
+  idTokenClockSkew,
+  idTokenAlgMismatch,
+  idTokenKidNotInJwks,
+  // refresh (a lost refresh token before the generic rejection)
+  refreshResponseOmitsRefreshToken,
+  refreshTokenRejected,
+  refreshScopeBroadening,
   refreshWithoutScope,
   noRefreshTokenDespiteRefreshScope,
   noRefreshTokenWithoutOfflineScope,
-  // fhir
+  // fhir (outside the patient context before the generic 403)
+  fhirInvalidAudience,
+  fhirExpiredToken,
   fhirUnauthorized,
+  fhirOutsidePatientContext,
   fhirForbidden,
   // scopes
   grantedScopeTrimmed,

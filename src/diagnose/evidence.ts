@@ -22,6 +22,8 @@ export interface ResponseEvidence {
   challenge?: BearerChallenge | undefined;
   exchangeId?: number | undefined;
   durationMs?: number | undefined;
+  /** When the request was sent (ISO 8601), when known (a trace or a HAR): the time claims are compared with. */
+  startedAt?: string | undefined;
   /**
    * Whether the request side is known (a trace, a HAR, a curl line, or --request-header/--request-body).
    * Missing evidence is not negative evidence: without it nobody knows whether a token was sent.
@@ -186,7 +188,7 @@ export function evidenceFromTrace(trace: readonly TraceEntry[], context: RunCont
     if (endpoint === 'authorize' && authorizeUrl === undefined && queryOf(e.request.url)?.has('response_type') === true) authorizeUrl = e.request.url;
     if (e.response === undefined) continue;
     responses.push(
-      responseEvidence({ endpoint, step: e.step, status: e.response.status, method: e.request.method, url: e.request.url, requestHeaders: e.request.headers, requestBody: e.request.body, responseHeaders: e.response.headers, responseBody: e.response.body, exchangeId: e.id, durationMs: e.durationMs, requestSeen: true }),
+      responseEvidence({ endpoint, step: e.step, status: e.response.status, method: e.request.method, url: e.request.url, requestHeaders: e.request.headers, requestBody: e.request.body, responseHeaders: e.response.headers, responseBody: e.response.body, exchangeId: e.id, durationMs: e.durationMs, startedAt: e.startedAt, requestSeen: true }),
     );
     if (endpoint === 'token') {
       const form = formOf(e.request.body);

@@ -59,6 +59,13 @@ export const SPEC_LINKS = {
   'oidc-signing-keys': 'https://openid.net/specs/openid-connect-core-1_0.html#Signing',
   'fhir-capability-security': 'https://hl7.org/fhir/R4/capabilitystatement-definitions.html#CapabilityStatement.rest.security',
   'fhir-http-read': 'https://hl7.org/fhir/R4/http.html#read',
+  // id-token, refresh, fhir diagnosis rules
+  'oidc-token-response': 'https://openid.net/specs/openid-connect-core-1_0.html#TokenResponse',
+  'oidc-jwks-rotation': 'https://openid.net/specs/openid-connect-core-1_0.html#RotateSigKeys',
+  'oidc-offline-access': 'https://openid.net/specs/openid-connect-core-1_0.html#OfflineAccess',
+  'rfc6749-refresh': 'https://www.rfc-editor.org/rfc/rfc6749#section-6',
+  'rfc6750-insufficient-scope': 'https://www.rfc-editor.org/rfc/rfc6750#section-3.1',
+  'fhir-patient-compartment': 'https://hl7.org/fhir/R4/compartmentdefinition-patient.html',
 } as const;
 
 export type SpecKey = keyof typeof SPEC_LINKS;

@@ -109,9 +109,6 @@ const PLANS: Record<string, Plan> = {
 
 /** Faults whose finding the HAR diagnosis cannot name first yet, and why (the test runs as todo until a rule exists). */
 const NOT_YET: Record<string, string> = {
-  'id-token-unknown-kid': 'no rule yet compares the id_token kid of a token response with the JWKS exchange of a trace (launch checks it in flows/id-token-validation.ts)',
-  'id-token-wrong-aud': 'no rule yet reads the id_token aud of a token response in a trace (launch checks it in flows/id-token-validation.ts)',
-  'clock-skew-future-iat': 'no rule yet reads the id_token iat of a token response in a trace (launch checks it in flows/id-token-validation.ts)',
   'token-html': 'the token-response shape rule reads a parsed token response; no rule reads a 200 token answer that is not JSON',
 };
 

@@ -17,4 +17,7 @@ export const GENERIC: readonly VendorPhrase[] = [
   { vendor: 'Medplum', match: /invalid audience|\baud(ience)?\b.*(invalid|mismatch|not match)/i, findingId: 'aud-missing-or-wrong', meaning: 'aud is not the FHIR base URL', seenAt: 'https://github.com/medplum/medplum/issues/1432' },
   { vendor: 'athenahealth', match: /not an approved redirect location/i, findingId: 'redirect-uri-mismatch', meaning: 'the redirect URL is not registered for the app', seenAt: 'https://github.com/athenahealth/apiserver-athenaFlex/issues/300' },
   { vendor: 'athenahealth', match: /Invalid client_id: .*Contact FHIR Server Administrator/i, findingId: 'client-not-yet-active', meaning: 'the client id is not (yet) known to this server', seenAt: 'https://github.com/athenahealth/apiserver-athenaFlex/issues/383' },
+  // fhir (rules-c)
+  { vendor: 'LinuxForHealth FHIR', match: /is not permitted under patient context/i, findingId: 'fhir-403-outside-patient-context', meaning: 'the request reaches outside the compartment of the patient in context', seenAt: 'https://github.com/LinuxForHealth/FHIR/pull/1809' },
+  { vendor: 'LinuxForHealth FHIR', match: /Requested interaction is not permitted by any of the passed scopes/i, findingId: 'fhir-403-insufficient-scope', meaning: 'no granted scope covers this resource and interaction', seenAt: 'https://github.com/LinuxForHealth/FHIR/pull/1809' },
 ];

@@ -13,7 +13,7 @@ export const invalidScope: DiagnosisRule = {
   phase: 'authorize',
   catalog: ['invalid-scope-at-authorize'],
   diagnose(e: Evidence): Finding[] {
-    const r = e.responses.find((x) => x.status >= 400 && x.oauthError?.error === 'invalid_scope');
+    const r = e.responses.find((x) => x.status >= 400 && x.oauthError?.error === 'invalid_scope' && !/(^|&)grant_type=refresh_token(&|$)/.test(x.requestBody ?? '') && x.step !== 'refresh'); // refresh-scope-broadening
     const cb = e.callbackError?.error === 'invalid_scope' ? e.callbackError : undefined;
     const said = serverSays(e, 'invalid-scope');
     if (r === undefined && cb === undefined && said === undefined) return [];
