@@ -33,12 +33,14 @@ import { suite as cliStartup } from './bench/cli-startup.js';
 import { suite as sandbox } from './bench/sandbox.js';
 import { suite as launch } from './bench/launch-flow.js';
 import { suite as explainHar } from './bench/explain-har.js';
+import { suite as check } from './bench/check-suite.js';
 
 export const SUITES: BenchSuite[] = [
   cliStartup,
   sandbox,
   launch,
   explainHar,
+  check,
 ];
 
 interface Args {

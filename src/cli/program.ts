@@ -382,5 +382,42 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     )
     .action(action(async (ctx, _args, opts) => (await import('../commands/token.js')).tokenCommand(ctx, opts)));
 
+  // ---- check --------------------------------------------------------------
+  command('check', 'run the conformance and smoke suite against a SMART server (headless, for CI): pass/fail/skip per test, --json, --junit')
+    .argument('[fhir-base]', 'the FHIR base URL (the iss)')
+    .option('--sandbox', 'check the embedded sandbox (a self-test; its demo clients are used)')
+    .option('--sandbox-fault <name>', 'with --sandbox: start it with this fault (repeatable)', collect)
+    .option('--client-id <id>', 'an app client registered with the server (launch, refresh, introspection, hardening tests)')
+    .option('--client-secret <secret>', 'its client secret (prefer --client-secret-file or SMARTCTL_CLIENT_SECRET)')
+    .option('--client-secret-file <file>', 'read the client secret from a file')
+    .option('--key <file>', 'its private key for private_key_jwt (PEM, JWK or JWKS)')
+    .option('--kid <kid>', 'key id of --key')
+    .addOption(authMethodOption())
+    .option('--scope <scopes>', 'scopes for the launches (default: a sensible set from discovery)')
+    .option('--redirect-uri <url>', 'a redirect URI registered for the client (default http://127.0.0.1/callback)')
+    .option('--backend-client-id <id>', 'a backend services client (private_key_jwt)')
+    .option('--backend-key <file>', 'its private key')
+    .option('--backend-kid <kid>', 'key id of --backend-key')
+    .option('--backend-scope <scopes>', 'scopes for client_credentials (default system/*.rs or system/*.read)')
+    .option('--ehr-launch-url <url>', 'an EHR launcher to GET with ?launch_url= (it redirects there with iss and launch)')
+    .option('--other-patient <id>', "another patient's id, for the compartment test")
+    .option('--second-client-id <id>', 'another registered app client (with --second-client-secret-file if confidential), for the code-binding test')
+    .option('--second-client-secret-file <file>', 'its client secret')
+    .option('--only <groups>', 'run only these groups (comma-separated)')
+    .option('--skip <test-ids>', 'leave out these tests (comma-separated ids)')
+    .option('--junit <file>', 'also write JUnit XML (one testsuite per group)')
+    .addOption(new Option('--fail-on <level>', 'exit 1 on failed tests (error) or on warnings too (warning)').choices(['error', 'warning']).default('error'))
+    .option('--concurrency <n>', 'tests at once', parseInteger('--concurrency', 1, 32), 4)
+    .option('--config <file>', 'config file with profiles (default ./smartctl.config.json, then $XDG_CONFIG_HOME/smartctl/config.json)')
+    .option('--profile <name>', 'use this profile of the config file (also SMARTCTL_PROFILE)')
+    .option('--login <file>', 'a login script (JSON steps) a headless Chromium runs where a login page needs a person')
+    .option('--no-auto-approve', "do not send the sandbox's auto-approve header (login pages then need --login)")
+    .option('--oidc <issuer>', 'also check a federated OpenID provider (alone: only that)')
+    .option('--oidc-client-id <id>', 'a client of that provider, for the live login test')
+    .option('--oidc-client-secret-file <file>', 'its client secret (also SMARTCTL_OIDC_CLIENT_SECRET)')
+    .option('--oidc-claim <name>', 'a claim user mapping needs besides preferred_username (repeatable)', collect)
+    .addHelpText('after', `${examples(['smartctl check --sandbox', 'smartctl check --sandbox --sandbox-fault drop-openid --json', 'smartctl check https://fhir.example.org/r4 --client-id my-app --junit check.xml', 'smartctl check https://ehr.example.org/fhir --backend-client-id svc --backend-key svc.private.pem --only discovery,backend-services'])}\nExit codes: 0 every test passed (or warned), 1 a test failed, 2 usage or config error, 3 the server could not be reached.\n`)
+    .action(action(async (ctx, args, opts) => (await import('../commands/check.js')).checkCommand(ctx, args[0], opts)));
+
   return program;
 }
