@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-// Process glue only: everything else lives in src/cli.
-import { main } from '../dist/src/cli/main.js';
+// Process glue only: everything else lives in src/cli (bundled into dist/bundle by
+// `npm run build`, which `npm pack` runs).
+let run;
+try {
+  ({ run } = await import('../dist/bundle/smartctl.js'));
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('dist/bundle/smartctl.js')) throw error;
+  process.stderr.write('smartctl: this copy is not built (dist/bundle/smartctl.js is missing)\n  hint: run `npm run build` in the smartctl folder.\n');
+  process.exit(70);
+}
 
 // A closed pipe (`smartctl ... | head`) is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -10,7 +18,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await main(process.argv.slice(2), {
+process.exitCode = await run(process.argv.slice(2), {
   env: process.env,
   stdin: process.stdin,
   stdout: process.stdout,

@@ -1,14 +1,17 @@
 // The command tree: options, help examples, and lazy actions. This file loads
 // commander (and, through the renderer, chalk) only; every action imports its
 // command module when it runs, so `--version` and `decode` stay fast.
+import { homedir } from 'node:os';
 import { Command, Option, InvalidArgumentError } from 'commander';
 import type { CommandContext, GlobalOptions, Narrator } from '../commands/context.js';
 import type { Report } from '../report/report.js';
+import { userCacheDir } from './cache-dir.js';
 import { exitCodeForReport } from './exit-codes.js';
 import type { CliIo } from './main.js';
 import { FAULTS as SANDBOX_FAULTS } from '../sandbox/faults/index.js';
+import { VERSION } from './version.js';
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 type Options = Record<string, unknown>;
 type CommandRunner = (ctx: CommandContext, args: string[], options: Options) => Promise<Report | undefined>;
@@ -94,6 +97,7 @@ export function makeContext(globals: GlobalOptions, io: CliIo, render: Render): 
     globals,
     env: io.env,
     cwd: process.cwd(),
+    cacheDir: userCacheDir(io.env, homedir(), process.platform),
     narrate: makeNarrator(globals, io),
     now: () => new Date(),
     interactive: !globals.noInput,

@@ -29,6 +29,8 @@ export interface CommandContext {
   globals: GlobalOptions;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** The user's cache folder for smartctl (may not exist yet): the sandbox caches its signing key there. */
+  cacheDir: string;
   narrate: Narrator;
   now(): Date;
   /** True only on a TTY, outside CI and without --no-input: prompts are allowed. */
@@ -41,4 +43,9 @@ export interface CommandContext {
   print(report: Report, options?: { compactJson?: boolean }): void;
   /** Resolves on Ctrl-C / SIGTERM (long-running commands wait on it). */
   untilInterrupted(): Promise<void>;
+}
+
+/** The sandbox's id_token signing key, kept between starts (see src/sandbox/keys.ts). */
+export function sandboxKeyCacheFile(ctx: Pick<CommandContext, 'cacheDir'>): string {
+  return `${ctx.cacheDir}/sandbox-id-token-key.json`;
 }

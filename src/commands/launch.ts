@@ -22,7 +22,7 @@ import { makeFinding, type Finding } from '../report/finding.js';
 import { makeReport, type Report, type ReportSection } from '../report/report.js';
 import { Trace } from '../report/trace.js';
 import type { SandboxHandle } from '../sandbox/types.js';
-import type { CommandContext } from './context.js';
+import { sandboxKeyCacheFile, type CommandContext } from './context.js';
 import { askAuthMethod, resolveClientAuth, type ClientAuthOptions } from './client-auth-options.js';
 
 interface LaunchOptions extends ClientAuthOptions {
@@ -81,7 +81,7 @@ async function loadFlowModules(): Promise<{
  */
 async function beginSandbox(ctx: CommandContext, o: LaunchOptions): Promise<{ started: Promise<SandboxHandle> }> {
   const { startSandbox } = await import('../sandbox/index.js');
-  const started = startSandbox({ faults: o.sandboxFault ?? [] }).then((sandbox) => {
+  const started = startSandbox({ faults: o.sandboxFault ?? [], keyCacheFile: sandboxKeyCacheFile(ctx) }).then((sandbox) => {
     ctx.narrate.step(`started the embedded sandbox at ${sandbox.fhirBaseUrl}${sandbox.faults.length > 0 ? ` with fault(s) ${sandbox.faults.join(', ')}` : ''}`);
     return sandbox;
   });

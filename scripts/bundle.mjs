@@ -1,0 +1,34 @@
+// Builds what the package runs: one ESM entry (src/cli/run.ts) bundled with its
+// dependencies by esbuild, split so each command's code and dependencies sit in chunks
+// that load only when that command runs. Output: dist/bundle/ (bin/smartctl.js imports
+// dist/bundle/smartctl.js). The metafile (which source went into which chunk) is
+// written to dist/bundle-meta.json, outside the package, for
+// test/bin/startup-imports.test.ts.
+//
+//   node scripts/bundle.mjs        (npm run build runs it after tsc; npm pack runs the build)
+import { build } from 'esbuild';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = path.join(root, 'dist', 'bundle');
+rmSync(outdir, { recursive: true, force: true });
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: { smartctl: 'src/cli/run.ts' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.19',
+  chunkNames: 'chunks/[name]-[hash]',
+  // CommonJS dependencies (commander, undici) call require() for Node built-ins.
+  banner: { js: "import { createRequire as __smartctlCreateRequire } from 'node:module'; const require = __smartctlCreateRequire(import.meta.url);" },
+  legalComments: 'linked',
+  metafile: true,
+  logLevel: 'warning',
+});
+writeFileSync(path.join(root, 'dist', 'bundle-meta.json'), JSON.stringify(result.metafile));
