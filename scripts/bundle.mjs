@@ -1,4 +1,4 @@
-// Builds what the package runs: one ESM entry (src/cli/run.ts) bundled with its
+// Builds what the package runs: one ESM entry (src/cli/main.ts) bundled with its
 // dependencies by esbuild, split so each command's code and dependencies sit in chunks
 // that load only when that command runs. Output: dist/bundle/ (bin/smartctl.js imports
 // dist/bundle/smartctl.js). The metafile (which source went into which chunk) is
@@ -17,7 +17,7 @@ rmSync(outdir, { recursive: true, force: true });
 
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { smartctl: 'src/cli/run.ts' },
+  entryPoints: { smartctl: 'src/cli/main.ts' },
   outdir,
   bundle: true,
   splitting: true,

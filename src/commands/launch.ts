@@ -79,10 +79,14 @@ async function loadFlowModules(): Promise<{
  * Loads the sandbox module and starts it without waiting for it: its RSA key generation
  * runs on the thread pool while the flow modules load on the main thread.
  */
-async function beginSandbox(ctx: CommandContext, o: LaunchOptions): Promise<{ started: Promise<SandboxHandle> }> {
+async function beginSandbox(ctx: CommandContext, o: LaunchOptions, trace: Trace): Promise<{ started: Promise<SandboxHandle> }> {
+  const began = ctx.now();
   const { startSandbox } = await import('../sandbox/index.js');
   const started = startSandbox({ faults: o.sandboxFault ?? [], keyCacheFile: sandboxKeyCacheFile(ctx) }).then((sandbox) => {
-    ctx.narrate.step(`started the embedded sandbox at ${sandbox.fhirBaseUrl}${sandbox.faults.length > 0 ? ` with fault(s) ${sandbox.faults.join(', ')}` : ''}`);
+    const ready = ctx.now();
+    const message = `started the embedded sandbox at ${sandbox.fhirBaseUrl}${sandbox.faults.length > 0 ? ` with fault(s) ${sandbox.faults.join(', ')}` : ''}`;
+    trace.addEvent({ at: ready.toISOString(), name: 'sandbox-started', message, data: { beganAt: began.toISOString(), readyMs: ready.getTime() - began.getTime() } });
+    ctx.narrate.step(message);
     return sandbox;
   });
   // Awaited by the caller; this only keeps an early failure from being reported as unhandled.
@@ -291,12 +295,12 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
   if (o.headless === true && o.sandbox !== true) ctx.narrate.warn('--headless only completes servers that approve without a person (like the sandbox)');
 
   // Started first: its key generation overlaps with loading the flow modules.
-  const sandboxStarting = o.sandbox === true ? (await beginSandbox(ctx, o)).started : undefined;
+  const trace = new Trace();
+  const sandboxStarting = o.sandbox === true ? (await beginSandbox(ctx, o, trace)).started : undefined;
   const run: Run = { findings: [], sections: [], data: {}, context: {} };
   let sandbox: SandboxHandle | undefined;
   let listener: LoopbackListener | undefined;
   let client: HttpClient | undefined;
-  const trace = new Trace();
   try {
     const { HttpClient, discover, validateIdToken, requestToken } = await loadFlowModules();
     client = new HttpClient({ trace, timeoutMs: ctx.globals.timeoutMs, insecure: ctx.globals.insecure });
