@@ -15,6 +15,14 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
 
+/** `undici` (src/http/client.ts) -> scripts/bundle/undici.cjs: its Agent and request only. */
+const leanUndici = {
+  name: 'lean-undici',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: path.join(root, 'scripts', 'bundle', 'undici.cjs') }));
+  },
+};
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: { smartctl: 'src/cli/main.ts' },
@@ -29,6 +37,7 @@ const result = await build({
   banner: { js: "import { createRequire as __smartctlCreateRequire } from 'node:module'; const require = __smartctlCreateRequire(import.meta.url);" },
   legalComments: 'linked',
   metafile: true,
+  plugins: [leanUndici],
   logLevel: 'warning',
 });
 writeFileSync(path.join(root, 'dist', 'bundle-meta.json'), JSON.stringify(result.metafile));

@@ -83,13 +83,15 @@ function readAll(stream: CliIo['stdin']): Promise<string> {
 
 type Render = (report: Report, globals: GlobalOptions, compactJson?: boolean) => string;
 
-/** Redaction and the renderers (with chalk) load only when a command runs, not for --version or --help. */
-async function loadRender(): Promise<Render> {
-  const [{ redactReport }, { renderHuman }, { renderJson }] = await Promise.all([import('../report/redact.js'), import('../report/render/human.js'), import('../report/render/json.js')]);
-  return (report, globals, compactJson = false) => {
-    const safe = redactReport(report, globals.showSecrets);
-    return globals.json ? renderJson(safe, { compact: compactJson }) : renderHuman(safe, globals);
-  };
+/** Redaction and the one renderer asked for (the human one brings chalk) load only when a command runs, not for --version or --help. */
+async function loadRender(json: boolean): Promise<Render> {
+  const { redactReport } = await import('../report/redact.js');
+  if (json) {
+    const { renderJson } = await import('../report/render/json.js');
+    return (report, globals, compactJson = false) => renderJson(redactReport(report, globals.showSecrets), { compact: compactJson });
+  }
+  const { renderHuman } = await import('../report/render/human.js');
+  return (report, globals) => renderHuman(redactReport(report, globals.showSecrets), globals);
 }
 
 export function makeContext(globals: GlobalOptions, io: CliIo, render: Render): CommandContext {
@@ -131,7 +133,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     async (...received: unknown[]): Promise<void> => {
       const cmd = received[received.length - 1] as Command;
       const globals = readGlobals(cmd.optsWithGlobals(), io);
-      const render = await loadRender();
+      const render = await loadRender(globals.json);
       const ctx = makeContext(globals, io, render);
       const report = await run(ctx, cmd.args, cmd.opts());
       if (report !== undefined) {
