@@ -19,6 +19,15 @@ export function formatError(error: SmartctlError, debug: boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Ctrl-C or Ctrl-D at an @inquirer prompt rejects with ExitPromptError ("User force
+ * closed the prompt"), an abort with AbortPromptError: the person chose to stop.
+ */
+export function isPromptExit(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'ExitPromptError' || name === 'AbortPromptError';
+}
+
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const debug = argv.includes('--debug');
   const state = { exitCode: EXIT.ok as number };
@@ -30,6 +39,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (isSmartctlError(error)) {
       io.stderr.write(formatError(error, debug));
       return exitCodeForError(error.kind);
+    }
+    if (isPromptExit(error)) {
+      // Quietly, as a shell does: the person knows they pressed it. A newline leaves the prompt line.
+      io.stderr.write('\n');
+      return EXIT.interrupted;
     }
     const commanderCode = (error as { code?: unknown }).code;
     if (typeof commanderCode === 'string' && commanderCode.startsWith('commander.')) {

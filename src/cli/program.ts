@@ -69,6 +69,20 @@ function makeNarrator(globals: GlobalOptions, io: CliIo): Narrator {
     action: (m) => {
       io.stderr.write(`» ${m}\n`);
     },
+    countdown: (m, ms) => {
+      if (io.stderr.isTTY !== true || globals.quiet) return () => undefined;
+      const end = Date.now() + ms;
+      const draw = (): void => {
+        io.stderr.write(`\r\u001b[2K  ${m}: ${Math.max(0, Math.ceil((end - Date.now()) / 1000))} s left (Ctrl-C to stop)`);
+      };
+      draw();
+      const timer = setInterval(draw, 1000);
+      timer.unref();
+      return () => {
+        clearInterval(timer);
+        io.stderr.write('\r\u001b[2K');
+      };
+    },
   };
 }
 
@@ -121,6 +135,19 @@ export function makeContext(globals: GlobalOptions, io: CliIo, render: Render): 
   };
 }
 
+/**
+ * commander's own errors (unknown option or command, a bad or missing argument) in the
+ * style of every other error: `smartctl: <what>` and `  hint: <how>`; main.ts exits 2.
+ */
+export function formatCommanderError(text: string, commandPath: string): string {
+  const lines = text.trim().split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const what = (lines[0] ?? 'invalid command line').replace(/^error: /, '');
+  const suggestion = lines.slice(1).map((l) => /^\(Did you mean (.+)\?\)$/.exec(l)?.[1]).find((m) => m !== undefined);
+  const help = `smartctl${commandPath === '' ? '' : ` ${commandPath}`} --help`;
+  const hint = suggestion !== undefined ? `did you mean ${suggestion}? (\`${help}\` lists them)` : `run \`${help}\` for usage`;
+  return `smartctl: ${what}\n  hint: ${hint}\n`;
+}
+
 function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 }
@@ -135,8 +162,14 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
       const globals = readGlobals(cmd.optsWithGlobals(), io);
       const render = await loadRender(globals.json);
       const ctx = makeContext(globals, io, render);
+      if (globals.insecure) io.stderr.write('! --insecure: TLS certificates are not verified; anyone on the network path can read and change this traffic. Never use it against production.\n');
       const report = await run(ctx, cmd.args, cmd.opts());
       if (report !== undefined) {
+        // The report says so itself, so a saved --json output cannot be mistaken for a verified run.
+        if (globals.insecure) {
+          report.data['tlsVerification'] = false;
+          report.sections.unshift({ title: 'TLS', lines: ['certificate verification OFF (--insecure): the answers below may come from anyone on the network path'] });
+        }
         io.stdout.write(render(report, globals));
         state.exitCode = exitCodeForReport(report);
       }
@@ -154,12 +187,12 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .option('--timeout <ms>', 'network timeout per request, in ms', parseInteger('--timeout', 1, 600_000), 10_000)
     .option('--insecure', 'skip TLS certificate verification (for test servers with self-signed certificates only)')
     .option('--no-input', 'never prompt; fail and name the missing flag instead')
-    .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+      outputError: (s) => io.stderr.write(formatCommanderError(s, '')),
     })
     .addHelpText(
       'after',
@@ -177,8 +210,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
       .command(name)
       .description(description)
       .exitOverride()
-      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-      .showHelpAfterError('(run with --help for usage)');
+      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: (s) => io.stderr.write(formatCommanderError(s, name)) });
 
   // ---- decode -------------------------------------------------------------
   command('decode', 'decode and lint a JWT, a Bearer header or a whole token response')

@@ -23,6 +23,11 @@ export interface Narrator {
   warn(message: string): void;
   /** Something the user must act on (open this URL, register that one): shown even with --quiet. */
   action(message: string): void;
+  /**
+   * On a terminal, one line counting down the seconds left ("waiting for the callback:
+   * 287 s left"), rewritten in place; elsewhere nothing. Returns the function that stops it.
+   */
+  countdown?(message: string, ms: number): () => void;
 }
 
 export interface CommandContext {

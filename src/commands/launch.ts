@@ -94,6 +94,28 @@ async function beginSandbox(ctx: CommandContext, o: LaunchOptions, trace: Trace)
   return { started };
 }
 
+/** Why nobody can be at the keyboard to sign in: CI is set, or stdin is not a terminal. */
+function unattended(ctx: CommandContext): string | undefined {
+  const ci = ctx.env['CI'];
+  if (ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false') return 'CI is set';
+  if (!ctx.stdinIsTTY) return 'stdin is not a terminal';
+  return undefined;
+}
+
+/**
+ * A real server, nobody there and nothing that completes without them: fail now rather
+ * than wait the whole callback timeout for a login that cannot happen.
+ */
+function checkSomeoneCanSignIn(ctx: CommandContext, o: LaunchOptions): void {
+  const why = unattended(ctx);
+  if (why === undefined || o.sandbox === true || o.headless === true || o.open === false || o.browser !== undefined) return;
+  throw usageError(
+    'launch-needs-person',
+    `launch would wait up to ${o.callbackTimeout} s for a person to sign in in a browser, and nobody is there (${why})`,
+    'Pass --headless for a server that approves without a person, or --no-open to print the authorize URL and wait for someone to open it (with --callback-timeout <s>).',
+  );
+}
+
 async function askClientId(ctx: CommandContext): Promise<string> {
   if (!ctx.interactive) throw usageError('option-missing', 'missing --client-id <id>', 'Pass the client id registered with the server (prompts are off: no TTY, CI, or --no-input).');
   const { input } = await import('@inquirer/prompts');
@@ -221,25 +243,35 @@ async function authorize(ctx: CommandContext, o: LaunchOptions, run: Run, client
     return true;
   };
 
-  const headless = o.headless === true || (sandbox !== undefined && o.open !== false && o.browser === undefined && o.freshSession !== true && !canOpenBrowser(ctx.env));
+  // Against the sandbox, nobody at the keyboard (CI, no TTY) or no display means headless.
+  const noPerson = unattended(ctx);
+  const sandboxHeadless = sandbox !== undefined && o.open !== false && o.browser === undefined && o.freshSession !== true && (noPerson !== undefined || !canOpenBrowser(ctx.env));
+  const headless = o.headless === true || sandboxHeadless;
+  let waitingForPerson = false;
   if (headless) {
-    if (!(await completeHeadless(sandbox !== undefined && o.headless !== true ? 'no browser available here' : undefined))) return undefined;
+    if (!(await completeHeadless(o.headless !== true ? (noPerson !== undefined ? `nobody is there to sign in (${noPerson})` : 'no browser available here') : undefined))) return undefined;
   } else {
     // With authorize-post the browser opens a local page that POSTs the request.
     const browserUrl = post ? listener.servePostForm(endpoint, params) : authorizeUrl;
+    waitingForPerson = true;
     if (o.open === false) {
       ctx.narrate.action(`open this URL in a browser to sign in:\n${browserUrl}`);
     } else {
       const opened = await openAuthorizeUrl(browserUrl, { browserCommand: o.browser, freshSession: o.freshSession });
-      if (opened.opened) ctx.narrate.step(`opened ${opened.how}; waiting for the callback (up to ${o.callbackTimeout} s)`);
-      else if (sandbox !== undefined && o.browser === undefined && o.freshSession !== true) {
+      if (opened.opened) {
+        ctx.narrate.step(`opened ${opened.how}; waiting for the callback (up to ${o.callbackTimeout} s)`);
+        // Always printed: the browser may have opened on another screen, or not at all.
+        ctx.narrate.action(`if no browser window opened, open this URL to sign in:\n${browserUrl}`);
+      } else if (sandbox !== undefined && o.browser === undefined && o.freshSession !== true) {
         // The quick start must work on a bare server: the sandbox flow completes without a browser.
+        waitingForPerson = false;
         if (!(await completeHeadless(`could not open a browser (${opened.reason})`))) return undefined;
-      } else ctx.narrate.action(`could not open a browser (${opened.reason}); open this URL by hand:\n${browserUrl}`);
+      } else ctx.narrate.action(`could not open a browser (${opened.reason}); open this URL to sign in:\n${browserUrl}`);
     }
   }
 
-  const callback = await listener.waitForCallback(timeoutMs);
+  const stopCountdown = waitingForPerson ? ctx.narrate.countdown?.('waiting for the callback', timeoutMs) : undefined;
+  const callback = await listener.waitForCallback(timeoutMs).finally(() => stopCountdown?.());
   if (listener.rejectedStates.length > 0) {
     run.findings.push(
       makeFinding({
@@ -306,6 +338,7 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
     client = new HttpClient({ trace, timeoutMs: ctx.globals.timeoutMs, insecure: ctx.globals.insecure });
     sandbox = await sandboxStarting;
     const clientId = o.clientId ?? (sandbox !== undefined ? sandbox.demoClients.public : await askClientId(ctx));
+    checkSomeoneCanSignIn(ctx, o);
     const registered = sandbox?.clients.find((c) => c.client_id === clientId);
     let auth: ClientAuthConfig = await resolveClientAuth(ctx, o, clientId, registered);
     listener = await startLoopbackListener({ redirectUri: o.redirectUri, port: o.port, trace, now: ctx.now });
