@@ -2,7 +2,7 @@
 // commander (and, through the renderer, chalk) only; every action imports its
 // command module when it runs, so `--version` and `decode` stay fast.
 import { homedir } from 'node:os';
-import { Command, Option, InvalidArgumentError } from 'commander';
+import { Argument, Command, Option, InvalidArgumentError } from 'commander';
 import type { CommandContext, GlobalOptions, Narrator } from '../commands/context.js';
 import type { Report } from '../report/report.js';
 import { userCacheDir } from './cache-dir.js';
@@ -409,6 +409,19 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
       ]),
     )
     .action(action(async (ctx, _args, opts) => (await import('../commands/token.js')).tokenCommand(ctx, opts)));
+
+  // ---- completion ---------------------------------------------------------
+  command('completion', 'print a shell completion script: commands, options, their values and sandbox fault names')
+    .addArgument(new Argument('<shell>', 'the shell to complete in').choices(['bash', 'zsh', 'fish']))
+    .addHelpText(
+      'after',
+      `\nAdd one line to your shell's start-up file:\n  bash  ~/.bashrc                   source <(smartctl completion bash)\n  zsh   ~/.zshrc                    source <(smartctl completion zsh)\n  fish  ~/.config/fish/config.fish  smartctl completion fish | source\n`,
+    )
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      const { completionScript, describeProgram } = await import('./completion.js');
+      const faults = SANDBOX_FAULTS.map((f) => f.name);
+      io.stdout.write(completionScript(shell, describeProgram(program, { '--fault': faults, '--sandbox-fault': faults })));
+    });
 
   return program;
 }
