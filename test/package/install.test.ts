@@ -57,6 +57,8 @@ test('npm pack builds on prepack and ships only the runnable package', () => {
   const unwanted = files.filter((f) => /^(test|src|scripts|\.ci|dist\/(src|test|scripts))\/|^fixtures\/(keys|tls|tokens|discovery)\/|\.ts$|^tsconfig|^dist\/bundle-meta\.json$/.test(f));
   assert.deepEqual(unwanted, [], 'tests, sources, scripts and test keys stay out of the package');
   assert.ok(statSync(tarball).size < 2_000_000, `tarball is ${statSync(tarball).size} bytes`);
+  // npx from the project folder runs the project's own bin (built by the pack).
+  assert.equal(ok(run('npx', ['--no-install', 'smartctl', '--version'], project), 'npx smartctl --version in the project').trim(), version);
 });
 
 test('the tarball installs into an empty folder and its smartctl runs there', (t) => {
