@@ -97,7 +97,7 @@ async function beginSandbox(ctx: CommandContext, o: LaunchOptions, trace: Trace)
 /** Why nobody can be at the keyboard to sign in: CI is set, or stdin is not a terminal. */
 function unattended(ctx: CommandContext): string | undefined {
   const ci = ctx.env['CI'];
-  if (ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false') return 'CI is set';
+  if (ci !== undefined && ci !== '') return 'CI is set';
   if (!ctx.stdinIsTTY) return 'stdin is not a terminal';
   return undefined;
 }
