@@ -2,6 +2,9 @@
 // and a launch that waits for a person prints the authorize URL and counts down.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { hasTmux, startInTerminal } from '../helpers/terminal.js';
 
 const skip = hasTmux() ? false : 'tmux is not installed (.ci/run installs it)';
@@ -33,6 +36,21 @@ test('waiting for a person: the authorize URL on one line and a countdown; Ctrl-
     assert.ok(Number(/(\d+) s left/.exec(later)?.[1]) < first, 'the countdown moves');
     t.keys('C-c');
     assert.equal(await t.exitCode(), 130);
+  } finally {
+    t.close();
+  }
+});
+
+test('the system opener failing (xdg-open exits 3) is noticed: the sandbox flow completes headless', { skip }, async () => {
+  const bin = mkdtempSync(path.join(os.tmpdir(), 'smartctl-opener-'));
+  writeFileSync(path.join(bin, 'xdg-open'), '#!/bin/sh\nexit 3\n');
+  chmodSync(path.join(bin, 'xdg-open'), 0o755);
+  const t = startInTerminal(['launch', '--sandbox'], { PATH: `${bin}:${process.env['PATH'] ?? ''}`, DISPLAY: ':99' });
+  try {
+    assert.equal(await t.exitCode(), 0);
+    const screen = t.screen();
+    assert.match(screen, /could not open a browser \(the system opener exited with code 3\): completing the sandbox flow headless/);
+    assert.doesNotMatch(screen, /opened the system browser/);
   } finally {
     t.close();
   }

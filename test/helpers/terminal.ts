@@ -15,7 +15,7 @@ function sh(text: string): string {
 }
 
 export interface TerminalSession {
-  /** The screen as text. */
+  /** The screen and its scrollback, as text. */
   screen(): string;
   /** Waits until the screen matches (or throws with the screen). */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
@@ -43,7 +43,7 @@ export function startInTerminal(args: string[], env: Record<string, string> = {}
   };
   tmux('new-session', '-d', '-x', '200', '-y', '50', '-s', 'smartctl', command);
   const session: TerminalSession = {
-    screen: () => tmux('capture-pane', '-p', '-J', '-t', 'smartctl'),
+    screen: () => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 'smartctl'),
     waitFor: async (pattern, timeoutMs = 20_000) => {
       const end = Date.now() + timeoutMs;
       for (;;) {
