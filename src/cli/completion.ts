@@ -49,7 +49,7 @@ export function describeProgram(program: Command, extra: ExtraValues): ProgramSp
   };
 }
 
-/** Single-quoted for sh (bash, zsh) and fish alike: only letters, digits and a few marks reach here, but quote anyway. */
+/** Single-quoted for sh (bash, zsh): descriptions and choices may hold any character. */
 function quote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }

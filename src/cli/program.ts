@@ -201,7 +201,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
         'smartctl discover https://fhir.example.org/r4',
         'smartctl decode eyJhbGciOiJSUzI1NiJ9...',
         'smartctl diff-scopes "openid fhirUser patient/*.read" "patient/*.read"',
-      ])}\nExit codes: 0 ok, 1 error findings, 2 usage or input error, 3 network error.\n`,
+      ])}\nExit codes: 0 ok, 1 error findings (an HTTP error status from a server is one), 2 usage or input error, 3 server unreachable or unreadable, 130 interrupted.\n`,
     );
 
   // Every subcommand inherits exitOverride and output from the program.
