@@ -20,7 +20,17 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
 } else {
   import('../dist/bundle/smartctl.js').then(
     async ({ main }) => {
-      process.exitCode = await main(argv, { env: process.env, stdin: process.stdin, stdout: process.stdout, stderr: process.stderr });
+      const io = {
+        env: process.env,
+        // process.stdin is made on first use (about 4 ms): only commands that read stdin touch it.
+        get stdin() {
+          return process.stdin;
+        },
+        stdinIsTTY: require('node:tty').isatty(0),
+        stdout: process.stdout,
+        stderr: process.stderr,
+      };
+      process.exitCode = await main(argv, io);
     },
     (error) => {
       if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !/bundle\/smartctl\.js' imported from/.test(String(error.message))) throw error;

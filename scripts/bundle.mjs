@@ -23,6 +23,14 @@ const leanUndici = {
   },
 };
 
+/** commander's `node:child_process` -> scripts/bundle/lazy-child-process.cjs (loaded on first use). */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) => (/[/\\]node_modules[/\\]commander[/\\]/.test(args.importer) ? { path: path.join(root, 'scripts', 'bundle', 'lazy-child-process.cjs') } : undefined));
+  },
+};
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: { smartctl: 'src/cli/main.ts' },
@@ -40,7 +48,7 @@ const result = await build({
   minifyWhitespace: true,
   minifySyntax: true,
   metafile: true,
-  plugins: [leanUndici],
+  plugins: [leanUndici, lazyChildProcess],
   logLevel: 'warning',
 });
 writeFileSync(path.join(root, 'dist', 'bundle-meta.json'), JSON.stringify(result.metafile));

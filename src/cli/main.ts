@@ -7,7 +7,10 @@ import { buildProgram } from './program.js';
 
 export interface CliIo {
   env: Record<string, string | undefined>;
+  /** Read only by commands that read stdin (bin/smartctl.js passes a getter: making process.stdin costs ms). */
   stdin: Readable & { isTTY?: boolean };
+  /** Whether stdin is a terminal, known without touching stdin (bin passes tty.isatty(0)); else stdin.isTTY. */
+  stdinIsTTY?: boolean | undefined;
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean };
 }

@@ -34,12 +34,16 @@ function isSet(value: string | undefined): boolean {
   return value !== undefined && value !== '';
 }
 
+function stdinIsTTY(io: CliIo): boolean {
+  return (io.stdinIsTTY ?? io.stdin.isTTY) === true;
+}
+
 function readGlobals(opts: Options, io: CliIo): GlobalOptions {
   const json = opts['json'] === true;
   const forced = isSet(io.env['FORCE_COLOR']) && io.env['FORCE_COLOR'] !== '0';
   const color =
     opts['color'] !== false && !isSet(io.env['NO_COLOR']) && (forced || (io.stdout.isTTY === true && !isSet(io.env['CI'])));
-  const noInput = opts['input'] === false || isSet(io.env['CI']) || io.stdin.isTTY !== true || io.stdout.isTTY !== true;
+  const noInput = opts['input'] === false || isSet(io.env['CI']) || !stdinIsTTY(io) || io.stdout.isTTY !== true;
   return {
     json,
     color: color && !json,
@@ -117,7 +121,7 @@ export function makeContext(globals: GlobalOptions, io: CliIo, render: Render): 
     narrate: makeNarrator(globals, io),
     now: () => new Date(),
     interactive: !globals.noInput,
-    stdinIsTTY: io.stdin.isTTY === true,
+    stdinIsTTY: stdinIsTTY(io),
     readStdin: () => readAll(io.stdin),
     print: (report, options) => {
       io.stdout.write(render(report, globals, options?.compactJson === true));
