@@ -3,6 +3,7 @@
 // A script, never a test: tests do not assert on time.
 //
 //   node dist/scripts/bench.js [--runs <n>] [--warmup <n>] [--suite <name>]... [--json]
+//   (npm run bench -- --suite cli-startup --runs 20)
 //
 // How a suite is shaped: a file scripts/bench/<name>.ts that exports
 //
@@ -91,7 +92,9 @@ async function main(): Promise<number> {
   const harness = new Harness({ repoRoot, runs: args.runs, warmup: args.warmup, rows, print });
   const cpu = cpus();
   print(`smartctl bench: node ${process.version}, ${process.platform} ${process.arch}, ${cpu.length} CPU${cpu.length === 1 ? '' : 's'} (${cpu[0]?.model.trim() ?? 'unknown'})`);
-  print(`${args.runs} runs per case after ${args.warmup} warm-up, each interleaved with a run of node -e 0; medians of wall time; peak RSS from one extra run`);
+  print(`${args.runs} paired runs per case after ${args.warmup} warm-up: each run of a case follows a run of node -e 0, ratio = case / that node -e 0 run;`);
+  print('median wall times, median ratio with the min-max of the per-pair ratios, peak RSS from one extra run');
+  if (args.runs < 15) print(`(only ${args.runs} runs: the targets are judged on at least 15)`);
   try {
     for (const suite of SUITES) {
       if (args.suites.length > 0 && !args.suites.includes(suite.name)) continue;

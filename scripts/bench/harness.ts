@@ -22,6 +22,12 @@ export interface ProcessCase {
   target?: number | undefined;
   /** Rounds for this case (default: the run's --runs). */
   runs?: number | undefined;
+  /**
+   * Reads one run's stdout into named phase durations (ms), given when the child was
+   * spawned and when it exited (epoch ms); the row is followed by each phase's median
+   * and min-max over the timed runs.
+   */
+  phases?: ((stdout: string, spawnedAt: number, exitedAt: number) => Record<string, number> | undefined) | undefined;
 }
 
 export interface CaseResult {
@@ -30,8 +36,11 @@ export interface CaseResult {
   medianMs: number;
   /** Median of the `node -e 0` runs interleaved with this case, ms. */
   baselineMs: number;
-  /** medianMs / baselineMs. */
+  /** Median of the per-pair ratios (each run over the node -e 0 run just before it). */
   ratio: number;
+  /** Smallest and largest per-pair ratio. */
+  ratioMin: number;
+  ratioMax: number;
   minMs: number;
   maxMs: number;
   runs: number;
@@ -40,6 +49,8 @@ export interface CaseResult {
   peakRssMb?: number | undefined;
   /** Set when the case could not run as intended (then no timing). */
   skipped?: string | undefined;
+  /** Median, min and max of each phase (ProcessCase.phases), in the order first seen. */
+  phases?: Array<{ name: string; medianMs: number; minMs: number; maxMs: number }> | undefined;
 }
 
 export interface AsyncResult {
@@ -55,6 +66,8 @@ export interface BenchRow {
   label: string;
   medianMs?: number | undefined;
   ratio?: number | undefined;
+  ratioMin?: number | undefined;
+  ratioMax?: number | undefined;
   target?: number | undefined;
   peakRssMb?: number | undefined;
   note?: string | undefined;
@@ -96,6 +109,9 @@ interface RunResult {
   ms: number;
   code: number;
   stderr: string;
+  stdout: string;
+  spawnedAt: number;
+  exitedAt: number;
 }
 
 function median(values: readonly number[]): number {
@@ -105,22 +121,25 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-function runOnce(args: readonly string[], options: { stdin?: string | undefined; cwd?: string | undefined; env?: Record<string, string> | undefined }): Promise<RunResult> {
+function runOnce(args: readonly string[], options: { stdin?: string | undefined; cwd?: string | undefined; env?: Record<string, string> | undefined; stdout?: boolean | undefined }): Promise<RunResult> {
   return new Promise((resolve, reject) => {
+    const spawnedAt = Date.now();
     const started = performance.now();
     const child = spawn(process.execPath, args, {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
-      stdio: ['pipe', 'ignore', 'pipe'],
+      stdio: ['pipe', options.stdout === true ? 'pipe' : 'ignore', 'pipe'],
     });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
+    let stdout = '';
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => {
       if (stderr.length < 4000) stderr += d.toString();
     });
     child.on('error', reject);
-    child.on('close', (code) => resolve({ ms: performance.now() - started, code: code ?? -1, stderr }));
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(options.stdin ?? '');
+    child.on('close', (code) => resolve({ ms: performance.now() - started, code: code ?? -1, stderr, stdout, spawnedAt, exitedAt: Date.now() }));
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(options.stdin ?? '');
   });
 }
 
@@ -150,8 +169,9 @@ function formatMs(ms: number | undefined): string {
   return ms === undefined || Number.isNaN(ms) ? '' : `${ms.toFixed(1)} ms`;
 }
 
-function formatRatio(ratio: number | undefined): string {
-  return ratio === undefined || Number.isNaN(ratio) ? '' : `${ratio.toFixed(2)}x`;
+function formatRatio(ratio: number | undefined, min?: number, max?: number): string {
+  if (ratio === undefined || Number.isNaN(ratio)) return '';
+  return min === undefined || max === undefined ? `${ratio.toFixed(2)}x` : `${ratio.toFixed(2)}x (${min.toFixed(2)}-${max.toFixed(2)})`;
 }
 
 function verdict(ratio: number | undefined, target: number | undefined): string {
@@ -186,7 +206,7 @@ export class Harness {
   }
 
   header(): void {
-    this.options.print(`  ${'case'.padEnd(36)} ${'median'.padStart(10)} ${'node -e 0'.padStart(10)} ${'ratio'.padStart(7)}  ${'target'.padEnd(14)} ${'peak RSS'.padStart(9)}`);
+    this.options.print(`  ${'case'.padEnd(36)} ${'median'.padStart(10)} ${'node -e 0'.padStart(10)} ${'ratio (min-max)'.padStart(19)}  ${'target'.padEnd(14)} ${'peak RSS'.padStart(9)}`);
   }
 
   /** Peak RSS of one run of these node args, in MB (undefined if it could not be read). */
@@ -208,7 +228,7 @@ export class Harness {
         return;
       }
       const rss = r.peakRssMb === undefined ? '' : `${r.peakRssMb.toFixed(1)} MB`;
-      const line = `  ${r.label.padEnd(36)} ${formatMs(r.medianMs).padStart(10)} ${formatMs(r.baselineMs).padStart(10)} ${formatRatio(r.ratio).padStart(7)}  ${verdict(r.ratio, r.target).padEnd(14)} ${rss.padStart(9)}`;
+      const line = `  ${r.label.padEnd(36)} ${formatMs(r.medianMs).padStart(10)} ${formatMs(r.baselineMs).padStart(10)} ${formatRatio(r.ratio, r.ratioMin, r.ratioMax).padStart(19)}  ${verdict(r.ratio, r.target).padEnd(14)} ${rss.padStart(9)}`;
       print(r.note === undefined ? line.trimEnd() : `${line.trimEnd()}  ${r.note}`);
     };
     const tmpDir = this.tmpDir;
@@ -232,7 +252,7 @@ export class Harness {
         const check = await runOnce(c.args, c);
         if (!expect.includes(check.code)) {
           const why = check.stderr.trim().split('\n')[0] ?? '';
-          const result: CaseResult = { label: c.label, medianMs: Number.NaN, baselineMs: Number.NaN, ratio: Number.NaN, minMs: Number.NaN, maxMs: Number.NaN, runs: 0, target: c.target, skipped: `exit ${check.code}${why === '' ? '' : `: ${why}`}` };
+          const result: CaseResult = { label: c.label, medianMs: Number.NaN, baselineMs: Number.NaN, ratio: Number.NaN, ratioMin: Number.NaN, ratioMax: Number.NaN, minMs: Number.NaN, maxMs: Number.NaN, runs: 0, target: c.target, skipped: `exit ${check.code}${why === '' ? '' : `: ${why}`}` };
           printRow({ label: c.label, target: c.target, skipped: result.skipped });
           return result;
         }
@@ -242,10 +262,18 @@ export class Harness {
         }
         const base: number[] = [];
         const times: number[] = [];
-        // Interleave so a burst of load on the shared machine hits both alike.
+        const ratios: number[] = [];
+        const phaseRuns = new Map<string, number[]>();
+        // Paired and interleaved: each run is divided by the node -e 0 run just before it,
+        // so a burst of load on the shared machine hits both halves of a pair alike.
         for (let i = 0; i < rounds; i++) {
-          base.push((await runOnce(['-e', '0'], {})).ms);
-          times.push((await runOnce(c.args, c)).ms);
+          const b = await runOnce(['-e', '0'], {});
+          const r = await runOnce(c.args, { ...c, stdout: c.phases !== undefined });
+          base.push(b.ms);
+          times.push(r.ms);
+          ratios.push(r.ms / b.ms);
+          const phases = c.phases?.(r.stdout, r.spawnedAt, r.exitedAt);
+          for (const [name, ms] of Object.entries(phases ?? {})) phaseRuns.set(name, [...(phaseRuns.get(name) ?? []), ms]);
         }
         const peakRssMb = await this.peakRss(c.args, c);
         const medianMs = median(times);
@@ -254,14 +282,18 @@ export class Harness {
           label: c.label,
           medianMs,
           baselineMs,
-          ratio: medianMs / baselineMs,
+          ratio: median(ratios),
+          ratioMin: Math.min(...ratios),
+          ratioMax: Math.max(...ratios),
           minMs: Math.min(...times),
           maxMs: Math.max(...times),
           runs: rounds,
           target: c.target,
           peakRssMb,
+          phases: [...phaseRuns].map(([name, ms]) => ({ name, medianMs: median(ms), minMs: Math.min(...ms), maxMs: Math.max(...ms) })),
         };
-        printRow({ label: c.label, medianMs, baselineMs, ratio: result.ratio, target: c.target, peakRssMb });
+        printRow({ label: c.label, medianMs, baselineMs, ratio: result.ratio, ratioMin: result.ratioMin, ratioMax: result.ratioMax, target: c.target, peakRssMb });
+        for (const p of result.phases ?? []) print(`      ${p.name.padEnd(32)} ${formatMs(p.medianMs).padStart(10)}  (${p.minMs.toFixed(1)}-${p.maxMs.toFixed(1)} ms)`);
         return result;
       },
       measureAsync: async (label, fn, options = {}) => {

@@ -8,6 +8,8 @@ export const EXIT = {
   usage: 2,
   network: 3,
   internal: 70,
+  /** Ctrl-C (or Ctrl-D at a prompt): 128 + SIGINT, as shells report it. */
+  interrupted: 130,
 } as const;
 
 export function exitCodeForError(kind: ErrorKind): number {

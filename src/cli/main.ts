@@ -8,7 +8,10 @@ import { safeText } from '../report/render/terminal-text.js';
 
 export interface CliIo {
   env: Record<string, string | undefined>;
+  /** Read only by commands that read stdin (bin/smartctl.js passes a getter: making process.stdin costs ms). */
   stdin: Readable & { isTTY?: boolean };
+  /** Whether stdin is a terminal, known without touching stdin (bin passes tty.isatty(0)); else stdin.isTTY. */
+  stdinIsTTY?: boolean | undefined;
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean };
 }
@@ -19,6 +22,15 @@ export function formatError(error: SmartctlError, debug: boolean): string {
   if (error.hint !== undefined) lines.push(`  hint: ${error.hint}`);
   if (debug && error.stack !== undefined) lines.push(error.stack);
   return `${safeText(lines.join('\n'))}\n`;
+}
+
+/**
+ * Ctrl-C or Ctrl-D at an @inquirer prompt rejects with ExitPromptError ("User force
+ * closed the prompt"), an abort with AbortPromptError: the person chose to stop.
+ */
+export function isPromptExit(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'ExitPromptError' || name === 'AbortPromptError';
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -32,6 +44,11 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (isSmartctlError(error)) {
       io.stderr.write(formatError(error, debug));
       return exitCodeForError(error.kind);
+    }
+    if (isPromptExit(error)) {
+      // Quietly, as a shell does: the person knows they pressed it. A newline leaves the prompt line.
+      io.stderr.write('\n');
+      return EXIT.interrupted;
     }
     const commanderCode = (error as { code?: unknown }).code;
     if (typeof commanderCode === 'string' && commanderCode.startsWith('commander.')) {

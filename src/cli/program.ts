@@ -1,15 +1,18 @@
 // The command tree: options, help examples, and lazy actions. This file loads
 // commander (and, through the renderer, chalk) only; every action imports its
 // command module when it runs, so `--version` and `decode` stay fast.
-import { Command, Option, InvalidArgumentError } from 'commander';
+import { homedir } from 'node:os';
+import { Argument, Command, Option, InvalidArgumentError } from 'commander';
 import type { CommandContext, GlobalOptions, Narrator } from '../commands/context.js';
 import type { Report } from '../report/report.js';
+import { userCacheDir } from './cache-dir.js';
 import { exitCodeForReport } from './exit-codes.js';
 import type { CliIo } from './main.js';
 import { FAULTS as SANDBOX_FAULTS } from '../sandbox/faults/index.js';
 import { safeText } from '../report/render/terminal-text.js';
+import { VERSION } from './version.js';
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 type Options = Record<string, unknown>;
 type CommandRunner = (ctx: CommandContext, args: string[], options: Options) => Promise<Report | undefined>;
@@ -32,12 +35,16 @@ function isSet(value: string | undefined): boolean {
   return value !== undefined && value !== '';
 }
 
+function stdinIsTTY(io: CliIo): boolean {
+  return (io.stdinIsTTY ?? io.stdin.isTTY) === true;
+}
+
 function readGlobals(opts: Options, io: CliIo): GlobalOptions {
   const json = opts['json'] === true;
   const forced = isSet(io.env['FORCE_COLOR']) && io.env['FORCE_COLOR'] !== '0';
   const color =
     opts['color'] !== false && !isSet(io.env['NO_COLOR']) && (forced || (io.stdout.isTTY === true && !isSet(io.env['CI'])));
-  const noInput = opts['input'] === false || isSet(io.env['CI']) || io.stdin.isTTY !== true || io.stdout.isTTY !== true;
+  const noInput = opts['input'] === false || isSet(io.env['CI']) || !stdinIsTTY(io) || io.stdout.isTTY !== true;
   return {
     json,
     color: color && !json,
@@ -68,6 +75,20 @@ export function makeNarrator(globals: GlobalOptions, io: Pick<CliIo, 'stderr'>):
     action: (m) => {
       io.stderr.write(`» ${safeText(m)}\n`);
     },
+    countdown: (m, ms) => {
+      if (io.stderr.isTTY !== true || globals.quiet) return () => undefined;
+      const end = Date.now() + ms;
+      const draw = (): void => {
+        io.stderr.write(`\r\u001b[2K  ${m}: ${Math.max(0, Math.ceil((end - Date.now()) / 1000))} s left (Ctrl-C to stop)`);
+      };
+      draw();
+      const timer = setInterval(draw, 1000);
+      timer.unref();
+      return () => {
+        clearInterval(timer);
+        io.stderr.write('\r\u001b[2K');
+      };
+    },
   };
 }
 
@@ -82,13 +103,15 @@ function readAll(stream: CliIo['stdin']): Promise<string> {
 
 type Render = (report: Report, globals: GlobalOptions, compactJson?: boolean) => string;
 
-/** Redaction and the renderers (with chalk) load only when a command runs, not for --version or --help. */
-async function loadRender(): Promise<Render> {
-  const [{ redactReport }, { renderHuman }, { renderJson }] = await Promise.all([import('../report/redact.js'), import('../report/render/human.js'), import('../report/render/json.js')]);
-  return (report, globals, compactJson = false) => {
-    const safe = redactReport(report, globals.showSecrets);
-    return globals.json ? renderJson(safe, { compact: compactJson }) : renderHuman(safe, globals);
-  };
+/** Redaction and the one renderer asked for (the human one brings chalk) load only when a command runs, not for --version or --help. */
+async function loadRender(json: boolean): Promise<Render> {
+  const { redactReport } = await import('../report/redact.js');
+  if (json) {
+    const { renderJson } = await import('../report/render/json.js');
+    return (report, globals, compactJson = false) => renderJson(redactReport(report, globals.showSecrets), { compact: compactJson });
+  }
+  const { renderHuman } = await import('../report/render/human.js');
+  return (report, globals) => renderHuman(redactReport(report, globals.showSecrets), globals);
 }
 
 export function makeContext(globals: GlobalOptions, io: CliIo, render: Render): CommandContext {
@@ -96,10 +119,11 @@ export function makeContext(globals: GlobalOptions, io: CliIo, render: Render): 
     globals,
     env: io.env,
     cwd: process.cwd(),
+    cacheDir: userCacheDir(io.env, homedir(), process.platform),
     narrate: makeNarrator(globals, io),
     now: () => new Date(),
     interactive: !globals.noInput,
-    stdinIsTTY: io.stdin.isTTY === true,
+    stdinIsTTY: stdinIsTTY(io),
     readStdin: () => readAll(io.stdin),
     print: (report, options) => {
       io.stdout.write(render(report, globals, options?.compactJson === true));
@@ -117,6 +141,19 @@ export function makeContext(globals: GlobalOptions, io: CliIo, render: Render): 
   };
 }
 
+/**
+ * commander's own errors (unknown option or command, a bad or missing argument) in the
+ * style of every other error: `smartctl: <what>` and `  hint: <how>`; main.ts exits 2.
+ */
+export function formatCommanderError(text: string, commandPath: string): string {
+  const lines = text.trim().split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const what = (lines[0] ?? 'invalid command line').replace(/^error: /, '');
+  const suggestion = lines.slice(1).map((l) => /^\(Did you mean (.+)\?\)$/.exec(l)?.[1]).find((m) => m !== undefined);
+  const help = `smartctl${commandPath === '' ? '' : ` ${commandPath}`} --help`;
+  const hint = suggestion !== undefined ? `did you mean ${suggestion}? (\`${help}\` lists them)` : `run \`${help}\` for usage`;
+  return `smartctl: ${what}\n  hint: ${hint}\n`;
+}
+
 function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 }
@@ -129,10 +166,16 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     async (...received: unknown[]): Promise<void> => {
       const cmd = received[received.length - 1] as Command;
       const globals = readGlobals(cmd.optsWithGlobals(), io);
-      const render = await loadRender();
+      const render = await loadRender(globals.json);
       const ctx = makeContext(globals, io, render);
+      if (globals.insecure) io.stderr.write('! --insecure: TLS certificates are not verified; anyone on the network path can read and change this traffic. Never use it against production.\n');
       const report = await run(ctx, cmd.args, cmd.opts());
       if (report !== undefined) {
+        // The report says so itself, so a saved --json output cannot be mistaken for a verified run.
+        if (globals.insecure) {
+          report.data['tlsVerification'] = false;
+          report.sections.unshift({ title: 'TLS', lines: ['certificate verification OFF (--insecure): the answers below may come from anyone on the network path'] });
+        }
         io.stdout.write(render(report, globals));
         state.exitCode = exitCodeForReport(report);
       }
@@ -150,12 +193,12 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .option('--timeout <ms>', 'network timeout per request, in ms', parseInteger('--timeout', 1, 600_000), 10_000)
     .option('--insecure', 'skip TLS certificate verification (for test servers with self-signed certificates only)')
     .option('--no-input', 'never prompt; fail and name the missing flag instead')
-    .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(safeText(s)),
+      outputError: (s) => io.stderr.write(safeText(formatCommanderError(s, ''))),
     })
     .addHelpText(
       'after',
@@ -164,7 +207,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
         'smartctl discover https://fhir.example.org/r4',
         'smartctl decode eyJhbGciOiJSUzI1NiJ9...',
         'smartctl diff-scopes "openid fhirUser patient/*.read" "patient/*.read"',
-      ])}\nExit codes: 0 ok, 1 error findings, 2 usage or input error, 3 network error.\n`,
+      ])}\nExit codes: 0 ok, 1 error findings (an HTTP error status from a server is one), 2 usage or input error, 3 server unreachable or unreadable, 130 interrupted.\n`,
     );
 
   // Every subcommand inherits exitOverride and output from the program.
@@ -173,8 +216,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
       .command(name)
       .description(description)
       .exitOverride()
-      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(safeText(s)) })
-      .showHelpAfterError('(run with --help for usage)');
+      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(safeText(s)), outputError: (s) => io.stderr.write(safeText(formatCommanderError(s, name))) });
 
   // ---- decode -------------------------------------------------------------
   command('decode', 'decode and lint a JWT, a Bearer header or a whole token response')
@@ -418,6 +460,19 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .option('--oidc-claim <name>', 'a claim user mapping needs besides preferred_username (repeatable)', collect)
     .addHelpText('after', `${examples(['smartctl check --sandbox', 'smartctl check --sandbox --sandbox-fault drop-openid --json', 'smartctl check https://fhir.example.org/r4 --client-id my-app --junit check.xml', 'smartctl check https://ehr.example.org/fhir --backend-client-id svc --backend-key svc.private.pem --only discovery,backend-services'])}\nExit codes: 0 every test passed (or warned), 1 a test failed, 2 usage or config error, 3 the server could not be reached.\n`)
     .action(action(async (ctx, args, opts) => (await import('../commands/check.js')).checkCommand(ctx, args[0], opts)));
+
+  // ---- completion ---------------------------------------------------------
+  command('completion', 'print a shell completion script: commands, options, their values and sandbox fault names')
+    .addArgument(new Argument('<shell>', 'the shell to complete in').choices(['bash', 'zsh', 'fish']))
+    .addHelpText(
+      'after',
+      `\nAdd one line to your shell's start-up file:\n  bash  ~/.bashrc                   source <(smartctl completion bash)\n  zsh   ~/.zshrc                    source <(smartctl completion zsh)\n  fish  ~/.config/fish/config.fish  smartctl completion fish | source\n`,
+    )
+    .action(async (shell: 'bash' | 'zsh' | 'fish') => {
+      const { completionScript, describeProgram } = await import('./completion.js');
+      const faults = SANDBOX_FAULTS.map((f) => f.name);
+      io.stdout.write(completionScript(shell, describeProgram(program, { '--fault': faults, '--sandbox-fault': faults })));
+    });
 
   return program;
 }

@@ -23,12 +23,19 @@ export interface Narrator {
   warn(message: string): void;
   /** Something the user must act on (open this URL, register that one): shown even with --quiet. */
   action(message: string): void;
+  /**
+   * On a terminal, one line counting down the seconds left ("waiting for the callback:
+   * 287 s left"), rewritten in place; elsewhere nothing. Returns the function that stops it.
+   */
+  countdown?(message: string, ms: number): () => void;
 }
 
 export interface CommandContext {
   globals: GlobalOptions;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** The user's cache folder for smartctl (may not exist yet): the sandbox caches its signing key there. */
+  cacheDir: string;
   narrate: Narrator;
   now(): Date;
   /** True only on a TTY, outside CI and without --no-input: prompts are allowed. */
@@ -41,4 +48,9 @@ export interface CommandContext {
   print(report: Report, options?: { compactJson?: boolean }): void;
   /** Resolves on Ctrl-C / SIGTERM (long-running commands wait on it). */
   untilInterrupted(): Promise<void>;
+}
+
+/** The sandbox's id_token signing key, kept between starts (see src/sandbox/keys.ts). */
+export function sandboxKeyCacheFile(ctx: Pick<CommandContext, 'cacheDir'>): string {
+  return `${ctx.cacheDir}/sandbox-id-token-key.json`;
 }

@@ -2,7 +2,7 @@
 // as PKCS#8 PEM with mode 0600; the public JWKS (kid = RFC 7638 thumbprint, alg, use)
 // is what gets registered with the EHR.
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair } from 'jose';
 import { usageError, inputError } from '../errors.js';
@@ -34,6 +34,15 @@ export async function keygenCommand(ctx: CommandContext, opts: Record<string, un
   const force = opts['force'] === true;
   const privatePath = `${prefix}.private.pem`;
   const jwksPath = `${prefix}.jwks.json`;
+  // `--out keys/my-app`: a missing folder is made, private to the user (it will hold a private key).
+  const dir = path.dirname(prefix);
+  try {
+    const made = await mkdir(dir, { recursive: true, mode: 0o700 });
+    if (made !== undefined) ctx.narrate.step(`created ${dir} (mode 0700)`);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw inputError('directory-uncreatable', `cannot create the folder "${dir}"${code !== undefined ? ` (${code})` : ''}`, 'Choose an --out prefix in a folder you can write to.');
+  }
   ctx.narrate.step(`generating an ${alg} key pair`);
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS384' ? { modulusLength: 3072 } : {}) });
   const pub = await exportJWK(publicKey);

@@ -23,7 +23,7 @@ import { makeReport, type Report, type ReportSection } from '../report/report.js
 import { safeLine } from '../report/render/terminal-text.js';
 import { Trace } from '../report/trace.js';
 import type { SandboxHandle } from '../sandbox/types.js';
-import type { CommandContext } from './context.js';
+import { sandboxKeyCacheFile, type CommandContext } from './context.js';
 import { askAuthMethod, resolveClientAuth, type ClientAuthOptions } from './client-auth-options.js';
 
 interface LaunchOptions extends ClientAuthOptions {
@@ -80,15 +80,41 @@ async function loadFlowModules(): Promise<{
  * Loads the sandbox module and starts it without waiting for it: its RSA key generation
  * runs on the thread pool while the flow modules load on the main thread.
  */
-async function beginSandbox(ctx: CommandContext, o: LaunchOptions): Promise<{ started: Promise<SandboxHandle> }> {
+async function beginSandbox(ctx: CommandContext, o: LaunchOptions, trace: Trace): Promise<{ started: Promise<SandboxHandle> }> {
+  const began = ctx.now();
   const { startSandbox } = await import('../sandbox/index.js');
-  const started = startSandbox({ faults: o.sandboxFault ?? [] }).then((sandbox) => {
-    ctx.narrate.step(`started the embedded sandbox at ${sandbox.fhirBaseUrl}${sandbox.faults.length > 0 ? ` with fault(s) ${sandbox.faults.join(', ')}` : ''}`);
+  const started = startSandbox({ faults: o.sandboxFault ?? [], keyCacheFile: sandboxKeyCacheFile(ctx) }).then((sandbox) => {
+    const ready = ctx.now();
+    const message = `started the embedded sandbox at ${sandbox.fhirBaseUrl}${sandbox.faults.length > 0 ? ` with fault(s) ${sandbox.faults.join(', ')}` : ''}`;
+    trace.addEvent({ at: ready.toISOString(), name: 'sandbox-started', message, data: { beganAt: began.toISOString(), readyMs: ready.getTime() - began.getTime() } });
+    ctx.narrate.step(message);
     return sandbox;
   });
   // Awaited by the caller; this only keeps an early failure from being reported as unhandled.
   started.catch(() => undefined);
   return { started };
+}
+
+/** Why nobody can be at the keyboard to sign in: CI is set, or stdin is not a terminal. */
+function unattended(ctx: CommandContext): string | undefined {
+  const ci = ctx.env['CI'];
+  if (ci !== undefined && ci !== '') return 'CI is set';
+  if (!ctx.stdinIsTTY) return 'stdin is not a terminal';
+  return undefined;
+}
+
+/**
+ * A real server, nobody there and nothing that completes without them: fail now rather
+ * than wait the whole callback timeout for a login that cannot happen.
+ */
+function checkSomeoneCanSignIn(ctx: CommandContext, o: LaunchOptions): void {
+  const why = unattended(ctx);
+  if (why === undefined || o.sandbox === true || o.headless === true || o.open === false || o.browser !== undefined) return;
+  throw usageError(
+    'launch-needs-person',
+    `launch would wait up to ${o.callbackTimeout} s for a person to sign in in a browser, and nobody is there (${why})`,
+    'Pass --headless for a server that approves without a person, or --no-open to print the authorize URL and wait for someone to open it (with --callback-timeout <s>).',
+  );
 }
 
 async function askClientId(ctx: CommandContext): Promise<string> {
@@ -260,25 +286,35 @@ async function authorize(ctx: CommandContext, o: LaunchOptions, run: Run, client
     return true;
   };
 
-  const headless = o.headless === true || (sandbox !== undefined && o.open !== false && o.browser === undefined && o.freshSession !== true && !canOpenBrowser(ctx.env));
+  // Against the sandbox, nobody at the keyboard (CI, no TTY) or no display means headless.
+  const noPerson = unattended(ctx);
+  const sandboxHeadless = sandbox !== undefined && o.open !== false && o.browser === undefined && o.freshSession !== true && (noPerson !== undefined || !canOpenBrowser(ctx.env));
+  const headless = o.headless === true || sandboxHeadless;
+  let waitingForPerson = false;
   if (headless) {
-    if (!(await completeHeadless(sandbox !== undefined && o.headless !== true ? 'no browser available here' : undefined))) return undefined;
+    if (!(await completeHeadless(o.headless !== true ? (noPerson !== undefined ? `nobody is there to sign in (${noPerson})` : 'no browser available here') : undefined))) return undefined;
   } else {
     // With authorize-post the browser opens a local page that POSTs the request.
     const browserUrl = post ? listener.servePostForm(endpoint, params) : authorizeUrl;
+    waitingForPerson = true;
     if (o.open === false) {
       ctx.narrate.action(`open this URL in a browser to sign in:\n${browserUrl}`);
     } else {
       const opened = await openAuthorizeUrl(browserUrl, { browserCommand: o.browser, freshSession: o.freshSession });
-      if (opened.opened) ctx.narrate.step(`opened ${opened.how}; waiting for the callback (up to ${o.callbackTimeout} s)`);
-      else if (sandbox !== undefined && o.browser === undefined && o.freshSession !== true) {
+      if (opened.opened) {
+        ctx.narrate.step(`opened ${opened.how}; waiting for the callback (up to ${o.callbackTimeout} s)`);
+        // Always printed: the browser may have opened on another screen, or not at all.
+        ctx.narrate.action(`if no browser window opened, open this URL to sign in:\n${browserUrl}`);
+      } else if (sandbox !== undefined && o.browser === undefined && o.freshSession !== true) {
         // The quick start must work on a bare server: the sandbox flow completes without a browser.
+        waitingForPerson = false;
         if (!(await completeHeadless(`could not open a browser (${opened.reason})`))) return undefined;
-      } else ctx.narrate.action(`could not open a browser (${opened.reason}); open this URL by hand:\n${browserUrl}`);
+      } else ctx.narrate.action(`could not open a browser (${opened.reason}); open this URL to sign in:\n${browserUrl}`);
     }
   }
 
-  const callback = await listener.waitForCallback(timeoutMs);
+  const stopCountdown = waitingForPerson ? ctx.narrate.countdown?.('waiting for the callback', timeoutMs) : undefined;
+  const callback = await listener.waitForCallback(timeoutMs).finally(() => stopCountdown?.());
   const refused = refusedCallbacksFinding(listener);
   // Refused callbacks come from another tab or local process: a warning, not this run's verdict.
   if (refused !== undefined) run.findings.push(refused);
@@ -376,17 +412,18 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
   if (o.headless === true && o.sandbox !== true) ctx.narrate.warn('--headless only completes servers that approve without a person (like the sandbox)');
 
   // Started first: its key generation overlaps with loading the flow modules.
-  const sandboxStarting = o.sandbox === true ? (await beginSandbox(ctx, o)).started : undefined;
+  const trace = new Trace();
+  const sandboxStarting = o.sandbox === true ? (await beginSandbox(ctx, o, trace)).started : undefined;
   const run: Run = { findings: [], sections: [], data: {}, context: {} };
   let sandbox: SandboxHandle | undefined;
   let listener: LoopbackListener | undefined;
   let client: HttpClient | undefined;
-  const trace = new Trace();
   try {
     const { HttpClient, discover, validateIdToken, requestToken } = await loadFlowModules();
     client = new HttpClient({ trace, timeoutMs: ctx.globals.timeoutMs, insecure: ctx.globals.insecure });
     sandbox = await sandboxStarting;
     const clientId = o.clientId ?? (sandbox !== undefined ? sandbox.demoClients.public : await askClientId(ctx));
+    checkSomeoneCanSignIn(ctx, o);
     const registered = sandbox?.clients.find((c) => c.client_id === clientId);
     let auth: ClientAuthConfig = await resolveClientAuth(ctx, o, clientId, registered);
     listener = await startLoopbackListener({ redirectUri: o.redirectUri, port: o.port, trace, now: ctx.now });

@@ -7,7 +7,7 @@ import { inputError, usageError } from '../errors.js';
 import { makeReport, type Report, type ReportSection } from '../report/report.js';
 import type { ClientRegistration, SandboxHandle } from '../sandbox/types.js';
 import { FAULT_NAMES, findFault } from '../sandbox/faults/index.js';
-import type { CommandContext } from './context.js';
+import { sandboxKeyCacheFile, type CommandContext } from './context.js';
 
 export interface SandboxCommandOptions {
   port?: number | undefined;
@@ -109,7 +109,7 @@ export async function sandboxCommand(ctx: CommandContext, opts: SandboxCommandOp
   }
   const { startSandbox } = await import('../sandbox/index.js');
   ctx.narrate.step('starting the sandbox');
-  const handle = await startSandbox({ port: opts.port ?? 0, host, faults, clients, scopes: opts.scopes ?? 'both', autoApprove: opts.autoApprove === true });
+  const handle = await startSandbox({ port: opts.port ?? 0, host, faults, clients, scopes: opts.scopes ?? 'both', autoApprove: opts.autoApprove === true, keyCacheFile: sandboxKeyCacheFile(ctx) });
   try {
     // Listen for Ctrl-C before announcing the URLs: a script may stop us as soon as it reads them.
     const interrupted = ctx.untilInterrupted();

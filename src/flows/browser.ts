@@ -1,7 +1,7 @@
 // Opening the authorize URL: the system browser (open), a command the user names
 // (--browser), or a fresh, empty browser profile (--fresh-session) so no cookies from
 // earlier logins are sent. Failure to open is reported, never fatal: the URL is printed.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
@@ -24,15 +24,36 @@ export function canOpenBrowser(env: Readonly<Record<string, string | undefined>>
   return Boolean(env['DISPLAY'] ?? env['WAYLAND_DISPLAY']);
 }
 
-function spawnDetached(command: string, args: string[]): Promise<OpenOutcome> {
+/** How long an opener gets to fail (xdg-open exits 3 at once when nothing can open a URL). */
+export const OPENER_GRACE_MS = 1500;
+
+/**
+ * An opener that started may still fail: it counts as opened only if it is still
+ * running after the grace period (a browser) or has exited 0 (xdg-open, open, start
+ * hand the URL over and exit). A non-zero exit or a spawn error is a failure.
+ */
+function watchOpener(child: ChildProcess, command: string): Promise<OpenOutcome> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { detached: true, stdio: 'ignore' });
-    child.once('error', (error) => resolve({ opened: false, reason: `${command}: ${error.message}` }));
-    child.once('spawn', () => {
+    let settled = false;
+    const settle = (outcome: OpenOutcome): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
       child.unref();
-      resolve({ opened: true, how: command });
+      resolve(outcome);
+    };
+    const timer = setTimeout(() => settle({ opened: true, how: command }), OPENER_GRACE_MS);
+    timer.unref();
+    child.once('error', (error) => settle({ opened: false, reason: `${command}: ${error.message}` }));
+    child.once('exit', (code, signal) => {
+      if (code === 0) settle({ opened: true, how: command });
+      else settle({ opened: false, reason: `${command} exited with ${code !== null ? `code ${code}` : `signal ${signal ?? 'unknown'}`}` });
     });
   });
+}
+
+function spawnDetached(command: string, args: string[]): Promise<OpenOutcome> {
+  return watchOpener(spawn(command, args, { detached: true, stdio: 'ignore' }), command);
 }
 
 export async function openAuthorizeUrl(url: string, o: { browserCommand?: string | undefined; freshSession?: boolean | undefined }): Promise<OpenOutcome> {
@@ -50,12 +71,9 @@ export async function openAuthorizeUrl(url: string, o: { browserCommand?: string
   }
   try {
     const { default: open } = await import('open');
-    const child = await open(url, { wait: false });
-    return await new Promise<OpenOutcome>((resolve) => {
-      child.once('error', (error) => resolve({ opened: false, reason: error.message }));
-      // open resolves once the opener started; give it a moment to fail (no xdg-open, no display).
-      setTimeout(() => resolve({ opened: true, how: 'the system browser' }), 300);
-    });
+    // open resolves once the opener (xdg-open, open, start) was spawned; its exit code tells whether it worked.
+    const outcome = await watchOpener(await open(url, { wait: false }), 'the system browser');
+    return outcome.opened ? outcome : { opened: false, reason: outcome.reason.replace(/^the system browser/, 'the system opener') };
   } catch (error) {
     return { opened: false, reason: error instanceof Error ? error.message : String(error) };
   }

@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { SmartctlError } from '../errors.js';
 import type { DemoPatient, DemoUser, FhirDataset } from './types.js';
 
-// dist/src/sandbox/data.js (built, and what bin/smartctl.js runs under npx) -> the
-// repository or package root is three levels up.
+// Three levels up is the repository or package root both from dist/src/sandbox/data.js
+// (tsc, what the tests import) and from dist/bundle/chunks/<chunk>.js (the bundle that
+// bin/smartctl.js runs); the package test installs the tarball and starts the sandbox.
 export const FHIR_FIXTURES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures/fhir');
 
 type Resource = Record<string, unknown>;

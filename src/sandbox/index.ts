@@ -46,7 +46,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? '127.0.0.1';
   const ownKeyDir = options.keyDir === undefined;
   const keyDir = options.keyDir ?? (await mkdtemp(path.join(tmpdir(), 'smartctl-sandbox-')));
-  const [keys, demo] = await Promise.all([createSandboxKeys({ unpublished: hooksFor(faults).some((f) => f.idTokenSignedWithUnpublishedKey === true) }), demoClients(keyDir)]);
+  const [keys, demo] = await Promise.all([createSandboxKeys({ unpublished: hooksFor(faults).some((f) => f.idTokenSignedWithUnpublishedKey === true), cacheFile: options.keyCacheFile }), demoClients(keyDir)]);
   const clientList = [...demo, ...(options.clients ?? [])];
   const clients = new Map(clientList.map((c) => [c.client_id, c]));
   const data = loadFhirDataset();

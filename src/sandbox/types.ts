@@ -96,6 +96,8 @@ export interface SandboxOptions {
   autoApprove?: boolean | undefined;
   /** Where the demo asymmetric client's private key PEM is written (a fresh temp dir when omitted). */
   keyDir?: string | undefined;
+  /** A file caching the id_token signing key between starts (made when missing or unreadable, mode 0600); a fresh key when omitted. */
+  keyCacheFile?: string | undefined;
 }
 
 export interface SandboxHandle {

@@ -6,7 +6,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BIN, REPO_ROOT, runCli } from '../helpers/run-cli.js';
+import { BIN, CLI_CACHE_HOME, REPO_ROOT, runCli } from '../helpers/run-cli.js';
 import { FAULT_NAMES } from '../../src/sandbox/faults/index.js';
 
 interface Running {
@@ -19,7 +19,7 @@ interface Running {
 
 function startCli(args: string[]): Promise<Running> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env: { ...process.env, NO_COLOR: '1', CI: '1', XDG_CACHE_HOME: CLI_CACHE_HOME } });
     let stdout = '';
     let stderr = '';
     let resolved = false;

@@ -1,12 +1,17 @@
-// Start-up stays lean: --version and decode (without --verify) must not load jose or
-// undici. A loader hook records every resolved module into a file.
+// Start-up stays lean: --version, --help and decode (without --verify) must not load jose
+// or undici; only launch, token, discover, check and decode --verify may load undici. A
+// loader hook records every resolved module into a file. bin/smartctl.js runs the
+// esbuild bundle, whose chunks hold many sources each, so each loaded chunk is mapped
+// back to the sources inside it through dist/bundle-meta.json (esbuild's metafile);
+// a file outside the bundle stands for itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BIN } from '../helpers/run-cli.js';
+import { fileURLToPath } from 'node:url';
+import { BIN, CLI_CACHE_HOME, REPO_ROOT } from '../helpers/run-cli.js';
 import { unsignedJwt } from '../helpers/jwt.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'smartctl-imports-'));
@@ -24,25 +29,70 @@ export async function resolve(specifier, context, next) {
 );
 writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hooks}`)});\n`);
 
-function loadedModules(args: string[]): string {
+interface Metafile {
+  outputs: Record<string, { inputs: Record<string, unknown> }>;
+}
+const meta = JSON.parse(readFileSync(path.join(REPO_ROOT, 'dist', 'bundle-meta.json'), 'utf8')) as Metafile;
+
+/** The sources behind the modules a run loaded: a chunk's inputs, or the file itself. */
+function loadedSources(args: string[], options: { allowExit?: number[] } = {}): string[] {
   const log = path.join(dir, `log-${Math.random().toString(36).slice(2)}.txt`);
   writeFileSync(log, '');
-  const r = spawnSync(process.execPath, ['--import', register, BIN, ...args], { env: { ...process.env, SMARTCTL_IMPORT_LOG: log, NO_COLOR: '1', CI: '1' }, encoding: 'utf8', input: '' });
+  const r = spawnSync(process.execPath, ['--import', register, BIN, ...args], { env: { ...process.env, SMARTCTL_IMPORT_LOG: log, NO_COLOR: '1', CI: '1', XDG_CACHE_HOME: CLI_CACHE_HOME }, encoding: 'utf8', input: '', timeout: 60_000 });
   assert.ok(existsSync(log));
-  assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
-  return readFileSync(log, 'utf8');
+  assert.ok((options.allowExit ?? [0, 1]).includes(r.status ?? -1), `exit ${r.status}: ${r.stderr}`);
+  const sources: string[] = [];
+  for (const url of new Set(readFileSync(log, 'utf8').split('\n'))) {
+    if (!url.startsWith('file:')) continue;
+    const file = path.relative(REPO_ROOT, fileURLToPath(url)).split(path.sep).join('/');
+    const chunk = meta.outputs[file];
+    sources.push(file, ...(chunk === undefined ? [] : Object.keys(chunk.inputs)));
+  }
+  return sources;
 }
 
-test('--version loads neither jose nor undici', () => {
-  const loaded = loadedModules(['--version']);
-  assert.match(loaded, /commander/, 'the hook sees modules');
-  assert.doesNotMatch(loaded, /node_modules\/(jose|undici)\//);
+const JOSE_OR_UNDICI = /node_modules\/(jose|undici)\//;
+const UNDICI = /node_modules\/undici\//;
+const has = (sources: string[], pattern: RegExp): boolean => sources.some((s) => pattern.test(s));
+
+test('the metafile maps jose and undici to chunks (so the checks below can see them)', () => {
+  const inputs = Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs));
+  assert.ok(has(inputs, /node_modules\/jose\//));
+  assert.ok(has(inputs, UNDICI));
 });
 
-test('decode without --verify loads neither jose nor undici; jwt-assert does load jose', () => {
-  const loaded = loadedModules(['decode', unsignedJwt({ sub: 'a', nonce: 'x', exp: 4_000_000_000 })]);
-  assert.match(loaded, /commands\/decode\.js/);
-  assert.doesNotMatch(loaded, /node_modules\/(jose|undici)\//);
-  const withJose = loadedModules(['keygen', '--out', path.join(dir, 'k')]);
-  assert.match(withJose, /node_modules\/jose\//, 'the hook would catch jose');
+test('--version loads neither commander, jose nor undici', () => {
+  const loaded = loadedSources(['--version']);
+  assert.ok(has(loaded, /^bin\/smartctl\.js$/), `the hook sees modules: ${loaded.join(', ')}`);
+  assert.ok(!has(loaded, /node_modules\/commander\//), 'commander loaded for a bare --version');
+  assert.ok(!has(loaded, JOSE_OR_UNDICI));
+});
+
+test('--help loads commander but neither jose nor undici', () => {
+  const loaded = loadedSources(['--help']);
+  assert.ok(has(loaded, /node_modules\/commander\//));
+  assert.ok(!has(loaded, JOSE_OR_UNDICI));
+});
+
+test('decode without --verify loads neither jose nor undici; keygen does load jose', () => {
+  const loaded = loadedSources(['decode', unsignedJwt({ sub: 'a', nonce: 'x', exp: 4_000_000_000 })]);
+  assert.ok(has(loaded, /^src\/commands\/decode\.ts$/), 'the decode command ran');
+  assert.ok(!has(loaded, JOSE_OR_UNDICI));
+  const withJose = loadedSources(['keygen', '--out', path.join(dir, 'k')]);
+  assert.ok(has(withJose, /node_modules\/jose\//), 'the hook would catch jose');
+});
+
+test('commands that make no request do not load undici', () => {
+  const cases: string[][] = [
+    ['diff-scopes', 'openid patient/*.read', 'patient/*.read'],
+    ['explain', '--status', '401', '--body', '{"error":"invalid_client"}'],
+    ['keygen', '--out', path.join(dir, 'k2')],
+    ['jwt-assert', '--check', unsignedJwt({ iss: 'a', sub: 'a', aud: 'https://ehr.example/token', jti: 'j', exp: 4_000_000_000 })],
+  ];
+  for (const args of cases) assert.ok(!has(loadedSources(args, { allowExit: [0, 1, 2] }), UNDICI), `${args[0]} loaded undici`);
+});
+
+test('decode --verify and launch do load undici (the check above can fail)', () => {
+  assert.ok(has(loadedSources(['decode', '--verify', '--jwks', 'http://127.0.0.1:9/jwks', unsignedJwt({ sub: 'a' })], { allowExit: [1, 2, 3] }), UNDICI));
+  assert.ok(has(loadedSources(['launch', '--sandbox', '--headless', '--json']), UNDICI));
 });

@@ -16,6 +16,7 @@ function context(options: { stdin?: string; stdinIsTTY?: boolean; cwd?: string }
     globals: { json: false, color: false, verbose: false, quiet: false, debug: false, showSecrets: false, timeoutMs: 1000, insecure: false, noInput: true },
     env: {},
     cwd: options.cwd ?? process.cwd(),
+    cacheDir: tmpdir(),
     narrate: { step: (m) => narrated.push(m), info: (m) => narrated.push(m), warn: (m) => narrated.push(m), action: (m) => narrated.push(m) },
     now: () => new Date('2026-01-01T00:00:00Z'),
     interactive: false,

@@ -1,4 +1,5 @@
 // discoverCommand with a real static server: the report's data, sections and findings.
+import os from 'node:os';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { discoverCommand } from '../../src/commands/discover.js';
@@ -16,6 +17,7 @@ function context(): CommandContext & { narrated: string[] } {
     globals: { json: false, color: false, verbose: false, quiet: false, debug: false, showSecrets: false, timeoutMs: 3000, insecure: false, noInput: true },
     env: {},
     cwd: process.cwd(),
+    cacheDir: os.tmpdir(),
     narrate: { step: (m) => narrated.push(m), info: (m) => narrated.push(m), warn: (m) => narrated.push(m), action: (m) => narrated.push(m) },
     now: () => new Date('2026-06-01T00:00:00Z'),
     interactive: false,

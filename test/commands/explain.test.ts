@@ -15,6 +15,7 @@ function context(stdin = ''): CommandContext {
     globals: { json: false, color: false, verbose: false, quiet: false, debug: false, showSecrets: false, timeoutMs: 3000, insecure: false, noInput: true },
     env: {},
     cwd: process.cwd(),
+    cacheDir: os.tmpdir(),
     narrate: { step: () => undefined, info: () => undefined, warn: () => undefined, action: () => undefined },
     now: () => NOW,
     interactive: false,

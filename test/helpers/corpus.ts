@@ -63,6 +63,8 @@ function corpusContext(): CommandContext {
     globals: { json: true, color: false, verbose: false, quiet: false, debug: false, showSecrets: false, timeoutMs: 5000, insecure: false, noInput: true },
     env: {},
     cwd: CORPUS_DIR,
+    // Explain writes nothing to a cache; a path no run creates.
+    cacheDir: path.join(CORPUS_DIR, '.no-cache'),
     narrate: { step: () => undefined, info: () => undefined, warn: () => undefined, action: () => undefined },
     now: () => CORPUS_NOW,
     interactive: false,

@@ -3,7 +3,7 @@
 // person would copy it into a browser. Also: Debian's chromium, as the tests start it.
 import { spawn } from 'node:child_process';
 import { chromium, type Browser } from 'playwright-core';
-import { BIN, type CliResult } from './run-cli.js';
+import { BIN, CLI_CACHE_HOME, type CliResult } from './run-cli.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -14,7 +14,7 @@ export interface WaitingLaunch {
 }
 
 export function launchWaiting(args: string[], urlPattern = /(http:\/\/127\.0\.0\.1:\d+\/(?:oauth\/authorize\?|authorize-post)\S*)/): WaitingLaunch {
-  const child = spawn(process.execPath, [BIN, 'launch', '--no-open', ...args], { env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+  const child = spawn(process.execPath, [BIN, 'launch', '--no-open', ...args], { env: { ...process.env, NO_COLOR: '1', CI: '1', XDG_CACHE_HOME: CLI_CACHE_HOME } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -1,10 +1,18 @@
 // Runs the built executable as a subprocess, the way a user does.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const BIN = path.join(REPO_ROOT, 'bin', 'smartctl.js');
+
+/**
+ * XDG_CACHE_HOME for every CLI run of this test process: the sandbox's cached key goes
+ * to a temporary folder, never the user's ~/.cache.
+ */
+export const CLI_CACHE_HOME = mkdtempSync(path.join(os.tmpdir(), 'smartctl-cli-cache-'));
 
 export interface CliResult {
   code: number;
@@ -21,7 +29,7 @@ export interface RunOptions {
 
 export function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', CI: '1', ...options.env };
+    const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', CI: '1', XDG_CACHE_HOME: CLI_CACHE_HOME, ...options.env };
     for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
     const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? REPO_ROOT, env: env as NodeJS.ProcessEnv });
     let stdout = '';

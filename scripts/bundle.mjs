@@ -1,0 +1,56 @@
+// Builds what the package runs: one ESM entry (src/cli/main.ts) bundled with its
+// dependencies by esbuild, split so each command's code and dependencies sit in chunks
+// that load only when that command runs. Output: dist/bundle/ (bin/smartctl.js imports
+// dist/bundle/smartctl.js). The metafile (which source went into which chunk) is
+// written to dist/bundle-meta.json, outside the package, for
+// test/bin/startup-imports.test.ts.
+//
+//   node scripts/bundle.mjs        (npm run build runs it after tsc; npm pack runs the build)
+import { build } from 'esbuild';
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = path.join(root, 'dist', 'bundle');
+rmSync(outdir, { recursive: true, force: true });
+
+/** `undici` (src/http/client.ts) -> scripts/bundle/undici.cjs: its Agent and request only. */
+const leanUndici = {
+  name: 'lean-undici',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: path.join(root, 'scripts', 'bundle', 'undici.cjs') }));
+  },
+};
+
+/** commander's `node:child_process` -> scripts/bundle/lazy-child-process.cjs (loaded on first use). */
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) => (/[/\\]node_modules[/\\]commander[/\\]/.test(args.importer) ? { path: path.join(root, 'scripts', 'bundle', 'lazy-child-process.cjs') } : undefined));
+  },
+};
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: { smartctl: 'src/cli/main.ts' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.19',
+  chunkNames: 'chunks/[name]-[hash]',
+  // CommonJS dependencies (commander, undici) call require() for Node built-ins.
+  banner: { js: "import { createRequire as __smartctlCreateRequire } from 'node:module'; const require = __smartctlCreateRequire(import.meta.url);" },
+  legalComments: 'linked',
+  // Less text to read and parse at every start; identifiers stay readable for --debug stacks.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  metafile: true,
+  plugins: [leanUndici, lazyChildProcess],
+  // check --login drives Chromium through playwright-core, an optional dependency loaded only there.
+  external: ['playwright-core'],
+  logLevel: 'warning',
+});
+writeFileSync(path.join(root, 'dist', 'bundle-meta.json'), JSON.stringify(result.metafile));
