@@ -96,3 +96,12 @@ test('decode --verify and launch do load undici (the check above can fail)', () 
   assert.ok(has(loadedSources(['decode', '--verify', '--jwks', 'http://127.0.0.1:9/jwks', unsignedJwt({ sub: 'a' })], { allowExit: [1, 2, 3] }), UNDICI));
   assert.ok(has(loadedSources(['launch', '--sandbox', '--headless', '--json']), UNDICI));
 });
+
+test('explain --status --body loads the diagnosis rules, not the HTTP client, the sandbox, jose, undici or open', () => {
+  const loaded = loadedSources(['explain', '--status', '401', '--body', '{"error":"invalid_client"}', '--json']);
+  assert.ok(has(loaded, /^src\/diagnose\/catalog\.ts$/), 'the rules loaded');
+  // The fault registry (names and findings, data for --help) is the only part of the sandbox every command sees.
+  const heavy = loaded.filter((s) => /^src\/(http|sandbox)\//.test(s) && !/^src\/sandbox\/faults\//.test(s));
+  assert.deepEqual(heavy, [], `explain loaded ${heavy.join(', ')}`);
+  assert.ok(!has(loaded, /node_modules\/(jose|undici|open|@inquirer)\//));
+});
