@@ -79,6 +79,16 @@ function evidenceRows(o: ExplainOptions, evidence: Evidence, curl: CurlRequest |
   return rows;
 }
 
+/** The rules, plus the token response's shape checks and the requested-vs-granted scope diff. */
+function diagnoseSaved(evidence: Evidence, now: Date): Finding[] {
+  const extra: Finding[] = [];
+  const tokenResponse = evidence.tokenResponse;
+  if (tokenResponse !== undefined) extra.push(...checkTokenResponse(tokenResponse, { requestedScope: evidence.requestedScope }).findings);
+  const granted = typeof tokenResponse?.['scope'] === 'string' ? tokenResponse['scope'] : undefined;
+  if (evidence.requestedScope !== undefined && granted !== undefined) extra.push(...scopeFindings(compareScopes(parseScopes(evidence.requestedScope), parseScopes(granted)), { userFacing: true }));
+  return diagnose(evidence, { now }, extra);
+}
+
 export async function explainCommand(ctx: CommandContext, opts: Record<string, unknown>): Promise<Report> {
   const o = opts as ExplainOptions;
   const messages = o.message ?? [];
@@ -117,13 +127,8 @@ export async function explainCommand(ctx: CommandContext, opts: Record<string, u
   const evidence = evidenceFromSaved(saved);
   if (requestUrl !== undefined && isLaunchUrl(requestUrl)) evidence.launchUrl = requestUrl;
   const now = ctx.now();
-  const extra: Finding[] = [];
-  if (tokenResponse !== undefined) extra.push(...checkTokenResponse(tokenResponse, { requestedScope: evidence.requestedScope }).findings);
   const granted = typeof tokenResponse?.['scope'] === 'string' ? tokenResponse['scope'] : undefined;
-  if (evidence.requestedScope !== undefined && granted !== undefined) {
-    extra.push(...scopeFindings(compareScopes(parseScopes(evidence.requestedScope), parseScopes(granted)), { userFacing: true }));
-  }
-  const findings = diagnose(evidence, { now }, extra);
+  const findings = diagnoseSaved(evidence, now);
   if (findings.length === 0) {
     findings.push(
       makeFinding({
@@ -176,12 +181,9 @@ async function explainHar(ctx: CommandContext, o: ExplainOptions, file: string, 
   const { evidenceFromTrace } = await import('../diagnose/evidence.js');
   const har = await readHarFile(file);
   const evidence = evidenceFromTrace(har.entries, { ...harRunContext(har.entries), messages, requestedScope: o.requestedScope, clientId: o.clientId });
-  const extra: Finding[] = [];
   const tokenResponse = evidence.tokenResponse;
-  if (tokenResponse !== undefined) extra.push(...checkTokenResponse(tokenResponse, { requestedScope: evidence.requestedScope }).findings);
   const granted = typeof tokenResponse?.['scope'] === 'string' ? tokenResponse['scope'] : undefined;
-  if (evidence.requestedScope !== undefined && granted !== undefined) extra.push(...scopeFindings(compareScopes(parseScopes(evidence.requestedScope), parseScopes(granted)), { userFacing: true }));
-  const findings = diagnose(evidence, { now: ctx.now() }, extra);
+  const findings = diagnoseSaved(evidence, ctx.now());
   const steps = har.entries.flatMap((e) => (e.type === 'exchange' ? [`${e.step} ${e.response?.status ?? e.error?.code ?? '-'}`] : []));
   if (findings.length === 0) {
     findings.push(

@@ -123,7 +123,8 @@ function queryOf(url: string | undefined): URLSearchParams | undefined {
   return new URL(url).searchParams;
 }
 
-function formOf(body: string | undefined): URLSearchParams {
+/** A request body read as a form (empty for JSON or no body): grant_type, client_assertion, code ... */
+export function formOf(body: string | undefined): URLSearchParams {
   if (body === undefined || body.trimStart().startsWith('{')) return new URLSearchParams();
   try {
     return new URLSearchParams(body);

@@ -8,7 +8,7 @@ import type { Finding } from '../../../report/finding.js';
 import { headerValue } from '../../../report/trace.js';
 import { decodeJwt, claimNumber, claimString, audiences, type DecodedJwt } from '../../../protocol/jwt/decode.js';
 import { lintClientAssertion, MAX_ASSERTION_LIFETIME_SECONDS } from '../../../protocol/jwt/client-assertion.js';
-import type { Evidence, ResponseEvidence } from '../../evidence.js';
+import { formOf, type Evidence, type ResponseEvidence } from '../../evidence.js';
 import { responsesAt } from '../../rule.js';
 
 export type CheckName =
@@ -44,15 +44,6 @@ export interface Preflight {
 }
 
 const JWT_IN_HEADER = /^Bearer\s+(eyJ[\w-]+\.[\w-]+\.[\w-]*)\s*$/i;
-
-function formOf(body: string | undefined): URLSearchParams {
-  if (body === undefined || body.trimStart().startsWith('{')) return new URLSearchParams();
-  try {
-    return new URLSearchParams(body);
-  } catch {
-    return new URLSearchParams();
-  }
-}
 
 /** The assertion a token request carried: in its form body, as a Bearer header, or (saved evidence without the request) the one the user gave. */
 export function assertionSentWith(e: Evidence, r: ResponseEvidence): { raw: string; inHeader: boolean } | undefined {

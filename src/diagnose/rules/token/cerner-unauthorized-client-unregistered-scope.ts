@@ -4,21 +4,12 @@
 // is RFC 6749 §5.2's "not authorized to use this grant type" first: token-unauthorized-client.
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import { headerValue } from '../../../report/trace.js';
-import { grantTypeOf, type Evidence, type ResponseEvidence } from '../../evidence.js';
+import { formOf, grantTypeOf, type Evidence, type ResponseEvidence } from '../../evidence.js';
 import { describeError, exchangeIdOf, orderCauses, responsesAt, serverWords, vendorSays, type DiagnosisRule } from '../../rule.js';
 
 /** An Oracle Health (Cerner) authorization server answered. */
 export function isCerner(r: ResponseEvidence): boolean {
   return /(^|\.)cerner\.com$|(^|\.)sandboxcerner\.com$|oraclehealth/i.test(URL.canParse(r.url ?? '') ? new URL(r.url ?? '').hostname : '') || /authorization\.(sandbox)?cerner\.com|urn:cerner:/i.test(serverWords(r)) || headerValue(r.responseHeaders, 'cerner-correlation-id') !== undefined;
-}
-
-function formOf(body: string | undefined): URLSearchParams {
-  if (body === undefined || body.trimStart().startsWith('{')) return new URLSearchParams();
-  try {
-    return new URLSearchParams(body);
-  } catch {
-    return new URLSearchParams();
-  }
 }
 
 export const cernerUnauthorizedClientUnregisteredScope: DiagnosisRule = {

@@ -2,16 +2,7 @@
 // the request when it was seen, else the run's own setting. The causes of invalid_client
 // depend on it.
 import { headerValue } from '../../../report/trace.js';
-import type { AuthMethod, Evidence, ResponseEvidence } from '../../evidence.js';
-
-function formOf(body: string | undefined): URLSearchParams {
-  if (body === undefined || body.trimStart().startsWith('{')) return new URLSearchParams();
-  try {
-    return new URLSearchParams(body);
-  } catch {
-    return new URLSearchParams();
-  }
-}
+import { formOf, type AuthMethod, type Evidence, type ResponseEvidence } from '../../evidence.js';
 
 export function authMethodOf(e: Evidence, r: ResponseEvidence): AuthMethod | undefined {
   const auth = headerValue(r.requestHeaders, 'authorization') ?? '';

@@ -5,19 +5,10 @@
 // redirect-uri-mismatch. invalid_grant on a refresh_token grant is not a code failure: this rule
 // stays silent and rules/refresh/refresh-token-rejected explains it.
 import { makeFinding, type Finding } from '../../../report/finding.js';
-import { grantTypeOf, innerAuthorizeUrl, type Evidence, type ResponseEvidence } from '../../evidence.js';
+import { formOf, grantTypeOf, innerAuthorizeUrl, type Evidence, type ResponseEvidence } from '../../evidence.js';
 import { describeError, exchangeIdOf, mentionsInError, orderCauses, responsesAt, saidLine, serverWords, tokenErrorResponses, vendorSays, type DiagnosisRule } from '../../rule.js';
 import { verifierMatches, verifierProblem } from './pkce-verifier-mismatch.js';
 import { isRefreshGrant } from '../refresh/refresh-token-rejected.js';
-
-function formOf(body: string | undefined): URLSearchParams {
-  if (body === undefined || body.trimStart().startsWith('{')) return new URLSearchParams();
-  try {
-    return new URLSearchParams(body);
-  } catch {
-    return new URLSearchParams();
-  }
-}
 
 /** What the requests themselves show about this code exchange. */
 function requestFacts(e: Evidence, r: ResponseEvidence): string[] {

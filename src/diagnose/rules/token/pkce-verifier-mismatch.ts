@@ -4,19 +4,10 @@
 // characters of [A-Za-z0-9-._~], or is missing although a challenge was sent.
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import { s256Challenge as s256 } from './pkce-s256.js';
-import { grantTypeOf, innerAuthorizeUrl, type Evidence, type ResponseEvidence } from '../../evidence.js';
+import { formOf, grantTypeOf, innerAuthorizeUrl, type Evidence, type ResponseEvidence } from '../../evidence.js';
 import { describeError, exchangeIdOf, orderCauses, responsesAt, saidLine, serverWords, vendorSays, type DiagnosisRule } from '../../rule.js';
 
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
-
-function formOf(body: string | undefined): URLSearchParams {
-  if (body === undefined || body.trimStart().startsWith('{')) return new URLSearchParams();
-  try {
-    return new URLSearchParams(body);
-  } catch {
-    return new URLSearchParams();
-  }
-}
 
 /** The challenge the authorize request sent, when the evidence has it. */
 export function sentChallenge(e: Evidence): { challenge: string; method: string } | undefined {
