@@ -4,7 +4,7 @@
 import { inputError, usageError } from '../errors.js';
 import { diagnose, evidenceFromSaved, type SavedInput } from '../diagnose/index.js';
 import type { Endpoint, Evidence } from '../diagnose/evidence.js';
-import { innerAuthorizeUrl } from '../diagnose/evidence.js';
+import { grantTypeOf, innerAuthorizeUrl } from '../diagnose/evidence.js';
 import { parseCurl, type CurlRequest } from '../diagnose/curl.js';
 import { makeFinding, type Finding } from '../report/finding.js';
 import { makeReport, type Report, type ReportSection } from '../report/report.js';
@@ -85,7 +85,9 @@ function diagnoseSaved(evidence: Evidence, now: Date): Finding[] {
   const tokenResponse = evidence.tokenResponse;
   if (tokenResponse !== undefined) extra.push(...checkTokenResponse(tokenResponse, { requestedScope: evidence.requestedScope }).findings);
   const granted = typeof tokenResponse?.['scope'] === 'string' ? tokenResponse['scope'] : undefined;
-  if (evidence.requestedScope !== undefined && granted !== undefined) extra.push(...scopeFindings(compareScopes(parseScopes(evidence.requestedScope), parseScopes(granted)), { userFacing: true }));
+  // A backend services token (client_credentials) is asked for no user: system/ scopes are right there.
+  const backend = evidence.launchType === 'backend' || evidence.responses.some((r) => r.endpoint === 'token' && grantTypeOf(r) === 'client_credentials');
+  if (evidence.requestedScope !== undefined && granted !== undefined) extra.push(...scopeFindings(compareScopes(parseScopes(evidence.requestedScope), parseScopes(granted)), { userFacing: !backend }));
   return diagnose(evidence, { now }, extra);
 }
 

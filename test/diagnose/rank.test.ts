@@ -50,3 +50,13 @@ test('--request-body and --message reach the rules; the report names the diagnos
   assert.deepEqual((m.data['evidence'] as { messages: string[] }).messages, ["No 'state' parameter found. Please (re)launch the app."]);
   assert.equal(m.findings[0]?.role === 'root-cause' || m.findings[0]?.id === 'unknown-failure', true);
 });
+
+test('a client_credentials token response with system/ scopes is not called a user-facing request', async () => {
+  const r = await explainCommand(testContext(), {
+    curl: "curl -X POST https://ehr.example/token -d grant_type=client_credentials -d scope=system/Patient.rs -d client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer -d client_assertion=eyJhbGciOiJSUzM4NCJ9.e30.c2ln",
+    status: 200,
+    body: '{"access_token":"a","token_type":"Bearer","expires_in":300,"scope":"system/Patient.rs"}',
+    tokenResponse: '{"access_token":"a","token_type":"Bearer","expires_in":300,"scope":"system/Patient.rs"}',
+  });
+  assert.ok(!r.findings.some((f) => f.id === 'system-scope-in-user-request'), r.findings.map((f) => f.id).join(', '));
+});
