@@ -84,7 +84,13 @@ export function redactString(text: string): string {
       const value = word.replace(/\.+$/, '');
       return isCredential(value) ? `${scheme}${space}${REDACTED}${word.slice(value.length)}` : match;
     })
-    .replace(SECRET_JSON_IN_TEXT, (match, prefix: string, value: string) => (value === '' || value === REDACTED ? match : `${prefix}${REDACTED}`))
+    .replace(SECRET_JSON_IN_TEXT, (match, prefix: string, value: string) => {
+      if (value === '' || value === REDACTED) return match;
+      // "code"/"token" in quoted JSON is often an OperationOutcome issue code ("forbidden"): as in redactValue, only an issued-looking value is secret.
+      const name = /\\?"([^"\\]+)\\?"\s*:\s*\\?"$/.exec(prefix)?.[1]?.toLowerCase();
+      if (name !== undefined && AMBIGUOUS_KEYS.has(name) && !looksLikeIssuedSecret(value)) return match;
+      return `${prefix}${REDACTED}`;
+    })
     .replace(SECRET_PARAM_IN_TEXT, (match, prefix: string, offset: number, whole: string) =>
       // A SMART v2 scope restriction (patient/Observation.rs?code=...) is not a secret.
       match.slice(prefix.length) === REDACTED || V2_SCOPE_BEFORE.test(whole.slice(Math.max(0, offset - 80), offset + 1)) ? match : `${prefix}${REDACTED}`,

@@ -59,3 +59,13 @@ test('v2 scope restrictions are not mistaken for an authorization code', () => {
   assert.equal(redactString('granted patient/Observation.rs?code=1234-5 only'), 'granted patient/Observation.rs?code=1234-5 only');
   assert.ok(!redactString('http://127.0.0.1/cb?code=SECRET&state=1').includes('SECRET'));
 });
+
+test('JSON quoted inside text: an OperationOutcome issue "code" is kept, an issued code is not (regression: "code":"forbidden" was redacted)', async () => {
+  
+  const quoted = JSON.stringify('{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"forbidden"}]}');
+  assert.match(redactString(`the server said: ${quoted}`), /\\"code\\":\\"forbidden\\"/);
+  assert.match(redactString('{"code":"forbidden","x":1} trailing'), /"code":"forbidden"/);
+  const issued = 'SplxlOBeZQQYbYS6WxSbIA8fG3kq';
+  assert.doesNotMatch(redactString(`the body was {"code":"${issued}"} and more`), new RegExp(issued));
+  assert.doesNotMatch(redactString(`{"client_secret":"short"} text`), /short/);
+});
