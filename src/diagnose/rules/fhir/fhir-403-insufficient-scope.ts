@@ -95,9 +95,13 @@ export const fhirForbidden: DiagnosisRule = {
             ].join('\n'),
             causes: orderCauses(
               [
-                { text: 'The scope was not requested, or the server trimmed it from the grant (see the scope diff).' },
-                { text: 'The scope was requested but the server trimmed it from the grant (usually the registration lacks it: see the scope diff).', when: /trimmed/ },
-                { text: 'The app never requested a scope for this resource and interaction.', when: /never-requested/ },
+                // Which of "not requested" and "trimmed" applies is known only when the request is: one line for either, else the one that applies.
+                ...(/trimmed|never-requested/.test(context)
+                  ? [
+                      { text: 'The scope was requested but the server trimmed it from the grant (usually the registration lacks it: see the scope diff).', when: /trimmed/ },
+                      { text: 'The app never requested a scope for this resource and interaction.', when: /never-requested/ },
+                    ]
+                  : [{ text: 'The scope was not requested, or the server trimmed it from the grant (see the scope diff).' }]),
                 { text: 'The scope grammar (v1 .read vs v2 .rs) or a finer rule (a ?category= restriction) does not match what the server enforces, although the grant looks like it covers the request.', when: /grant-covers/ },
               ],
               context,
