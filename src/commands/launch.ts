@@ -25,8 +25,9 @@ import { Trace } from '../report/trace.js';
 import type { SandboxHandle } from '../sandbox/types.js';
 import { sandboxKeyCacheFile, type CommandContext } from './context.js';
 import { askAuthMethod, resolveClientAuth, type ClientAuthOptions } from './client-auth-options.js';
+import { applyProfile, type ProfiledOptions } from './profile-options.js';
 
-interface LaunchOptions extends ClientAuthOptions {
+interface LaunchOptions extends ClientAuthOptions, Pick<ProfiledOptions, 'config' | 'profile'> {
   iss?: string;
   sandbox?: boolean;
   scope?: string;
@@ -405,7 +406,9 @@ async function saveSession(file: string, tokenResponse: unknown, issuer: string,
 }
 
 export async function launchCommand(ctx: CommandContext, opts: Record<string, unknown>): Promise<Report> {
-  const o = opts as unknown as LaunchOptions;
+  const given = opts as unknown as LaunchOptions;
+  // With --sandbox the sandbox is the server: no iss from SMARTCTL_ISS or the profile.
+  const o = await applyProfile(ctx, given, given.sandbox === true ? ['clientId', 'authMethod', 'key', 'kid', 'scope', 'redirectUri', 'clientSecret'] : ['iss', 'clientId', 'authMethod', 'key', 'kid', 'scope', 'redirectUri', 'clientSecret']);
   if (o.sandbox === true && o.iss !== undefined) throw usageError('options-conflict', 'give --iss or --sandbox, not both');
   if (o.sandbox !== true && o.iss === undefined && o.ehr !== true) throw usageError('option-missing', 'missing --iss <fhir-base> (or --sandbox for the embedded server)', 'Example: smartctl launch --iss https://fhir.example.org/r4 --client-id my-app');
   if ((o.sandboxFault?.length ?? 0) > 0 && o.sandbox !== true) throw usageError('options-conflict', '--sandbox-fault needs --sandbox');
