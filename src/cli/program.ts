@@ -218,6 +218,10 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
       .exitOverride()
       .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(safeText(s)), outputError: (s) => io.stderr.write(safeText(formatCommanderError(s, name))) });
 
+  /** --config and --profile, as check has them (src/commands/profile-options.ts applies them). */
+  const withProfileOptions = (c: Command): Command =>
+    c.option('--config <file>', 'config file with profiles (default ./smartctl.config.json, then $XDG_CONFIG_HOME/smartctl/config.json)').option('--profile <name>', 'use this profile of the config file (also SMARTCTL_PROFILE); flags, then SMARTCTL_ISS / SMARTCTL_CLIENT_ID, then the profile');
+
   // ---- decode -------------------------------------------------------------
   command('decode', 'decode and lint a JWT, a Bearer header or a whole token response')
     .argument('[token]', 'the token, "Bearer <jwt>", or token-response JSON; read from stdin when omitted or "-"')
@@ -254,7 +258,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .action(action(async (ctx, _args, opts) => (await import('../commands/keygen.js')).keygenCommand(ctx, opts)));
 
   // ---- jwt-assert ---------------------------------------------------------
-  command('jwt-assert', 'build (or --check) a signed client assertion for private_key_jwt')
+  withProfileOptions(command('jwt-assert', 'build (or --check) a signed client assertion for private_key_jwt'))
     .option('--key <file>', 'private key: PKCS#8/PKCS#1/SEC1 PEM, a JWK, or a JWKS with private keys')
     .option('--kid <kid>', 'which key of a JWKS to use; also the kid header')
     .option('--client-id <id>', 'your client id (iss and sub)')
@@ -294,13 +298,13 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .action(action(async (ctx, args) => (await import('../commands/diff-scopes.js')).diffScopesCommand(ctx, args[0] ?? '', args[1] ?? '')));
 
   // ---- discover -----------------------------------------------------------
-  command('discover', 'fetch and check a FHIR server\'s SMART configuration, CapabilityStatement, OpenID metadata and JWKS')
-    .argument('<fhir-base-url>', 'the FHIR base URL (the iss an EHR launch sends)')
+  withProfileOptions(command('discover', 'fetch and check a FHIR server\'s SMART configuration, CapabilityStatement, OpenID metadata and JWKS'))
+    .argument('[fhir-base-url]', 'the FHIR base URL (the iss an EHR launch sends; else SMARTCTL_ISS or the profile\'s fhirBase)')
     .addHelpText(
       'after',
       examples(['smartctl discover https://fhir.example.org/r4', 'smartctl discover http://127.0.0.1:8080/fhir --json', 'smartctl discover https://ehr.test --insecure --verbose']),
     )
-    .action(action(async (ctx, args) => (await import('../commands/discover.js')).discoverCommand(ctx, args[0] ?? '')));
+    .action(action(async (ctx, args, opts) => (await import('../commands/discover.js')).discoverCommand(ctx, args[0], opts)));
 
   // ---- sandbox ------------------------------------------------------------
   command('sandbox', 'run a local SMART on FHIR server (authorization server + FHIR API) with demo clients and optional faults')
@@ -357,7 +361,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
 
   // ---- launch -------------------------------------------------------------
   const authMethodOption = (): Option => new Option('--auth-method <method>', 'client authentication at the token endpoint (derived from the secret/key when omitted)').choices(['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt']);
-  command('launch', 'run a SMART App Launch end to end: authorize in a browser (or headless), exchange the code, validate, probe FHIR, diagnose')
+  withProfileOptions(command('launch', 'run a SMART App Launch end to end: authorize in a browser (or headless), exchange the code, validate, probe FHIR, diagnose'))
     .option('--iss <fhir-base>', 'the FHIR server (its base URL, the iss)')
     .option('--sandbox', 'run against the embedded SMART sandbox (offline)')
     .option('--client-id <id>', 'the registered client id (with --sandbox: its demo public client)')
@@ -398,7 +402,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .action(action(async (ctx, _args, opts) => (await import('../commands/launch.js')).launchCommand(ctx, opts)));
 
   // ---- token --------------------------------------------------------------
-  command('token', 'make one token request (authorization_code, refresh_token, client_credentials) and check the answer')
+  withProfileOptions(command('token', 'make one token request (authorization_code, refresh_token, client_credentials) and check the answer'))
     .addOption(new Option('--grant <type>', 'grant type').choices(['authorization_code', 'refresh_token', 'client_credentials']).makeOptionMandatory())
     .option('--iss <fhir-base>', 'discover the token endpoint from this FHIR base')
     .option('--token-url <url>', 'the token endpoint (instead of --iss)')

@@ -259,7 +259,7 @@ async function writeJunit(ctx: CommandContext, report: Report, file: string): Pr
 
 /** The options in effect: flags, then SMARTCTL_* variables, then the profile. Says where each came from with --verbose. */
 export async function withProfile(ctx: CommandContext, fhirBaseArg: string | undefined, o: CheckOptions): Promise<{ fhirBase: string | undefined; options: CheckOptions }> {
-  const { loadConfig, pickProfile, resolveSecret, firstOf } = await import('../check/config.js');
+  const { loadConfig, pickProfile, resolveSecret, firstOf } = await import('../config/profiles.js');
   const config = await loadConfig({ configFile: o.config, cwd: ctx.cwd, env: ctx.env });
   const picked = pickProfile(config, o.profile, ctx.env);
   const p = picked?.profile ?? {};

@@ -7,8 +7,12 @@ import { makeReport, type Report, type ReportSection } from '../report/report.js
 import { Trace } from '../report/trace.js';
 import { diagnose, evidenceFromTrace } from '../diagnose/index.js';
 import type { CommandContext } from './context.js';
+import { usageError } from '../errors.js';
+import { applyProfile, type ProfiledOptions } from './profile-options.js';
 
-export async function discoverCommand(ctx: CommandContext, fhirBaseUrl: string): Promise<Report> {
+export async function discoverCommand(ctx: CommandContext, fhirBaseArg: string | undefined, opts: Pick<ProfiledOptions, 'config' | 'profile'> = {}): Promise<Report> {
+  const fhirBaseUrl = (await applyProfile(ctx, { ...opts, iss: fhirBaseArg }, ['iss'], '<fhir-base-url>')).iss;
+  if (fhirBaseUrl === undefined) throw usageError('option-missing', 'missing <fhir-base-url> (or SMARTCTL_ISS, or a profile with fhirBase)', 'Example: smartctl discover https://fhir.example.org/r4');
   const trace = new Trace();
   const client = new HttpClient({ trace, timeoutMs: ctx.globals.timeoutMs, insecure: ctx.globals.insecure });
   ctx.narrate.step(`discovering ${fhirBaseUrl}`);

@@ -11,8 +11,9 @@ import { loadPrivateKey, publicJwks } from '../protocol/keys.js';
 import { readTextFile } from '../flows/local-file.js';
 import type { CommandContext } from './context.js';
 import { readArgument } from './input.js';
+import { applyProfile, type ProfiledOptions } from './profile-options.js';
 
-interface AssertOptions {
+interface AssertOptions extends Pick<ProfiledOptions, 'config' | 'profile'> {
   key?: string;
   kid?: string;
   clientId?: string;
@@ -102,7 +103,9 @@ async function checkAssertion(ctx: CommandContext, o: AssertOptions): Promise<Re
 }
 
 export async function jwtAssertCommand(ctx: CommandContext, opts: Record<string, unknown>): Promise<Report> {
-  const o = opts as unknown as AssertOptions;
+  const given = opts as unknown as AssertOptions;
+  // --aud (or --check) rules out an iss from SMARTCTL_ISS or the profile.
+  const o = await applyProfile(ctx, given, given.aud === undefined && given.check === undefined ? ['iss', 'clientId', 'key', 'kid'] : ['clientId', 'key', 'kid']);
   if (o.check !== undefined) return checkAssertion(ctx, o);
   if (o.key === undefined) throw usageError('option-missing', 'missing --key <file> (PEM, JWK or JWKS with the private key)', 'Create one with: smartctl keygen --out my-app');
   if (o.clientId === undefined) throw usageError('option-missing', 'missing --client-id <id>');

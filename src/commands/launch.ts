@@ -25,8 +25,9 @@ import { Trace } from '../report/trace.js';
 import type { SandboxHandle } from '../sandbox/types.js';
 import { sandboxKeyCacheFile, type CommandContext } from './context.js';
 import { askAuthMethod, resolveClientAuth, type ClientAuthOptions } from './client-auth-options.js';
+import { applyProfile, type ProfiledOptions } from './profile-options.js';
 
-interface LaunchOptions extends ClientAuthOptions {
+interface LaunchOptions extends ClientAuthOptions, Pick<ProfiledOptions, 'config' | 'profile'> {
   iss?: string;
   sandbox?: boolean;
   scope?: string;
@@ -405,7 +406,9 @@ async function saveSession(file: string, tokenResponse: unknown, issuer: string,
 }
 
 export async function launchCommand(ctx: CommandContext, opts: Record<string, unknown>): Promise<Report> {
-  const o = opts as unknown as LaunchOptions;
+  const given = opts as unknown as LaunchOptions;
+  // With --sandbox the sandbox is the server: no iss from SMARTCTL_ISS or the profile.
+  const o = await applyProfile(ctx, given, given.sandbox === true ? ['clientId', 'authMethod', 'key', 'kid', 'scope', 'redirectUri', 'clientSecret'] : ['iss', 'clientId', 'authMethod', 'key', 'kid', 'scope', 'redirectUri', 'clientSecret']);
   if (o.sandbox === true && o.iss !== undefined) throw usageError('options-conflict', 'give --iss or --sandbox, not both');
   if (o.sandbox !== true && o.iss === undefined && o.ehr !== true) throw usageError('option-missing', 'missing --iss <fhir-base> (or --sandbox for the embedded server)', 'Example: smartctl launch --iss https://fhir.example.org/r4 --client-id my-app');
   if ((o.sandboxFault?.length ?? 0) > 0 && o.sandbox !== true) throw usageError('options-conflict', '--sandbox-fault needs --sandbox');
@@ -554,7 +557,7 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
       }
     }
 
-    if (o.refresh === true) await refresh(ctx, run, client, { tokenEndpoint, auth, tr, granted, iss });
+    if (o.refresh === true) await refresh(ctx, run, client, { tokenEndpoint, auth, tr, granted, iss, idToken: { jwksUri: discovery.endpoints.jwksUri, issuer: discovery.endpoints.issuer, clientId }, firstProbe: (run.data['probe'] as ProbeResult[] | undefined) ?? [] });
     if (o.save !== undefined) {
       await saveSession(o.save, exchange.json, iss, clientId, ctx.now());
       ctx.narrate.step(`saved the session to ${o.save} (mode 0600)`);
@@ -569,32 +572,58 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
   }
 }
 
-async function refresh(ctx: CommandContext, run: Run, client: HttpClient, a: { tokenEndpoint: string; auth: ClientAuthConfig; tr: TokenResponse; granted: string; iss: string }): Promise<void> {
+/**
+ * --refresh: the checks of check's refresh group (src/protocol/refresh-checks.ts): the new
+ * scope within the old, the new access token reads FHIR, a second refresh with the newest
+ * refresh token works (rotation), and a refreshed id_token is validated like the first
+ * (signature, iss, aud = client id) and names the same sub.
+ */
+async function refresh(ctx: CommandContext, run: Run, client: HttpClient, a: { tokenEndpoint: string; auth: ClientAuthConfig; tr: TokenResponse; granted: string; iss: string; idToken: { jwksUri?: string | undefined; issuer?: string | undefined; clientId: string }; firstProbe: readonly ProbeResult[] }): Promise<void> {
   if (typeof a.tr.refresh_token !== 'string') {
     run.findings.push(makeFinding({ id: 'refresh-token-missing', severity: 'error', title: '--refresh was asked, but no refresh_token came back', detail: `granted scope: "${a.granted}"`, fix: 'Request offline_access (or online_access) and make sure it is granted.', spec: 'smart-refresh-scopes' }));
     return;
   }
   ctx.narrate.step('refreshing the access token');
-  const { requestToken } = await import('../flows/token-request.js');
+  const [{ requestToken }, { validateIdToken }, checks] = await Promise.all([import('../flows/token-request.js'), import('../flows/id-token-validation.js'), import('../protocol/refresh-checks.js')]);
   const r = await requestToken(client, { step: 'refresh', tokenEndpoint: a.tokenEndpoint, params: { grant_type: 'refresh_token', refresh_token: a.tr.refresh_token }, auth: a.auth, now: ctx.now() });
   if (r.response.status !== 200) {
     run.findings.push(makeFinding({ id: 'refresh-failed', severity: 'error', title: `the refresh failed with HTTP ${r.response.status}`, detail: r.response.body.slice(0, 300), fix: 'See the diagnosis; online_access refresh ends with the user session.', spec: 'smart-refresh', exchanges: [r.response.exchange.id] }));
     return;
   }
   const checked = checkTokenResponse(r.json);
+  const neu = checked.response ?? {};
   run.findings.push(...checked.findings.map((f) => ({ ...f, title: `refresh: ${f.title}` })));
-  const newScope = typeof checked.response?.scope === 'string' ? checked.response.scope : '';
-  const widened = compareScopes(parseScopes(a.granted), parseScopes(newScope)).entries.filter((e) => e.classification === 'added' || e.classification === 'widened');
-  if (widened.length > 0) {
-    run.findings.push(makeFinding({ id: 'refresh-scope-widened', severity: 'error', title: 'the refresh granted more than the original grant', detail: `original: "${a.granted}"; after refresh: "${newScope}"`, fix: 'A refresh must never widen the grant (SMART app-launch, refresh).', spec: 'smart-refresh' }));
-  }
-  const rows: Array<[string, string]> = [['scope', newScope], ['refresh_token', checked.response?.refresh_token !== undefined ? 'rotated/returned' : 'not returned (keep the old one)']];
-  if (typeof checked.response?.access_token === 'string') {
-    const probe = await probeFhir(client, checked.response.access_token, probeTargets(a.iss, { patient: a.tr.patient, grantedScope: newScope }).slice(0, 1));
+  // No scope in the answer: the grant is unchanged (RFC 6749 §5.1).
+  const newScope = typeof neu.scope === 'string' ? neu.scope : a.granted;
+  run.findings.push(...checks.refreshScopeWidened(a.granted, newScope, r.response.exchange.id));
+  const rotated = typeof neu.refresh_token === 'string';
+  const rows: Array<[string, string]> = [['scope', newScope], ['refresh_token', rotated ? 'rotated/returned' : 'not returned (keep the old one)']];
+  const data: Record<string, unknown> = { scope: newScope, rotated };
+  if (typeof neu.access_token === 'string') {
+    const probe = await probeFhir(client, neu.access_token, probeTargets(a.iss, { patient: a.tr.patient, grantedScope: newScope }).slice(0, 1));
     const first = probe[0];
     rows.push(['new token works', first === undefined ? 'not probed (no FHIR resource in the granted scope)' : first.status === 200 ? 'yes' : `no (${first.status ?? first.error ?? 'no answer'})`]);
-    run.data['refresh'] = { scope: newScope, probe };
+    // Blamed on the refresh only when the first token could read the same URL (or it was not tried).
+    const before = a.firstProbe.find((p) => p.url === first?.url);
+    if (first !== undefined && (before === undefined || before.status === 200)) run.findings.push(...checks.refreshedTokenUnusable(first.url, first.status ?? first.error ?? 'no answer'));
+    data['probe'] = probe;
   }
+  if (typeof neu.id_token === 'string') {
+    ctx.narrate.step('validating the refreshed id_token');
+    const idCheck = await validateIdToken(client, neu.id_token, { ...a.idToken, now: ctx.now() });
+    run.findings.push(...checks.asRefreshedIdToken(idCheck.findings), ...checks.refreshedIdTokenSubChanged(a.tr.id_token, idCheck.claims?.['sub'], r.response.exchange.id));
+    rows.push(['id_token', `refreshed (signature ${idCheck.signatureValid ? 'valid' : 'NOT verified'}, sub ${idCheck.claims?.['sub'] === undefined ? 'none' : JSON.stringify(idCheck.claims['sub'])})`]);
+    data['idTokenSignatureValid'] = idCheck.signatureValid;
+    data['idTokenClaims'] = idCheck.claims ?? null;
+  }
+  // Rotation: the newest refresh token (the rotated one, else the original) refreshes again.
+  ctx.narrate.step('refreshing again with the newest refresh token');
+  const newest = rotated ? String(neu.refresh_token) : a.tr.refresh_token;
+  const second = await requestToken(client, { step: 'refresh.second', tokenEndpoint: a.tokenEndpoint, params: { grant_type: 'refresh_token', refresh_token: newest }, auth: a.auth, now: ctx.now() });
+  run.findings.push(...checks.refreshRotationBroken(rotated, second.response.status, second.response.body, second.response.exchange.id));
+  rows.push(['second refresh', second.response.status === 200 ? `works (${rotated ? 'the server rotates refresh tokens' : 'the server keeps the refresh token'})` : `HTTP ${second.response.status}`]);
+  data['secondRefreshStatus'] = second.response.status;
+  run.data['refresh'] = data;
   run.sections.push({ title: 'Refresh', rows });
 }
 

@@ -15,8 +15,9 @@ import { makeReport, type Report, type ReportSection } from '../report/report.js
 import { Trace } from '../report/trace.js';
 import type { CommandContext } from './context.js';
 import { resolveClientAuth, type ClientAuthOptions } from './client-auth-options.js';
+import { applyProfile, type ProfiledOptions } from './profile-options.js';
 
-interface TokenOptions extends ClientAuthOptions {
+interface TokenOptions extends ClientAuthOptions, Pick<ProfiledOptions, 'config' | 'profile'> {
   grant: 'authorization_code' | 'refresh_token' | 'client_credentials';
   iss?: string;
   tokenUrl?: string;
@@ -58,7 +59,9 @@ function decodedTokens(json: Record<string, unknown>): Record<string, unknown> {
 }
 
 export async function tokenCommand(ctx: CommandContext, opts: Record<string, unknown>): Promise<Report> {
-  const o = opts as unknown as TokenOptions;
+  const given = opts as unknown as TokenOptions;
+  // --token-url rules out an iss from SMARTCTL_ISS or the profile.
+  const o = await applyProfile(ctx, given, given.tokenUrl === undefined ? ['iss', 'clientId', 'authMethod', 'key', 'kid', 'scope', 'redirectUri', 'clientSecret'] : ['clientId', 'authMethod', 'key', 'kid', 'scope', 'redirectUri', 'clientSecret']);
   if ((o.iss === undefined) === (o.tokenUrl === undefined)) throw usageError('option-missing', 'give exactly one of --iss <fhir-base> or --token-url <url>');
   if (o.clientId === undefined) throw usageError('option-missing', 'missing --client-id <id>');
   if (o.assertionInHeader === true && o.key === undefined) throw usageError('options-conflict', '--assertion-in-header needs --key (it reproduces a private_key_jwt mistake)');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SMART_TESTS } from '../../src/check/suite.js';
-import { parseConfig } from '../../src/check/config.js';
+import { parseConfig } from '../../src/config/profiles.js';
 import { parseLoginScript } from '../../src/check/login-script.js';
 import { REPO_ROOT } from '../helpers/run-cli.js';
 

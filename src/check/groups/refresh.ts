@@ -2,8 +2,7 @@
 // works; rotation handled (the newest refresh token is the one used); a refreshed
 // id_token, when one comes, validated like the first, with the same sub.
 import type { TokenExchange } from '../../flows/token-request.js';
-import { decodeJwt } from '../../protocol/jwt/decode.js';
-import { compareScopes } from '../../protocol/scopes/compare.js';
+import { asRefreshedIdToken, refreshedIdTokenSubChanged, refreshedTokenUnusable, refreshRotationBroken, refreshScopeWidened } from '../../protocol/refresh-checks.js';
 import { parseScopes } from '../../protocol/scopes/parse.js';
 import { checkTokenResponse, type TokenResponse } from '../../protocol/token-response.js';
 import { makeFinding, type Finding } from '../../report/finding.js';
@@ -38,17 +37,14 @@ async function refreshOnce(ctx: TestContext, scope?: (l: Launch) => string | und
 }
 
 function withinOld(old: string, neu: string, exchangeId: number): Finding[] {
-  const widened = compareScopes(parseScopes(old), parseScopes(neu)).entries.filter((e) => e.classification === 'added' || e.classification === 'widened');
-  if (widened.length === 0) return [];
-  return [makeFinding({ id: 'refresh-scope-widened', severity: 'error', title: 'the refresh granted more than the original grant', detail: `original: "${old}"; after refresh: "${neu}"; beyond it: ${widened.map((e) => `"${e.scope}"`).join(', ')}`, fix: 'A refresh must never widen the grant.', spec: 'smart-refresh', exchanges: [exchangeId] })];
+  return refreshScopeWidened(old, neu, exchangeId);
 }
 
 async function newTokenWorks(ctx: TestContext, r: Extract<Refreshed, { kind: 'refreshed' }>): Promise<Finding[]> {
   if (typeof r.token.access_token !== 'string') return [];
   const url = readableUrl(r.launch.endpoints.fhirBase, { ...r.token, patient: r.token.patient ?? r.launch.token.patient });
   const read = await fhirGet(ctx, url, r.token.access_token, 'fhir.read');
-  if (read.status === 200) return [];
-  return [makeFinding({ id: 'refresh-token-unusable', severity: 'error', title: `the refreshed access token cannot read FHIR (HTTP ${read.status})`, detail: `GET ${url} → ${read.status}`, fix: 'A refreshed access token carries the grant of the original one.', spec: 'smart-refresh', exchanges: [read.exchange.id] })];
+  return refreshedTokenUnusable(url, read.status, read.exchange.id);
 }
 
 /** A narrower scope to ask for on refresh: the grant without fhirUser/profile (kept whole when nothing can go). */
@@ -99,7 +95,7 @@ export const REFRESH_TESTS: readonly CheckTest[] = [
       if (client === undefined || newest === undefined) return { outcome: 'skip', reason: 'no refresh token to use twice' };
       const second = await refreshToken(ctx, { tokenEndpoint: r.launch.endpoints.token, auth: client.auth, refreshToken: newest });
       if (second.response.status === 200) return { outcome: 'pass', reason: typeof r.token.refresh_token === 'string' ? 'the server rotates refresh tokens' : 'the server keeps the refresh token' };
-      return { outcome: 'fail', findings: [makeFinding({ id: 'refresh-rotation-broken', severity: 'error', title: `the second refresh failed with HTTP ${second.response.status}`, detail: `${typeof r.token.refresh_token === 'string' ? 'the rotated refresh token from the first refresh' : 'the original refresh token (none was returned by the first refresh)'} → ${second.response.status}: ${second.response.body.slice(0, 200)}`, fix: 'Either return a new refresh token on refresh, or keep the old one valid.', spec: 'smart-refresh', exchanges: [second.response.exchange.id] })], context: r.launch.context };
+      return { outcome: 'fail', findings: refreshRotationBroken(typeof r.token.refresh_token === 'string', second.response.status, second.response.body, second.response.exchange.id), context: r.launch.context };
     },
   },
   {
@@ -115,11 +111,7 @@ export const REFRESH_TESTS: readonly CheckTest[] = [
       const d = r.launch.endpoints.discovery;
       const check = await validateIdTokenOf(ctx, r.token.id_token, { jwksUri: d.endpoints.jwksUri, issuer: d.endpoints.issuer, clientId: r.launch.context.clientId ?? '', now: ctx.now() });
       if (!('signatureValid' in check)) return { ...check, context: r.launch.context };
-      const findings = check.findings.map((f) => ({ ...f, title: `refreshed ${f.title}` }));
-      const first = typeof r.launch.token.id_token === 'string' ? decodeJwt(r.launch.token.id_token) : undefined;
-      const firstSub = first?.kind === 'jwt' ? first.payload['sub'] : undefined;
-      const sub = check.claims?.['sub'];
-      if (firstSub !== undefined && sub !== firstSub) findings.push(makeFinding({ id: 'refresh-id-token-sub-changed', severity: 'error', title: 'the refreshed id_token names another sub', detail: `sub: expected "${String(firstSub)}", got ${sub === undefined ? 'none' : `"${String(sub)}"`}`, fix: 'A refreshed id_token is about the same user (OpenID Connect Core §12.2).', spec: 'oidc-id-token', exchanges: [r.exchange.response.exchange.id] }));
+      const findings = [...asRefreshedIdToken(check.findings), ...refreshedIdTokenSubChanged(r.launch.token.id_token, check.claims?.['sub'], r.exchange.response.exchange.id)];
       return verdictOf(findings, r.launch.context);
     },
   },

@@ -6,7 +6,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { loadConfig, parseConfig, pickProfile, resolveSecret } from '../../src/check/config.js';
+import { loadConfig, parseConfig, pickProfile, resolveSecret } from '../../src/config/profiles.js';
 import { checkCommand } from '../../src/commands/check.js';
 import { isSmartctlError } from '../../src/errors.js';
 import { startSandbox } from '../../src/sandbox/index.js';

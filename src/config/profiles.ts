@@ -1,4 +1,4 @@
-// smartctl.config.json: named profiles for check (FHIR base or issuer, clients, keys,
+// smartctl.config.json: named profiles for check, launch, token, discover and jwt-assert (FHIR base or issuer, clients, keys,
 // scopes, redirect URI, login script), secrets only by reference ({"env": NAME} or
 // {"file": path}). Found at --config, else ./smartctl.config.json, else
 // $XDG_CONFIG_HOME/smartctl/config.json. Precedence: flag > environment > profile.
