@@ -171,6 +171,8 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
       if (globals.insecure) io.stderr.write('! --insecure: TLS certificates are not verified; anyone on the network path can read and change this traffic. Never use it against production.\n');
       const report = await run(ctx, cmd.args, cmd.opts());
       if (report !== undefined) {
+        const har = cmd.opts()['har'];
+        if (typeof har === 'string' && cmd.name() !== 'explain') await (await import('../commands/har-export.js')).exportHar(ctx, report, har, VERSION);
         // The report says so itself, so a saved --json output cannot be mistaken for a verified run.
         if (globals.insecure) {
           report.data['tlsVerification'] = false;
@@ -229,6 +231,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .option('--client-id <id>', 'your client id (checks id_token aud and client-assertion iss/sub)')
     .option('--token-url <url>', 'the token endpoint a client assertion must name as aud')
     .addOption(new Option('--profile <profile>', 'which rules to apply (auto-detected when omitted)').choices(['id-token', 'client-assertion', 'access-token']))
+    .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
     .addHelpText(
       'after',
       examples([
@@ -267,6 +270,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .option('--print-jwks', 'also print the public JWKS to register')
     .option('--check <assertion>', 'lint an existing assertion instead of building one ("-" for stdin)')
     .option('--jwks <file|url>', 'with --check: verify the signature against this JWKS')
+    .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
     .addHelpText(
       'after',
       examples([
@@ -296,6 +300,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
   // ---- discover -----------------------------------------------------------
   command('discover', 'fetch and check a FHIR server\'s SMART configuration, CapabilityStatement, OpenID metadata and JWKS')
     .argument('<fhir-base-url>', 'the FHIR base URL (the iss an EHR launch sends)')
+    .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
     .addHelpText(
       'after',
       examples(['smartctl discover https://fhir.example.org/r4', 'smartctl discover http://127.0.0.1:8080/fhir --json', 'smartctl discover https://ehr.test --insecure --verbose']),
@@ -383,6 +388,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .option('--callback-timeout <s>', 'seconds to wait for the callback', parseInteger('--callback-timeout', 1, 3600), 300)
     .option('--no-pkce', 'send no PKCE (to reproduce legacy apps)')
     .option('--authorize-post', 'send the authorize request as a POST form, where the server advertises authorize-post')
+    .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
     .addHelpText(
       'after',
       examples([
@@ -414,6 +420,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .option('--redirect-uri <url>', 'the redirect URI used at authorize (authorization_code)')
     .option('--refresh-token <token>', 'refresh token (refresh_token)')
     .option('--assertion-in-header', 'send the client assertion as "Authorization: Bearer" (reproduces a common mistake)')
+    .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
     .addHelpText(
       'after',
       examples([
