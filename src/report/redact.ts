@@ -106,16 +106,12 @@ export function redactString(text: string, mask: Mask = PLAIN): string {
 }
 
 function redactParams(params: URLSearchParams, mask: Mask = PLAIN): boolean {
-  let changed = false;
-  for (const key of [...new Set(params.keys())]) {
-    if (SECRET_PARAMS.has(key.toLowerCase())) {
-      const values = params.getAll(key);
-      params.delete(key);
-      for (const value of values) params.append(key, isMasked(value) ? value : mask(value));
-      changed = true;
-    }
-  }
-  return changed;
+  const all = [...params];
+  if (!all.some(([key]) => SECRET_PARAMS.has(key.toLowerCase()))) return false;
+  // Rebuilt in order: each secret value masked where it stood.
+  for (const key of new Set(params.keys())) params.delete(key);
+  for (const [key, value] of all) params.append(key, SECRET_PARAMS.has(key.toLowerCase()) && !isMasked(value) ? mask(value) : value);
+  return true;
 }
 
 /** A URL with secret query and fragment parameters replaced. Unparseable input gets shape-based redaction. */
