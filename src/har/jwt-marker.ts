@@ -20,6 +20,7 @@ export function markerMembers(object: Record<string, unknown>, names: readonly s
     .join(', ');
 }
 
+const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf', 'auth_time']);
 const MARKER = /\[REDACTED jwt, \d+ chars; header \{([^{}]*)\}; claims \{([^{}]*)\}\]/g;
 
 function parseMembers(text: string): Record<string, unknown> {
@@ -30,7 +31,8 @@ function parseMembers(text: string): Record<string, unknown> {
     if (colon < 0) continue;
     const name = member.slice(0, colon);
     const raw = member.slice(colon + 2);
-    if (/^-?\d+(?:\.\d+)?$/.test(raw)) out[name] = Number(raw);
+    // Only the time claims are numbers: a kid or an aud of "0" stays a string.
+    if (TIME_CLAIMS.has(name) && /^-?\d+(?:\.\d+)?$/.test(raw)) out[name] = Number(raw);
     else if (raw.startsWith('[') && raw.endsWith(']')) out[name] = raw.slice(1, -1) === '' ? [] : raw.slice(1, -1).split(', ');
     else out[name] = raw;
   }
