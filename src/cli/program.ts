@@ -169,10 +169,19 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
       const render = await loadRender(globals.json);
       const ctx = makeContext(globals, io, render);
       if (globals.insecure) io.stderr.write('! --insecure: TLS certificates are not verified; anyone on the network path can read and change this traffic. Never use it against production.\n');
-      const report = await run(ctx, cmd.args, cmd.opts());
+      const har = cmd.name() === 'explain' ? undefined : cmd.opts()['har'];
+      let trace: import('../report/trace.js').Trace | undefined;
+      if (typeof har === 'string') ctx.traceStarted = (t) => (trace = t);
+      let report: Report | undefined;
+      try {
+        report = await run(ctx, cmd.args, cmd.opts());
+      } catch (error) {
+        // A run that ends in an error (a server that cannot be read) still leaves its exchanges in the HAR.
+        if (typeof har === 'string' && trace !== undefined && trace.entries.length > 0) await (await import('../commands/har-export.js')).exportHarOfFailedRun(ctx, cmd.name(), trace, har, VERSION);
+        throw error;
+      }
       if (report !== undefined) {
-        const har = cmd.opts()['har'];
-        if (typeof har === 'string' && cmd.name() !== 'explain') await (await import('../commands/har-export.js')).exportHar(ctx, report, har, VERSION);
+        if (typeof har === 'string') await (await import('../commands/har-export.js')).exportHar(ctx, report, har, VERSION);
         // The report says so itself, so a saved --json output cannot be mistaken for a verified run.
         if (globals.insecure) {
           report.data['tlsVerification'] = false;

@@ -10,6 +10,7 @@ import type { CommandContext } from './context.js';
 
 export async function discoverCommand(ctx: CommandContext, fhirBaseUrl: string): Promise<Report> {
   const trace = new Trace();
+  ctx.traceStarted?.(trace);
   const client = new HttpClient({ trace, timeoutMs: ctx.globals.timeoutMs, insecure: ctx.globals.insecure });
   ctx.narrate.step(`discovering ${fhirBaseUrl}`);
   try {

@@ -3,7 +3,8 @@
 import { open } from 'node:fs/promises';
 import { inputError } from '../errors.js';
 import { traceToHar } from '../har/write.js';
-import type { Report } from '../report/report.js';
+import { makeReport, type Report } from '../report/report.js';
+import type { Trace } from '../report/trace.js';
 import type { CommandContext } from './context.js';
 
 function unwritable(path: string, error: unknown): Error {
@@ -34,4 +35,14 @@ export async function exportHar(ctx: CommandContext, report: Report, path: strin
   const count = await writeHarFile(path, report, { version, showSecrets: ctx.globals.showSecrets });
   ctx.narrate.step(`wrote ${count} HTTP exchange(s) to ${path} as HAR 1.2 (mode 0600${ctx.globals.showSecrets ? ', secrets NOT redacted' : ', secrets redacted'})`);
   report.data['harFile'] = path;
+}
+
+/** The exchanges of a run that ended in an error; a failure to write is only warned about, so the run's own error is the one shown. */
+export async function exportHarOfFailedRun(ctx: CommandContext, command: string, trace: Trace, path: string, version: string): Promise<void> {
+  try {
+    const count = await writeHarFile(path, makeReport({ command, trace: trace.entries }), { version, showSecrets: ctx.globals.showSecrets });
+    ctx.narrate.step(`wrote ${count} HTTP exchange(s) of the failed run to ${path} as HAR 1.2 (mode 0600${ctx.globals.showSecrets ? ', secrets NOT redacted' : ', secrets redacted'})`);
+  } catch (error) {
+    ctx.narrate.warn(error instanceof Error ? error.message : String(error));
+  }
 }

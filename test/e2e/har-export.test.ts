@@ -5,7 +5,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import http from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { explainCommand } from '../../src/commands/explain.js';
@@ -190,6 +192,23 @@ describe('--har on the command line', () => {
     await assertValidHar(file);
     const explained = await runCli(['explain', '--har', file, '--json']);
     assert.equal((parseJsonOutput(explained)['findings'] as Array<{ id: string }>)[0]?.id, 'openid-scope-dropped');
+  });
+
+  it('a run that ends in a network error (exit 3) still writes its exchanges, the failed one with status 0 and _error', async () => {
+    const server = http.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const file = path.join(tmp(), 'refused.har');
+    const r = await runCli(['discover', `http://127.0.0.1:${port}/fhir`, '--har', file]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /refused/);
+    const doc = await assertValidHar(file);
+    const entries = (doc['log'] as { entries: Array<{ response: { status: number; _error?: string } }> }).entries;
+    assert.ok(entries.length >= 1);
+    assert.equal(entries[0]?.response.status, 0);
+    assert.match(entries[0]?.response._error ?? '', /^connection-refused: /);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
   });
 
   it('discover --har writes the discovery exchanges; an unwritable path is an input error (exit 2)', async () => {
