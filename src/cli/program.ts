@@ -169,8 +169,19 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
       const render = await loadRender(globals.json);
       const ctx = makeContext(globals, io, render);
       if (globals.insecure) io.stderr.write('! --insecure: TLS certificates are not verified; anyone on the network path can read and change this traffic. Never use it against production.\n');
-      const report = await run(ctx, cmd.args, cmd.opts());
+      const har = cmd.name() === 'explain' ? undefined : cmd.opts()['har'];
+      let trace: import('../report/trace.js').Trace | undefined;
+      if (typeof har === 'string') ctx.traceStarted = (t) => (trace = t);
+      let report: Report | undefined;
+      try {
+        report = await run(ctx, cmd.args, cmd.opts());
+      } catch (error) {
+        // A run that ends in an error (a server that cannot be read) still leaves its exchanges in the HAR.
+        if (typeof har === 'string' && trace !== undefined && trace.entries.length > 0) await (await import('../commands/har-export.js')).exportHarOfFailedRun(ctx, cmd.name(), trace, har, VERSION);
+        throw error;
+      }
       if (report !== undefined) {
+        if (typeof har === 'string') await (await import('../commands/har-export.js')).exportHar(ctx, report, har, VERSION);
         // The report says so itself, so a saved --json output cannot be mistaken for a verified run.
         if (globals.insecure) {
           report.data['tlsVerification'] = false;
@@ -233,6 +244,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .option('--client-id <id>', 'your client id (checks id_token aud and client-assertion iss/sub)')
     .option('--token-url <url>', 'the token endpoint a client assertion must name as aud')
     .addOption(new Option('--profile <profile>', 'which rules to apply (auto-detected when omitted)').choices(['id-token', 'client-assertion', 'access-token']))
+    .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
     .addHelpText(
       'after',
       examples([
@@ -271,6 +283,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .option('--print-jwks', 'also print the public JWKS to register')
     .option('--check <assertion>', 'lint an existing assertion instead of building one ("-" for stdin)')
     .option('--jwks <file|url>', 'with --check: verify the signature against this JWKS')
+    .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
     .addHelpText(
       'after',
       examples([
@@ -300,6 +313,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
   // ---- discover -----------------------------------------------------------
   withProfileOptions(command('discover', 'fetch and check a FHIR server\'s SMART configuration, CapabilityStatement, OpenID metadata and JWKS'))
     .argument('[fhir-base-url]', 'the FHIR base URL (the iss an EHR launch sends; else SMARTCTL_ISS or the profile\'s fhirBase)')
+    .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
     .addHelpText(
       'after',
       examples(['smartctl discover https://fhir.example.org/r4', 'smartctl discover http://127.0.0.1:8080/fhir --json', 'smartctl discover https://ehr.test --insecure --verbose']),
@@ -387,6 +401,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .option('--callback-timeout <s>', 'seconds to wait for the callback', parseInteger('--callback-timeout', 1, 3600), 300)
     .option('--no-pkce', 'send no PKCE (to reproduce legacy apps)')
     .option('--authorize-post', 'send the authorize request as a POST form, where the server advertises authorize-post')
+    .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
     .addHelpText(
       'after',
       examples([
@@ -418,6 +433,7 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     .option('--redirect-uri <url>', 'the redirect URI used at authorize (authorization_code)')
     .option('--refresh-token <token>', 'refresh token (refresh_token)')
     .option('--assertion-in-header', 'send the client assertion as "Authorization: Bearer" (reproduces a common mistake)')
+    .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
     .addHelpText(
       'after',
       examples([

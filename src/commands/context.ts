@@ -1,5 +1,6 @@
 // What a command receives from the CLI instead of touching process itself.
 import type { Report } from '../report/report.js';
+import type { Trace } from '../report/trace.js';
 
 export interface GlobalOptions {
   json: boolean;
@@ -48,6 +49,8 @@ export interface CommandContext {
   print(report: Report, options?: { compactJson?: boolean }): void;
   /** Resolves on Ctrl-C / SIGTERM (long-running commands wait on it). */
   untilInterrupted(): Promise<void>;
+  /** Told the run's trace as soon as a command makes it, so --har can write it even when the run ends in an error. */
+  traceStarted?(trace: Trace): void;
 }
 
 /** The sandbox's id_token signing key, kept between starts (see src/sandbox/keys.ts). */

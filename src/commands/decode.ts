@@ -168,6 +168,7 @@ export async function decodeCommand(ctx: CommandContext, tokenArg: string | unde
     }
   }
   const trace = new Trace();
+  ctx.traceStarted?.(trace);
   let verification: { keySource: string; verified: Record<string, boolean> } | undefined;
   if (o.verify === true) {
     const jwts = tokens.flatMap((t) => (t.token.kind === 'jwt' ? [{ name: t.name, token: t.token }] : []));

@@ -14,6 +14,7 @@ export async function discoverCommand(ctx: CommandContext, fhirBaseArg: string |
   const fhirBaseUrl = (await applyProfile(ctx, { ...opts, iss: fhirBaseArg }, ['iss'], '<fhir-base-url>')).iss;
   if (fhirBaseUrl === undefined) throw usageError('option-missing', 'missing <fhir-base-url> (or SMARTCTL_ISS, or a profile with fhirBase)', 'Example: smartctl discover https://fhir.example.org/r4');
   const trace = new Trace();
+  ctx.traceStarted?.(trace);
   const client = new HttpClient({ trace, timeoutMs: ctx.globals.timeoutMs, insecure: ctx.globals.insecure });
   ctx.narrate.step(`discovering ${fhirBaseUrl}`);
   try {

@@ -77,6 +77,7 @@ async function checkAssertion(ctx: CommandContext, o: AssertOptions): Promise<Re
   if (token.kind !== 'jwt') throw inputError('malformed-jwt', `a client assertion is a signed JWT; this is ${token.kind === 'jwe' ? 'an encrypted JWE' : 'an opaque string'}`);
   const findings = lintClientAssertion(token, { clientId: o.clientId, tokenEndpoint: o.aud, now: ctx.now() });
   const trace = new Trace();
+  ctx.traceStarted?.(trace);
   let verified: boolean | undefined;
   if (o.jwks !== undefined) {
     const [{ loadJwks }, { verifySignature }, { HttpClient }] = await Promise.all([import('../flows/jwks.js'), import('../protocol/jwt/verify.js'), import('../http/client.js')]);
@@ -115,6 +116,7 @@ export async function jwtAssertCommand(ctx: CommandContext, opts: Record<string,
   }
   const key = await loadPrivateKey(await readTextFile(o.key, 'key file'), { kid: o.kid, alg: o.alg });
   const trace = new Trace();
+  ctx.traceStarted?.(trace);
   const findings: Finding[] = [];
   let tokenEndpoint = o.aud ?? '';
   let signingAlgs: string[] | undefined;

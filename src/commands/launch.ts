@@ -416,6 +416,7 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
 
   // Started first: its key generation overlaps with loading the flow modules.
   const trace = new Trace();
+  ctx.traceStarted?.(trace);
   const sandboxStarting = o.sandbox === true ? (await beginSandbox(ctx, o, trace)).started : undefined;
   const run: Run = { findings: [], sections: [], data: {}, context: {} };
   let sandbox: SandboxHandle | undefined;

@@ -68,6 +68,7 @@ export async function tokenCommand(ctx: CommandContext, opts: Record<string, unk
   const params = grantParams(o);
   const auth = await resolveClientAuth(ctx, o, o.clientId);
   const trace = new Trace();
+  ctx.traceStarted?.(trace);
   const client = new HttpClient({ trace, timeoutMs: ctx.globals.timeoutMs, insecure: ctx.globals.insecure });
   const findings: Finding[] = [];
   try {

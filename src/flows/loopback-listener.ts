@@ -122,14 +122,14 @@ export async function startLoopbackListener(o: ListenerOptions): Promise<Loopbac
     }
     if (state === null || state === '' || state !== expectedState) {
       rejectedStates.push({ got: state, url: `${shown}?${url.searchParams.toString()}`, reason: 'state-mismatch' });
-      event('callback-state-mismatch', `callback refused: state ${state === null ? 'missing' : 'does not match'}; still waiting`, { state });
+      event('callback-state-mismatch', `callback refused: state ${state === null ? 'missing' : 'does not match'}; still waiting`, { state, url: `${shown}?${url.searchParams.toString()}` });
       send(400, 'State does not match', '<p>This callback does not belong to the running smartctl flow (its <code>state</code> differs), so it was refused. smartctl keeps waiting.</p>');
       return;
     }
     done = true;
     if (error !== null) {
       const description = url.searchParams.get('error_description') ?? undefined;
-      event('callback-error', `authorization server returned error ${error}`, { error, error_description: description });
+      event('callback-error', `authorization server returned error ${error}`, { error, error_description: description, url: `${shown}?${url.searchParams.toString()}` });
       send(200, `Authorization failed: ${escapeHtml(error)}`, `<p>${escapeHtml(description ?? '')}</p><p>smartctl explains what happened in your terminal.</p>`);
       settleCallback?.({ kind: 'error', error, error_description: description, error_uri: url.searchParams.get('error_uri') ?? undefined, url: `${shown}?${url.searchParams.toString()}` });
       return;
@@ -141,7 +141,7 @@ export async function startLoopbackListener(o: ListenerOptions): Promise<Loopbac
       send(400, 'No code', '<p>The callback carried neither <code>code</code> nor <code>error</code>.</p>');
       return;
     }
-    event('callback', 'authorization code received');
+    event('callback', 'authorization code received', { url: `${shown}?${url.searchParams.toString()}` });
     send(200, 'Done — see your terminal', '<p>smartctl received the authorization code. You can close this tab.</p>');
     settleCallback?.({ kind: 'code', code, state, url: `${shown}?${url.searchParams.toString()}`, params: url.searchParams });
   });

@@ -8,6 +8,7 @@
 // flow taught it (endpoints from discovery, the redirect_uri of the authorize request).
 import type { AuthMethod, RunContext } from '../diagnose/evidence.js';
 import type { HeaderMap, HttpExchange, TraceEntry, TraceEvent } from '../report/trace.js';
+import { restoreJwtMarkers } from './jwt-marker.js';
 import { contentText, type HarEntry, type HarNameValue } from './read.js';
 
 /** Bodies kept from flow entries are cut to this many characters (an event says so). */
@@ -336,7 +337,7 @@ export class HarClassifier {
       id: this.nextId++,
       step,
       request: { method: entry.request.method, url: this.fullUrl(entry), headers: headerMap(entry.request.headers, entry.request.cookies), body: step === 'authorize.page' ? undefined : this.cut(entry, step, 'request', requestBody(entry), events) },
-      response: failed ? undefined : { status: r.status, headers: headerMap(r.headers), body: this.cut(entry, step, 'response', safeContentText(entry), events) ?? '' },
+      response: failed ? undefined : { status: r.status, headers: headerMap(r.headers), body: restoreJwtMarkers(this.cut(entry, step, 'response', safeContentText(entry), events) ?? '') },
       startedAt: entry.startedDateTime ?? '',
       durationMs: entry.time !== undefined && entry.time >= 0 ? entry.time : 0,
       error: failed ? { code: 'network-failure', message: entry.error ?? `no response recorded in the HAR (status ${r?.status ?? 'missing'})` } : undefined,

@@ -4,6 +4,20 @@ import type { Report } from './report.js';
 
 export const REDACTED = '[REDACTED]';
 
+/**
+ * What a secret is replaced with. The default is REDACTED; the HAR writer passes one that
+ * says the length (and a JWT's non-secret header and claims). A mask's output starts with
+ * "[REDACTED" and holds no '"', '\\', '&', '#', '<' or '>', so it is safe in every place a
+ * secret is found (JSON strings in text, URL parameters) and is never redacted twice.
+ */
+export type Mask = (secret: string) => string;
+const PLAIN: Mask = () => REDACTED;
+
+/** A marker already in place, as typed or percent-encoded in a URL (%5BREDACTED...). */
+function isMasked(value: string): boolean {
+  return /^(?:\[|%5B)REDACTED/i.test(value);
+}
+
 /** JSON keys whose string values are secrets wherever they appear. */
 const SECRET_KEYS = new Set(
   [
@@ -76,93 +90,91 @@ const SECRET_PARAM_IN_TEXT = new RegExp(`((?:^|[?&#;\\s("'<>,])(?:${SECRET_NAME_
 const SECRET_JSON_IN_TEXT = new RegExp(`((?:^|[{,\\s])\\\\?"(?:${SECRET_NAME_ALTERNATION})\\\\?"\\s*:\\s*\\\\?")((?:[^"\\\\]|\\\\[^"])*)`, 'gi');
 const V2_SCOPE_BEFORE = /(?:patient|user|system)\/[A-Za-z*]+\.[cruds]+\?[^\s]*$/;
 
-export function redactString(text: string): string {
+export function redactString(text: string, mask: Mask = PLAIN): string {
   return text
-    .replace(PEM_PRIVATE, (_m, label: string) => `-----BEGIN ${label}-----\n${REDACTED}\n-----END ${label}-----`)
-    .replace(JWT_SHAPE, REDACTED)
+    .replace(PEM_PRIVATE, (m, label: string) => `-----BEGIN ${label}-----\n${mask(m)}\n-----END ${label}-----`)
+    .replace(JWT_SHAPE, (m) => mask(m))
     .replace(SCHEME_VALUE, (match, scheme: string, space: string, word: string) => {
       const value = word.replace(/\.+$/, '');
-      return isCredential(value) ? `${scheme}${space}${REDACTED}${word.slice(value.length)}` : match;
+      return isCredential(value) && !isMasked(value) ? `${scheme}${space}${mask(value)}${word.slice(value.length)}` : match;
     })
     .replace(SECRET_JSON_IN_TEXT, (match, prefix: string, value: string) => {
-      if (value === '' || value === REDACTED) return match;
+      if (value === '' || isMasked(value)) return match;
       // "code"/"token" in quoted JSON is often an OperationOutcome issue code ("forbidden"): as in redactValue, only an issued-looking value is secret.
       const name = /\\?"([^"\\]+)\\?"\s*:\s*\\?"$/.exec(prefix)?.[1]?.toLowerCase();
       if (name !== undefined && AMBIGUOUS_KEYS.has(name) && !looksLikeIssuedSecret(value)) return match;
-      return `${prefix}${REDACTED}`;
+      return `${prefix}${mask(value)}`;
     })
     .replace(SECRET_PARAM_IN_TEXT, (match, prefix: string, offset: number, whole: string) =>
       // A SMART v2 scope restriction (patient/Observation.rs?code=...) is not a secret.
-      match.slice(prefix.length) === REDACTED || V2_SCOPE_BEFORE.test(whole.slice(Math.max(0, offset - 80), offset + 1)) ? match : `${prefix}${REDACTED}`,
+      isMasked(match.slice(prefix.length)) || V2_SCOPE_BEFORE.test(whole.slice(Math.max(0, offset - 80), offset + 1)) ? match : `${prefix}${mask(match.slice(prefix.length))}`,
     );
 }
 
-function redactParams(params: URLSearchParams): boolean {
-  let changed = false;
-  for (const key of [...new Set(params.keys())]) {
-    if (SECRET_PARAMS.has(key.toLowerCase())) {
-      params.set(key, REDACTED);
-      changed = true;
-    }
-  }
-  return changed;
+function redactParams(params: URLSearchParams, mask: Mask = PLAIN): boolean {
+  const all = [...params];
+  if (!all.some(([key]) => SECRET_PARAMS.has(key.toLowerCase()))) return false;
+  // Rebuilt in order: each secret value masked where it stood.
+  for (const key of new Set(params.keys())) params.delete(key);
+  for (const [key, value] of all) params.append(key, SECRET_PARAMS.has(key.toLowerCase()) && !isMasked(value) ? mask(value) : value);
+  return true;
 }
 
 /** A URL with secret query and fragment parameters replaced. Unparseable input gets shape-based redaction. */
-export function redactUrl(url: string): string {
+export function redactUrl(url: string, mask: Mask = PLAIN): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return redactString(url);
+    return redactString(url, mask);
   }
-  if (parsed.password) parsed.password = REDACTED;
-  redactParams(parsed.searchParams);
+  if (parsed.password) parsed.password = mask === PLAIN ? REDACTED : encodeURIComponent(mask(decodeURIComponent(parsed.password)));
+  redactParams(parsed.searchParams, mask);
   if (parsed.hash.length > 1) {
     const fragment = new URLSearchParams(parsed.hash.slice(1));
-    if (redactParams(fragment)) parsed.hash = fragment.toString();
+    if (redactParams(fragment, mask)) parsed.hash = fragment.toString();
   }
   // URLSearchParams encodes the brackets; show them as typed.
-  return redactString(parsed.toString().replaceAll('%5BREDACTED%5D', REDACTED));
+  return redactString(parsed.toString().replaceAll('%5BREDACTED%5D', REDACTED), mask);
 }
 
 /** A body (JSON, form or text) with secrets replaced, keeping its format. */
-export function redactBody(body: string): string {
+export function redactBody(body: string, mask: Mask = PLAIN): string {
   const trimmed = body.trim();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     try {
       const parsed: unknown = JSON.parse(trimmed);
-      return JSON.stringify(redactValue(parsed), null, body.includes('\n') ? 2 : undefined);
+      return JSON.stringify(redactValue(parsed, undefined, mask), null, body.includes('\n') ? 2 : undefined);
     } catch {
       // not JSON after all: fall through to shape-based redaction
     }
   }
   if (/^[\w.~%+-]+=[^\s]*(&[\w.~%+-]+=[^\s]*)*$/.test(trimmed)) {
     const params = new URLSearchParams(trimmed);
-    if (redactParams(params)) return redactString(params.toString().replaceAll('%5BREDACTED%5D', REDACTED));
+    if (redactParams(params, mask)) return redactString(params.toString().replaceAll('%5BREDACTED%5D', REDACTED), mask);
   }
-  return redactString(body);
+  return redactString(body, mask);
 }
 
-function redactHeaderValue(name: string, value: string): string {
+export function redactHeaderValue(name: string, value: string, mask: Mask = PLAIN): string {
   const lower = name.toLowerCase();
-  if (!SECRET_HEADERS.has(lower)) return redactString(value);
+  if (!SECRET_HEADERS.has(lower)) return redactString(value, mask);
   if (lower === 'authorization' || lower === 'proxy-authorization') {
-    const scheme = /^(\S+)\s/.exec(value)?.[1];
-    return scheme === undefined ? REDACTED : `${scheme} ${REDACTED}`;
+    const scheme = /^(\S+)\s+(.*)$/s.exec(value);
+    return scheme === null ? mask(value) : `${scheme[1] ?? ''} ${mask(scheme[2] ?? '')}`;
   }
   // Cookies: keep names (they help explain stale sessions), drop values.
   return value
     .split(/;\s*/)
-    .map((part) => (part.includes('=') && !/^(path|domain|expires|max-age|samesite)=/i.test(part) ? `${part.split('=')[0]}=${REDACTED}` : part))
+    .map((part) => (part.includes('=') && !/^(path|domain|expires|max-age|samesite)=/i.test(part) ? `${part.split('=')[0]}=${mask(part.slice(part.indexOf('=') + 1))}` : part))
     .join('; ');
 }
 
-function redactHeaders(headers: Record<string, unknown>): Record<string, unknown> {
+function redactHeaders(headers: Record<string, unknown>, mask: Mask): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (typeof value === 'string') out[name] = redactHeaderValue(name, value);
-    else if (Array.isArray(value)) out[name] = value.map((v) => (typeof v === 'string' ? redactHeaderValue(name, v) : v));
+    if (typeof value === 'string') out[name] = redactHeaderValue(name, value, mask);
+    else if (Array.isArray(value)) out[name] = value.map((v) => (typeof v === 'string' ? redactHeaderValue(name, v, mask) : v));
     else out[name] = value;
   }
   return out;
@@ -173,23 +185,23 @@ function looksLikeJwk(value: Record<string, unknown>): boolean {
 }
 
 /** Deep copy of any JSON-like value with secrets replaced. */
-export function redactValue(value: unknown, key?: string): unknown {
+export function redactValue(value: unknown, key?: string, mask: Mask = PLAIN): unknown {
   if (typeof value === 'string') {
-    if (key !== undefined && SECRET_KEYS.has(key.toLowerCase())) return value === '' ? value : REDACTED;
-    if (key !== undefined && AMBIGUOUS_KEYS.has(key.toLowerCase()) && looksLikeIssuedSecret(value)) return REDACTED;
-    if (key === 'url' || key === 'authorizeUrl' || key === 'callbackUrl') return redactUrl(value);
-    if (key === 'body') return redactBody(value);
-    return redactString(value);
+    if (key !== undefined && SECRET_KEYS.has(key.toLowerCase())) return value === '' || (mask !== PLAIN && isMasked(value)) ? value : mask(value);
+    if (key !== undefined && AMBIGUOUS_KEYS.has(key.toLowerCase()) && looksLikeIssuedSecret(value)) return mask(value);
+    if (key === 'url' || key === 'authorizeUrl' || key === 'callbackUrl') return redactUrl(value, mask);
+    if (key === 'body') return redactBody(value, mask);
+    return redactString(value, mask);
   }
-  if (Array.isArray(value)) return value.map((item) => redactValue(item));
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, undefined, mask));
   if (value !== null && typeof value === 'object') {
     const source = value as Record<string, unknown>;
     const jwk = looksLikeJwk(source);
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(source)) {
-      if (jwk && PRIVATE_JWK_MEMBERS.has(k) && typeof v === 'string') out[k] = REDACTED;
-      else if (k === 'headers' && v !== null && typeof v === 'object' && !Array.isArray(v)) out[k] = redactHeaders(v as Record<string, unknown>);
-      else out[k] = redactValue(v, k);
+      if (jwk && PRIVATE_JWK_MEMBERS.has(k) && typeof v === 'string') out[k] = mask(v);
+      else if (k === 'headers' && v !== null && typeof v === 'object' && !Array.isArray(v)) out[k] = redactHeaders(v as Record<string, unknown>, mask);
+      else out[k] = redactValue(v, k, mask);
     }
     return out;
   }

@@ -1,0 +1,230 @@
+// --har: a run's own HAR, against the sandbox over real HTTP. It validates against the HAR 1.2
+// schema (har-validator / har-schema), `explain --har` on it gives the run's own top finding
+// for every sandbox fault, and no secret of the run (nor any 16-character slice of one)
+// is in it unless --show-secrets, which keeps them all.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { explainCommand } from '../../src/commands/explain.js';
+import { writeHarFile } from '../../src/commands/har-export.js';
+import { launchCommand } from '../../src/commands/launch.js';
+import { tokenCommand } from '../../src/commands/token.js';
+import { FAULTS } from '../../src/sandbox/faults/index.js';
+import { startSandbox } from '../../src/sandbox/index.js';
+import { headerValue, isExchange, type TraceEntry } from '../../src/report/trace.js';
+import type { Report } from '../../src/report/report.js';
+import { testContext } from '../helpers/command-context.js';
+import { parseJsonOutput, runCli } from '../helpers/run-cli.js';
+
+const require = createRequire(import.meta.url);
+const harValidator = require('har-validator') as { har(data: unknown): Promise<boolean> };
+
+const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'smartctl-har-export-'));
+
+async function assertValidHar(file: string): Promise<Record<string, unknown>> {
+  const doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  await harValidator.har(doc).catch((error: { errors?: unknown }) => assert.fail(`not valid HAR 1.2: ${JSON.stringify(error.errors ?? error)}`));
+  return doc;
+}
+
+const SECRET_PARAMS = ['code', 'code_verifier', 'client_secret', 'client_assertion', 'refresh_token', 'assertion'];
+const SECRET_FIELDS = ['access_token', 'refresh_token', 'id_token'];
+
+/** Every secret the run sent or received, from its unredacted trace. */
+function secretsOf(entries: readonly TraceEntry[]): Set<string> {
+  const found = new Set<string>();
+  const add = (value: string | null | undefined): void => {
+    if (typeof value === 'string' && value.length >= 16) found.add(value);
+  };
+  for (const e of entries.filter(isExchange)) {
+    const url = new URL(e.request.url);
+    for (const p of SECRET_PARAMS) add(url.searchParams.get(p));
+    const body = e.request.body;
+    if (body !== undefined && /^[\w.~%+-]+=/.test(body)) for (const p of SECRET_PARAMS) add(new URLSearchParams(body).get(p));
+    const auth = headerValue(e.request.headers, 'authorization');
+    if (auth !== undefined) add(auth.replace(/^\S+\s+/, ''));
+    const cookie = headerValue(e.request.headers, 'cookie');
+    if (cookie !== undefined) for (const part of cookie.split(/;\s*/)) add(part.slice(part.indexOf('=') + 1));
+    const location = e.response === undefined ? undefined : headerValue(e.response.headers, 'location');
+    if (location !== undefined && URL.canParse(location, e.request.url)) add(new URL(location, e.request.url).searchParams.get('code'));
+    if (e.response !== undefined && e.response.body.trim().startsWith('{')) {
+      try {
+        const json = JSON.parse(e.response.body) as Record<string, unknown>;
+        for (const f of SECRET_FIELDS) add(typeof json[f] === 'string' ? json[f] : undefined);
+      } catch {
+        // not JSON
+      }
+    }
+  }
+  return found;
+}
+
+function leakedSlices(text: string, secrets: Iterable<string>): string[] {
+  const leaks: string[] = [];
+  for (const s of secrets) {
+    for (let i = 0; i + 16 <= s.length; i++) {
+      if (text.includes(s.slice(i, i + 16))) {
+        leaks.push(`${s.length}-char secret, slice at ${i}`);
+        break;
+      }
+    }
+  }
+  return leaks;
+}
+
+function launchOptions(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { sandbox: true, headless: true, callbackTimeout: 10, pkce: true, open: true, ...extra };
+}
+
+async function launchWithHar(opts: Record<string, unknown>, showSecrets = false): Promise<{ report: Report; file: string; text: string }> {
+  const report = await launchCommand(testContext(), opts);
+  const file = path.join(tmp(), 'run.har');
+  await writeHarFile(file, report, { version: 'test', showSecrets });
+  return { report, file, text: readFileSync(file, 'utf8') };
+}
+
+/**
+ * Faults whose run's top finding comes from a check the run makes itself and explain does not
+ * (the discovery lint): explain's top finding is then the fault's own finding id, which the
+ * run also reports.
+ */
+const RUN_ONLY_TOP: Record<string, string> = { 'pkce-not-advertised': 'smart-configuration-field-missing' };
+
+describe('--har: explain on a run\'s own HAR gives the run\'s own top finding', () => {
+  for (const fault of FAULTS) {
+    it(`fault ${fault.name}`, async () => {
+      const dir = tmp();
+      let extra: Record<string, unknown> = {};
+      if (fault.name === 'force-authn-stale-session') {
+        // The fault needs a login session: a first run leaves one in the jar.
+        const jar = path.join(dir, 'jar.json');
+        await launchCommand(testContext(), launchOptions({ cookieJar: jar }));
+        extra = { cookieJar: jar, forceAuthn: true };
+      }
+      if (fault.name === 'no-refresh-token') extra = { scope: 'openid fhirUser launch/patient offline_access patient/*.rs' };
+      const { report, file, text } = await launchWithHar(launchOptions({ sandboxFault: [fault.name], ...extra }));
+      await assertValidHar(file);
+      const explained = await explainCommand(testContext(), { har: file });
+      const both = `run: ${report.findings.map((f) => f.id).join(', ')}; explain: ${explained.findings.map((f) => f.id).join(', ')}`;
+      const top = report.findings[0]?.id;
+      if (top === undefined) {
+        // The run saw nothing wrong (the fault needs a client that does what this one does not): nor does explain.
+        assert.equal(report.ok, true);
+        assert.equal(explained.ok, true, both);
+      } else if (fault.name in RUN_ONLY_TOP) {
+        assert.equal(top, RUN_ONLY_TOP[fault.name], both);
+        assert.equal(explained.findings[0]?.id, fault.findingId, both);
+        assert.ok(report.findings.some((f) => f.id === fault.findingId), both);
+      } else assert.equal(explained.findings[0]?.id, top, both);
+      assert.deepEqual(leakedSlices(text, secretsOf(report.trace ?? [])), []);
+    });
+  }
+});
+
+describe('--har: redaction', () => {
+  it('a completed launch: every request in order, valid HAR, no secret and no 16-character slice of one', async () => {
+    const { report, file, text } = await launchWithHar(launchOptions({ refresh: true, scope: 'openid fhirUser launch/patient offline_access patient/*.rs' }));
+    assert.equal(report.ok, true, report.findings.map((f) => f.id).join(', '));
+    const doc = await assertValidHar(file);
+    const entries = (doc['log'] as { entries: Array<{ _step: string; request: { url: string; postData?: { params?: Array<{ name: string; value: string }> } }; response: { status: number } }> }).entries;
+    const steps = entries.map((e) => e._step);
+    for (const step of ['discovery.smart-configuration', 'authorize.preflight', 'authorize', 'callback', 'token', 'refresh', 'fhir.probe']) assert.ok(steps.includes(step), step);
+    const secrets = secretsOf(report.trace ?? []);
+    // code, verifier, access, refresh (twice) and id tokens, and the Bearer credentials.
+    assert.ok(secrets.size >= 5, `${secrets.size} secrets found`);
+    assert.deepEqual(leakedSlices(text, secrets), []);
+    const token = entries.find((e) => e._step === 'token');
+    const verifier = token?.request.postData?.params?.find((p) => p.name === 'code_verifier')?.value ?? '';
+    assert.match(verifier, /^\[REDACTED \d+ chars\]$/);
+    // An id_token keeps its header and non-secret claims, in the marker.
+    assert.match(text, /\[REDACTED jwt, \d+ chars; header \{alg: RS256, typ: JWT, kid: [^}]+\}; claims \{iss: http:\/\/127\.0\.0\.1:\d+\/oauth, aud: smartctl-public, exp: \d+, iat: \d+, [^}]*\}\]/);
+  });
+
+  it('--show-secrets keeps every secret of the run (so the check above can fail)', async () => {
+    const { report, text } = await launchWithHar(launchOptions({ refresh: true, scope: 'openid fhirUser launch/patient offline_access patient/*.rs' }), true);
+    const secrets = secretsOf(report.trace ?? []);
+    assert.ok(secrets.size >= 5);
+    assert.equal(leakedSlices(text, secrets).length, secrets.size);
+    assert.doesNotMatch(text, /\[REDACTED \d+ chars\]/);
+  });
+
+  it('client secrets (basic and post) and a private_key_jwt assertion stay out of the HAR', async () => {
+    const sb = await startSandbox({ autoApprove: true });
+    try {
+      const reports: Report[] = [];
+      for (const method of ['client_secret_basic', 'client_secret_post']) reports.push(await launchCommand(testContext(), { ...launchOptions({ sandbox: undefined, iss: sb.fhirBaseUrl }), clientId: sb.demoClients.confidential, clientSecret: sb.clients.find((c) => c.client_id === sb.demoClients.confidential)?.client_secret, authMethod: method }));
+      const key = sb.clients.find((c) => c.client_id === sb.demoClients.backend)?.private_key_file ?? '';
+      reports.push(await tokenCommand(testContext(), { grant: 'client_credentials', iss: sb.fhirBaseUrl, clientId: sb.demoClients.backend, key, scope: 'system/*.rs' }));
+      for (const report of reports) {
+        const secrets = secretsOf(report.trace ?? []);
+        const file = path.join(tmp(), 'run.har');
+        await writeHarFile(file, report, { version: 'test', showSecrets: false });
+        await assertValidHar(file);
+        assert.ok(secrets.size >= 2, `${report.command}: ${secrets.size} secrets`);
+        assert.deepEqual(leakedSlices(readFileSync(file, 'utf8'), secrets), [], report.command);
+        const shown = path.join(tmp(), 'shown.har');
+        await writeHarFile(shown, report, { version: 'test', showSecrets: true });
+        assert.equal(leakedSlices(readFileSync(shown, 'utf8'), secrets).length, secrets.size, report.command);
+      }
+      const secret = sb.clients.find((c) => c.client_id === sb.demoClients.confidential)?.client_secret ?? '';
+      assert.ok(secret.length >= 16);
+      assert.ok(secretsOf(reports[1]?.trace ?? []).has(secret), 'client_secret_post sends the secret in the form');
+      const assertion = [...secretsOf(reports[2]?.trace ?? [])].find((s) => s.startsWith('eyJ'));
+      assert.ok(assertion !== undefined, 'the client assertion is a secret of the run');
+    } finally {
+      await sb.close();
+    }
+  });
+});
+
+describe('--har on the command line', () => {
+  it('launch --sandbox --headless --sandbox-fault drop-openid --har: mode 0600, harFile in --json, explain names the fault', async () => {
+    const file = path.join(tmp(), 'x.har');
+    const r = await runCli(['launch', '--sandbox', '--headless', '--sandbox-fault', 'drop-openid', '--har', file, '--json']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(parseJsonOutput(r)['harFile'], file);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    await assertValidHar(file);
+    const explained = await runCli(['explain', '--har', file, '--json']);
+    assert.equal((parseJsonOutput(explained)['findings'] as Array<{ id: string }>)[0]?.id, 'openid-scope-dropped');
+  });
+
+  it('a run that ends in a network error (exit 3) still writes its exchanges, the failed one with status 0 and _error', async () => {
+    const server = http.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const file = path.join(tmp(), 'refused.har');
+    const r = await runCli(['discover', `http://127.0.0.1:${port}/fhir`, '--har', file]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /refused/);
+    const doc = await assertValidHar(file);
+    const entries = (doc['log'] as { entries: Array<{ response: { status: number; _error?: string } }> }).entries;
+    assert.ok(entries.length >= 1);
+    assert.equal(entries[0]?.response.status, 0);
+    assert.match(entries[0]?.response._error ?? '', /^connection-refused: /);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+  });
+
+  it('discover --har writes the discovery exchanges; an unwritable path is an input error (exit 2)', async () => {
+    const sb = await startSandbox({});
+    try {
+      const file = path.join(tmp(), 'd.har');
+      const r = await runCli(['discover', sb.fhirBaseUrl, '--har', file]);
+      assert.equal(r.code, 0, r.stderr);
+      const doc = await assertValidHar(file);
+      const urls = (doc['log'] as { entries: Array<{ request: { url: string } }> }).entries.map((e) => e.request.url);
+      assert.ok(urls.includes(`${sb.fhirBaseUrl}/.well-known/smart-configuration`), urls.join(' '));
+      const bad = await runCli(['discover', sb.fhirBaseUrl, '--har', path.join(tmp(), 'no', 'such', 'd.har')]);
+      assert.equal(bad.code, 2);
+      assert.match(bad.stderr, /^smartctl: cannot write HAR file ".*d\.har": no such folder\n/m);
+    } finally {
+      await sb.close();
+    }
+  });
+});
