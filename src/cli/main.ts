@@ -3,7 +3,8 @@
 import type { Readable, Writable } from 'node:stream';
 import { isSmartctlError, type SmartctlError } from '../errors.js';
 import { EXIT, exitCodeForError } from './exit-codes.js';
-import { buildProgram } from './program.js';
+import { buildProgram, describeCommanderError, type ProgramState } from './program.js';
+import type { ReportError } from '../report/report.js';
 import { safeText } from '../report/render/terminal-text.js';
 
 export interface CliIo {
@@ -33,32 +34,64 @@ export function isPromptExit(error: unknown): boolean {
   return name === 'ExitPromptError' || name === 'AbortPromptError';
 }
 
+/** --json before any `--`: the caller reads stdout as one JSON document, whatever happens. */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/** commander.unknownOption -> unknown-option: a stable kebab-case code, as ours are. */
+export function commanderErrorCode(code: string): string {
+  return code.replace(/^commander\./, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/**
+ * The error document: { command, ok: false, error: { kind, code, message, hint }, findings },
+ * redacted like every report (the code is ours, never a secret, and is kept as thrown).
+ */
+async function writeErrorDocument(io: CliIo, command: string, error: ReportError, showSecrets: boolean): Promise<void> {
+  const [{ makeErrorReport }, { redactReport }, { renderJson }] = await Promise.all([import('../report/report.js'), import('../report/redact.js'), import('../report/render/json.js')]);
+  const report = redactReport(makeErrorReport(command, error), showSecrets);
+  report.data['error'] = { ...(report.data['error'] as Record<string, unknown>), code: error.code };
+  io.stdout.write(renderJson(report));
+}
+
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const debug = argv.includes('--debug');
-  const state = { exitCode: EXIT.ok as number };
+  const state: ProgramState = { exitCode: EXIT.ok };
   const program = buildProgram(io, state);
+  const commandName = (): string => state.command ?? argv.find((a) => program.commands.some((c) => c.name() === a)) ?? 'smartctl';
+  const fail = async (exitCode: number, error: ReportError): Promise<number> => {
+    if (wantsJson(argv) && state.printed !== true) await writeErrorDocument(io, commandName(), error, argv.includes('--show-secrets'));
+    return exitCode;
+  };
   try {
     await program.parseAsync(argv, { from: 'user' });
     return state.exitCode;
   } catch (error) {
     if (isSmartctlError(error)) {
       io.stderr.write(formatError(error, debug));
-      return exitCodeForError(error.kind);
+      return fail(exitCodeForError(error.kind), { kind: error.kind, code: error.code, message: error.message, hint: error.hint });
     }
     if (isPromptExit(error)) {
       // Quietly, as a shell does: the person knows they pressed it. A newline leaves the prompt line.
       io.stderr.write('\n');
-      return EXIT.interrupted;
+      return fail(EXIT.interrupted, { kind: 'interrupted', code: 'interrupted', message: 'stopped at a prompt (Ctrl-C or Ctrl-D)' });
     }
     const commanderCode = (error as { code?: unknown }).code;
     if (typeof commanderCode === 'string' && commanderCode.startsWith('commander.')) {
       // commander already printed help, version or its error message.
-      return (error as { exitCode?: number }).exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if ((error as { exitCode?: number }).exitCode === 0) return EXIT.ok;
+      const name = commandName();
+      // A bare `smartctl` (or a command group) shows its help on stderr and exits 2.
+      if (commanderCode === 'commander.help') return fail(EXIT.usage, { kind: 'usage', code: 'missing-command', message: 'no command given', hint: `run \`smartctl${name === 'smartctl' ? '' : ` ${name}`} --help\` for usage` });
+      const { message, hint } = describeCommanderError(error instanceof Error ? error.message : String(error), name === 'smartctl' ? '' : name);
+      return fail(EXIT.usage, { kind: 'usage', code: commanderErrorCode(commanderCode), message, hint });
     }
     // An untyped exception is a bug: say so, with the stack only under --debug.
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`smartctl: internal error: ${safeText(message)}\n  hint: this is a bug in smartctl; rerun with --debug and report it.\n`);
     if (debug && error instanceof Error && error.stack !== undefined) io.stderr.write(`${safeText(error.stack)}\n`);
-    return EXIT.internal;
+    return fail(EXIT.internal, { kind: 'internal', code: 'internal-error', message: `internal error: ${message}`, hint: 'this is a bug in smartctl; rerun with --debug and report it.' });
   }
 }

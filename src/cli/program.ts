@@ -146,19 +146,32 @@ export function makeContext(globals: GlobalOptions, io: CliIo, render: Render): 
  * style of every other error: `smartctl: <what>` and `  hint: <how>`; main.ts exits 2.
  */
 export function formatCommanderError(text: string, commandPath: string): string {
+  const { message, hint } = describeCommanderError(text, commandPath);
+  return `smartctl: ${message}\n  hint: ${hint}\n`;
+}
+
+/** commander's error text as our message and hint (also the --json error document's). */
+export function describeCommanderError(text: string, commandPath: string): { message: string; hint: string } {
   const lines = text.trim().split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  const what = (lines[0] ?? 'invalid command line').replace(/^error: /, '');
+  const message = (lines[0] ?? 'invalid command line').replace(/^error: /, '');
   const suggestion = lines.slice(1).map((l) => /^\(Did you mean (.+)\?\)$/.exec(l)?.[1]).find((m) => m !== undefined);
   const help = `smartctl${commandPath === '' ? '' : ` ${commandPath}`} --help`;
   const hint = suggestion !== undefined ? `did you mean ${suggestion}? (\`${help}\` lists them)` : `run \`${help}\` for usage`;
-  return `smartctl: ${what}\n  hint: ${hint}\n`;
+  return { message, hint };
 }
 
 function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 }
 
-export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
+export interface ProgramState {
+  exitCode: number;
+  /** The command that ran, and whether it printed its report (main.ts prints an error document only if not). */
+  command?: string | undefined;
+  printed?: boolean | undefined;
+}
+
+export function buildProgram(io: CliIo, state: ProgramState): Command {
   const program = new Command('smartctl');
 
   const action =
@@ -166,7 +179,9 @@ export function buildProgram(io: CliIo, state: { exitCode: number }): Command {
     async (...received: unknown[]): Promise<void> => {
       const cmd = received[received.length - 1] as Command;
       const globals = readGlobals(cmd.optsWithGlobals(), io);
-      const render = await loadRender(globals.json);
+      state.command = cmd.name();
+      const loaded = await loadRender(globals.json);
+      const render: Render = (...a) => ((state.printed = true), loaded(...a));
       const ctx = makeContext(globals, io, render);
       if (globals.insecure) io.stderr.write('! --insecure: TLS certificates are not verified; anyone on the network path can read and change this traffic. Never use it against production.\n');
       const har = cmd.name() === 'explain' ? undefined : cmd.opts()['har'];

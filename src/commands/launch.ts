@@ -26,6 +26,7 @@ import type { SandboxHandle } from '../sandbox/types.js';
 import { sandboxKeyCacheFile, type CommandContext } from './context.js';
 import { askAuthMethod, resolveClientAuth, type ClientAuthOptions } from './client-auth-options.js';
 import { applyProfile, type ProfiledOptions } from './profile-options.js';
+import { stepsFromTrace } from '../report/steps.js';
 
 interface LaunchOptions extends ClientAuthOptions, Pick<ProfiledOptions, 'config' | 'profile'> {
   iss?: string;
@@ -628,10 +629,13 @@ async function refresh(ctx: CommandContext, run: Run, client: HttpClient, a: { t
   run.sections.push({ title: 'Refresh', rows });
 }
 
+/** The stages a launch runs, in order (the names stop() uses): those after a stop are skipped. */
+const LAUNCH_STAGES = ['ehr-launch', 'discovery', 'authorize', 'callback', 'token', 'fhir.probe'] as const;
+
 function finish(run: Run, trace: Trace, ctx: CommandContext): Report {
   // The run's own checks and the diagnosis rules, merged and ranked by what explains the failure.
   const findings = diagnose(evidenceFromTrace(trace.entries, run.context), { now: ctx.now() }, run.findings);
-  const steps = trace.exchanges().map((e) => e.step);
+  const steps = stepsFromTrace(trace.entries, { stoppedAt: run.stoppedAt, stages: LAUNCH_STAGES });
   return makeReport({
     command: 'launch',
     findings,

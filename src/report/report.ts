@@ -1,6 +1,13 @@
 // The report every command returns: data plus findings, redacted once, then rendered.
 import { hasErrors, type Finding, compareForReport } from './finding.js';
 import type { TraceEntry } from './trace.js';
+import { VERSION } from '../version.js';
+
+/**
+ * The version of the --json contract (schema/report.schema.json). Raised only when a
+ * field is removed or changes meaning; new fields do not raise it.
+ */
+export const SCHEMA_VERSION = 1;
 
 /** A block of the human view. Commands describe what to show; renderers decide how. */
 export interface ReportSection {
@@ -58,9 +65,11 @@ export function makeReport(input: ReportInput): Report {
   };
 }
 
-/** The JSON document: { command, ok, findings, ...data, trace? }. */
+/** The JSON document: { schemaVersion, smartctl, command, ok, findings, ...data, trace? }. */
 export function toJsonDocument(report: Report): Record<string, unknown> {
   const doc: Record<string, unknown> = {
+    schemaVersion: SCHEMA_VERSION,
+    smartctl: VERSION,
     command: report.command,
     ok: report.ok,
     findings: report.findings,
@@ -68,4 +77,27 @@ export function toJsonDocument(report: Report): Record<string, unknown> {
   };
   if (report.trace !== undefined) doc['trace'] = report.trace;
   return doc;
+}
+
+/** What an error document says: the typed error's stable code, its one line and its hint. */
+export interface ReportError {
+  /** usage and input exit 2, network 3, internal 70, interrupted 130. */
+  kind: 'usage' | 'input' | 'network' | 'internal' | 'interrupted';
+  code: string;
+  message: string;
+  hint?: string | undefined;
+}
+
+/** The report of a run that ended in an error: { command, ok: false, error, findings }, so --json prints one document in every outcome. */
+export function makeErrorReport(command: string, error: ReportError, findings: Finding[] = []): Report {
+  return {
+    command,
+    ok: false,
+    findings: [...findings].sort(compareForReport),
+    data: { error: { kind: error.kind, code: error.code, message: error.message, hint: error.hint ?? null } },
+    sections: [],
+    summary: undefined,
+    trace: undefined,
+    unredacted: undefined,
+  };
 }

@@ -30,7 +30,12 @@ test('headless JSON: every step, a validated id_token, the FHIR probe, secrets r
   const doc = parseJsonOutput(r);
   assert.equal(doc['ok'], true);
   assert.equal(doc['idTokenSignatureValid'], true);
-  for (const step of ['discovery.smart-configuration', 'authorize.preflight', 'authorize', 'callback', 'token', 'jwks', 'fhir.probe']) assert.ok((doc['steps'] as string[]).includes(step), step);
+  for (const step of ['discovery.smart-configuration', 'authorize.preflight', 'authorize', 'callback', 'token', 'jwks', 'fhir.probe']) assert.ok((doc['steps'] as Array<{ name: string }>).map((s) => s.name).includes(step), step);
+  const steps = doc['steps'] as Array<{ name: string; status: string; exchanges: number[] }>;
+  assert.equal(new Set(steps.map((s) => s.name)).size, steps.length, 'no step name twice');
+  assert.deepEqual(steps.filter((s) => s.status !== 'ok').map((s) => s.name), [], 'a completed launch has no failed or skipped step');
+  const exchangeIds = new Set((doc['trace'] as Array<{ type: string; id: number }>).filter((e) => e.type === 'exchange').map((e) => e.id));
+  assert.ok(steps.every((s) => s.exchanges.length > 0 && s.exchanges.every((id) => exchangeIds.has(id))), 'each step names its exchanges in the trace');
   const probe = doc['probe'] as Array<{ what: string; status: number }>;
   assert.equal(probe.find((p) => p.what === 'launch patient')?.status, 200);
   const tr = doc['tokenResponse'] as Doc;
@@ -59,7 +64,7 @@ test('private_key_jwt app, EHR launch, refresh and --save against a sandbox star
     assert.equal(r.code, 0, r.stdout);
     const doc = parseJsonOutput(r);
     assert.equal(doc['authMethod'], 'private_key_jwt');
-    assert.ok((doc['steps'] as string[]).includes('refresh'));
+    assert.ok((doc['steps'] as Array<{ name: string }>).map((s) => s.name).includes('refresh'));
     assert.equal(statSync(path.join(dir, 'session.json')).mode & 0o777, 0o600);
     const saved = JSON.parse(readFileSync(path.join(dir, 'session.json'), 'utf8')) as Doc;
     assert.equal(saved['clientId'], 'pkjwt-app');
@@ -70,7 +75,7 @@ test('private_key_jwt app, EHR launch, refresh and --save against a sandbox star
   const ehr = await runCli(['launch', '--sandbox', '--ehr', '--json']);
   assert.equal(ehr.code, 0, ehr.stdout);
   const doc = parseJsonOutput(ehr);
-  assert.ok((doc['steps'] as string[]).includes('ehr-launch'));
+  assert.ok((doc['steps'] as Array<{ name: string }>).map((s) => s.name).includes('ehr-launch'));
   assert.match(String((doc['scopes'] as Doc)['granted']), /\blaunch\b/);
 });
 

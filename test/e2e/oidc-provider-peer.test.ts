@@ -60,5 +60,5 @@ test('launch against oidc-provider: chromium signs in and consents, smartctl val
   assert.deepEqual(refreshed.scope.split(' ').sort(), ['offline_access', 'openid']);
   const ids = (doc['findings'] as Array<{ id: string }>).map((f) => f.id);
   assert.ok(!ids.some((id) => id.startsWith('refresh-')), ids.join(', '));
-  assert.ok((doc['steps'] as string[]).includes('refresh'));
+  assert.ok((doc['steps'] as Array<{ name: string }>).map((s) => s.name).includes('refresh'));
 });

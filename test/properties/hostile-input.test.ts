@@ -1,8 +1,8 @@
 // Property: whatever a server or a user hands smartctl (random and deeply nested JSON,
 // huge documents, control characters, broken URLs), decode, diff-scopes, explain and
 // discover (against a hostile static server) answer with a verdict or a typed error in
-// both the human view and --json, never an internal error (exit 70), and the human
-// view never carries a raw control character.
+// both the human view and --json (one JSON document, an error document for exit 2 and 3),
+// never an internal error (exit 70), and no output carries a raw control character.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough, Writable } from 'node:stream';
@@ -46,10 +46,14 @@ async function check(argv: string[], stdin = ''): Promise<void> {
   const json = await run(['--json', ...argv], stdin);
   assert.notEqual(json.code, 70, `${what} --json: internal error\n${json.stderr.slice(0, 2000)}`);
   assert.equal(RAW_CONTROL.exec(json.stderr), null, `${what} --json: raw control character on stderr`);
-  if (json.code === 0 || json.code === 1) {
-    assert.doesNotThrow(() => JSON.parse(json.stdout), `${what} --json: stdout is not one JSON document`);
-    assert.equal(RAW_CONTROL.exec(json.stdout), null, `${what} --json: raw control character`);
-  } else assert.equal(json.stdout, '', `${what} --json: an error prints nothing on stdout`);
+  // One JSON document in every outcome; an error (exit 2 or 3) is an error document.
+  let doc: { ok?: unknown; error?: { code?: unknown } } = {};
+  assert.doesNotThrow(() => (doc = JSON.parse(json.stdout) as typeof doc), `${what} --json: stdout is not one JSON document`);
+  assert.equal(RAW_CONTROL.exec(json.stdout), null, `${what} --json: raw control character`);
+  if (json.code === 2 || json.code === 3) {
+    assert.equal(doc.ok, false, `${what} --json: an error document says ok: false`);
+    assert.equal(typeof doc.error?.code, 'string', `${what} --json: an error document names its code`);
+  }
 }
 
 const CONTROL = fc.integer({ min: 0, max: 0x9f }).filter((c) => c < 0x20 || c >= 0x7f).map((c) => String.fromCharCode(c));
