@@ -65,18 +65,30 @@ function emptyCounts(): Record<ScopeClassification, number> {
   return { 'granted-as-asked': 0, 'granted-equivalent': 0, narrowed: 0, widened: 0, dropped: 0, added: 0 };
 }
 
-/** Distinct scopes in order, and how often each raw string appears. */
-function distinct(scopes: readonly Scope[], side: 'requested' | 'granted', duplicates: ScopeDuplicate[]): { list: Scope[]; seen: Map<string, number> } {
-  const seen = new Map<string, number>();
+/**
+ * Distinct scopes in order, and the set of raw strings. One Set.add per scope (a new raw
+ * string grows the set); counts are kept only for repeated ones.
+ */
+function distinct(scopes: readonly Scope[], side: 'requested' | 'granted', duplicates: ScopeDuplicate[]): { list: Scope[]; seen: Set<string> } {
+  const seen = new Set<string>();
   const list: Scope[] = [];
+  let repeats: Map<string, number> | undefined;
   for (const s of scopes) {
-    const n = seen.get(s.raw);
-    if (n === undefined) {
-      seen.set(s.raw, 1);
-      list.push(s);
-    } else seen.set(s.raw, n + 1);
+    const size = seen.size;
+    seen.add(s.raw);
+    if (seen.size !== size) list.push(s);
+    else {
+      repeats ??= new Map();
+      repeats.set(s.raw, (repeats.get(s.raw) ?? 1) + 1);
+    }
   }
-  if (list.length < scopes.length) for (const [scope, count] of seen) if (count > 1) duplicates.push({ side, scope, count });
+  // In order of first appearance.
+  if (repeats !== undefined) {
+    for (const s of list) {
+      const count = repeats.get(s.raw);
+      if (count !== undefined) duplicates.push({ side, scope: s.raw, count });
+    }
+  }
   return { list, seen };
 }
 
@@ -105,7 +117,7 @@ class Comparer {
   constructor(
     private readonly requested: readonly Scope[],
     granted: readonly Scope[],
-    private readonly grantedRaw: ReadonlyMap<string, number>,
+    private readonly grantedRaw: ReadonlySet<string>,
   ) {
     for (const g of granted) {
       if (g.kind === 'resource') this.index.add(g);

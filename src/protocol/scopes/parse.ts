@@ -179,18 +179,17 @@ export function parseScope(raw: string): Scope {
 /**
  * Splits a space- or newline-separated scope string and parses each token. Never throws.
  * `known` (scopes parsed before, e.g. the requested ones when parsing the granted) is
- * reused for tokens it holds: a Scope is immutable, and most grants repeat the request.
+ * reused where it holds the same token at the same position: a Scope is immutable, and
+ * most grants repeat the request in its order. Comparing with the one scope at that
+ * position is cheaper than a map of every known token; a token elsewhere is parsed anew,
+ * to an equal Scope.
  */
 export function parseScopes(text: string, known?: readonly Scope[]): Scope[] {
-  let cache: Map<string, Scope> | undefined;
-  if (known !== undefined && known.length > 0) {
-    cache = new Map();
-    for (const s of known) cache.set(s.raw, s);
-  }
   const out: Scope[] = [];
   for (const token of text.split(/[ \t\r\n\f\v]+/)) {
     if (token === '') continue;
-    out.push(cache?.get(token) ?? parseScope(token));
+    const same = known?.[out.length];
+    out.push(same !== undefined && same.raw === token ? same : parseScope(token));
   }
   return out;
 }
