@@ -148,8 +148,9 @@ class Comparer {
     return e;
   }
 
-  classify(r: Scope): ScopeComparisonEntry {
-    if (this.grantedRaw.has(r.raw)) {
+  /** `sameGranted`: the caller saw r itself among the granted scopes (parseScopes reuses known ones), so no lookup is needed. */
+  classify(r: Scope, sameGranted = false): ScopeComparisonEntry {
+    if (sameGranted || this.grantedRaw.has(r.raw)) {
       return { scope: r.raw, parsed: r, side: 'requested', classification: 'granted-as-asked', grantedAs: [r.raw] };
     }
     switch (r.kind) {
@@ -336,13 +337,18 @@ export function compareScopes(requested: readonly Scope[], granted: readonly Sco
   const comparer = new Comparer(req.list, gr.list, gr.seen);
   const counts = emptyCounts();
   const entries: ScopeComparisonEntry[] = [];
-  for (const r of req.list) {
-    const e = comparer.classify(r);
+  // Most grants repeat the request in its order, with the same Scope objects (parseScopes
+  // with known): the object at the same index on the other side answers "is it there?"
+  // without a string lookup. Only a shortcut: an object present there is present anywhere.
+  for (let i = 0; i < req.list.length; i++) {
+    const r = req.list[i] as Scope;
+    const e = comparer.classify(r, granted[i] === r);
     counts[e.classification]++;
     entries.push(e);
   }
-  for (const g of gr.list) {
-    if (req.seen.has(g.raw) || comparer.accounted.has(g.raw)) continue;
+  for (let i = 0; i < gr.list.length; i++) {
+    const g = gr.list[i] as Scope;
+    if (requested[i] === g || req.seen.has(g.raw) || comparer.accounted.has(g.raw)) continue;
     counts.added++;
     entries.push({ scope: g.raw, parsed: g, side: 'granted', classification: 'added', grantedAs: [g.raw] });
   }
