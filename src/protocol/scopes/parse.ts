@@ -132,23 +132,29 @@ function compartmentAt(raw: string, slash: number): Compartment | 'launch' | und
   return undefined;
 }
 
-// The common, well-formed resource scope without a restriction, matched in one go.
-const PLAIN_RESOURCE = /^(patient|user|system)\/(\*|[A-Z][A-Za-z0-9]*)\.(read|write|\*|c?r?u?d?s?)$/;
+// The common, well-formed resource scope without a restriction, matched in one go. No
+// captures: its parts are sliced by position (its only "." is the one before the
+// permission), and the compartment is our own constant rather than a new string per scope.
+const PLAIN_RESOURCE = /^(?:patient|user|system)\/(?:\*|[A-Z][A-Za-z0-9]*)\.(?:read|write|\*|c?r?u?d?s?)$/;
 
 /** Parses one scope token. Never throws. */
 export function parseScope(raw: string): Scope {
-  const m = PLAIN_RESOURCE.exec(raw);
-  if (m !== null && m[3] !== '') {
-    const permission = m[3] ?? '';
-    const v1 = permission === 'read' || permission === 'write' || permission === '*';
-    return {
-      kind: 'resource',
-      raw,
-      compartment: m[1] as Compartment,
-      resourceType: m[2] ?? '',
-      syntax: v1 ? 'v1' : 'v2',
-      permissions: v1 ? V1_TO_V2[permission as V1Permission] : permission,
-    };
+  if (PLAIN_RESOURCE.test(raw)) {
+    const dot = raw.lastIndexOf('.');
+    const permission = raw.slice(dot + 1);
+    if (permission !== '') {
+      const first = raw.charCodeAt(0);
+      const compartment: Compartment = first === 112 ? 'patient' : first === 117 ? 'user' : 'system'; // p, u, s
+      const v1 = permission === 'read' || permission === 'write' || permission === '*';
+      return {
+        kind: 'resource',
+        raw,
+        compartment,
+        resourceType: raw.slice(compartment.length + 1, dot),
+        syntax: v1 ? 'v1' : 'v2',
+        permissions: v1 ? V1_TO_V2[permission as V1Permission] : permission,
+      };
+    }
   }
   if (raw === '') return malformed(raw, 'empty scope');
   if (!SCOPE_TOKEN.test(raw)) {
