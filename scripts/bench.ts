@@ -2,8 +2,9 @@
 // `node -e 0` on the same machine in the same run, and prints medians and ratios.
 // A script, never a test: tests do not assert on time.
 //
-//   node dist/scripts/bench.js [--runs <n>] [--warmup <n>] [--suite <name>]... [--json]
+//   node dist/scripts/bench.js [--runs <n>] [--warmup <n>] [--suite <name>]... [--case <text>]... [--json]
 //   (npm run bench -- --suite cli-startup --runs 20)
+//   (npm run bench -- --suite cli-startup --case decode --case diff-scopes: only cases whose label contains one)
 //
 // How a suite is shaped: a file scripts/bench/<name>.ts that exports
 //
@@ -48,11 +49,12 @@ interface Args {
   runs: number;
   warmup: number;
   suites: string[];
+  cases: string[];
   json: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { runs: 15, warmup: 2, suites: [], json: false };
+  const args: Args = { runs: 15, warmup: 2, suites: [], cases: [], json: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const value = argv[i + 1];
@@ -68,8 +70,12 @@ function parseArgs(argv: string[]): Args {
       if (value === undefined) throw new Error('--suite needs a suite name');
       args.suites.push(value);
       i++;
+    } else if (flag === '--case') {
+      if (value === undefined) throw new Error('--case needs some text of a case label');
+      args.cases.push(value);
+      i++;
     } else if (flag === '--json') args.json = true;
-    else throw new Error(`unknown argument "${flag ?? ''}" (use --runs <n>, --warmup <n>, --suite <name>, --json)`);
+    else throw new Error(`unknown argument "${flag ?? ''}" (use --runs <n>, --warmup <n>, --suite <name>, --case <text>, --json)`);
   }
   const unknown = args.suites.filter((s) => !SUITES.some((suite) => suite.name === s));
   if (unknown.length > 0) throw new Error(`no suite named ${unknown.join(', ')}; suites: ${SUITES.map((s) => s.name).join(', ')}`);
@@ -89,7 +95,7 @@ async function main(): Promise<number> {
   const print = (line: string): void => {
     if (!args.json) process.stdout.write(`${line}\n`);
   };
-  const harness = new Harness({ repoRoot, runs: args.runs, warmup: args.warmup, rows, print });
+  const harness = new Harness({ repoRoot, runs: args.runs, warmup: args.warmup, cases: args.cases, rows, print });
   const cpu = cpus();
   print(`smartctl bench: node ${process.version}, ${process.platform} ${process.arch}, ${cpu.length} CPU${cpu.length === 1 ? '' : 's'} (${cpu[0]?.model.trim() ?? 'unknown'})`);
   print(`${args.runs} paired runs per case after ${args.warmup} warm-up: each run of a case follows a run of node -e 0, ratio = case / that node -e 0 run;`);

@@ -7,7 +7,7 @@
 //
 //   node scripts/bundle.mjs        (npm run build runs it after tsc; npm pack runs the build)
 import { build } from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,6 +31,42 @@ const lazyChildProcess = {
   },
 };
 
+// decode (no --verify) is a start-up target: every chunk it loads is one more module for
+// Node's ESM loader to resolve, read, compile and link. These modules are pure and
+// stateless (no classes, no module-level state: a second copy behaves the same), and
+// other commands share them in other combinations, so splitting gives each its own small
+// chunk. Imported from decode.ts (and from each other there), they get a copy inside
+// decode's chunk; every other importer, decode --verify's included, keeps the shared one.
+// errors.ts and report/ stay shared (error classes are matched with instanceof).
+const DECODE_INLINE = new Set(
+  [
+    'src/protocol/jwt/access-token.ts',
+    'src/protocol/jwt/client-assertion.ts',
+    'src/protocol/jwt/claims.ts',
+    'src/protocol/jwt/decode.ts',
+    'src/protocol/jwt/id-token.ts',
+    'src/protocol/jwt/profile.ts',
+    'src/protocol/jwt/time-claims.ts',
+    'src/protocol/json-depth.ts',
+    'src/commands/input.ts',
+    'src/flows/local-file.ts',
+  ].map((f) => path.join(root, f)),
+);
+const decodeInline = {
+  name: 'decode-inline',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, async (args) => {
+      if (args.pluginData === 'decode-inline' || args.kind !== 'import-statement') return undefined;
+      const fromDecode = args.namespace === 'decode-inline' || args.importer === path.join(root, 'src/commands/decode.ts');
+      if (!fromDecode) return undefined;
+      const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'decode-inline' });
+      if (resolved.errors.length > 0 || !DECODE_INLINE.has(resolved.path)) return resolved.errors.length > 0 ? undefined : { path: resolved.path };
+      return { path: resolved.path, namespace: 'decode-inline' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'decode-inline' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'ts', resolveDir: path.dirname(args.path) }));
+  },
+};
+
 const result = await build({
   absWorkingDir: root,
   entryPoints: { smartctl: 'src/cli/main.ts' },
@@ -48,7 +84,7 @@ const result = await build({
   minifyWhitespace: true,
   minifySyntax: true,
   metafile: true,
-  plugins: [leanUndici, lazyChildProcess],
+  plugins: [leanUndici, lazyChildProcess, decodeInline],
   // check --login drives Chromium through playwright-core, an optional dependency loaded only there.
   external: ['playwright-core'],
   logLevel: 'warning',

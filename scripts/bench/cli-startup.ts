@@ -117,6 +117,7 @@ process.stdout.write(String(performance.now() - started));
     );
     const inProcess: number[] = [];
     for (const n of [10_000, 20_000, 40_000]) {
+      if (!ctx.wants(`parse+compare+findings ${n.toLocaleString('en-US')}`)) continue;
       const { requested, granted } = benchScopes(n);
       const req = ctx.scratch(`requested-${n}.txt`, requested);
       const gr = ctx.scratch(`granted-${n}.txt`, granted);

@@ -85,7 +85,9 @@ export interface BenchContext {
   smartctl(...args: string[]): string[];
   /** Writes a scratch file and returns its absolute path. */
   scratch(name: string, content: string, mode?: number): string;
-  /** Times a whole process, interleaved with `node -e 0`; prints and returns the row. */
+  /** False when --case filters leave this label out (a suite may skip its own extra work). */
+  wants(label: string): boolean;
+  /** Times a whole process, interleaved with `node -e 0`; prints and returns the row (skipped, unprinted, when --case leaves it out). */
   measureProcess(c: ProcessCase): Promise<CaseResult>;
   /** Times an in-process async function (for servers a suite starts itself); prints and returns the row. */
   measureAsync(label: string, fn: () => Promise<unknown>, options?: { runs?: number; warmup?: number; note?: string }): Promise<AsyncResult>;
@@ -186,6 +188,8 @@ export interface HarnessOptions {
   repoRoot: string;
   runs: number;
   warmup: number;
+  /** --case filters: when any, only process cases whose label contains one of them run. */
+  cases?: string[];
   /** Rows are also collected here (for --json). */
   rows: Array<BenchRow & { suite: string; skipped?: string | undefined; baselineMs?: number | undefined }>;
   print(line: string): void;
@@ -232,7 +236,10 @@ export class Harness {
       print(r.note === undefined ? line.trimEnd() : `${line.trimEnd()}  ${r.note}`);
     };
     const tmpDir = this.tmpDir;
+    const cases = this.options.cases ?? [];
+    const wants = (label: string): boolean => cases.length === 0 || cases.some((c) => label.includes(c));
     return {
+      wants,
       repoRoot,
       bin,
       tmpDir,
@@ -247,6 +254,9 @@ export class Harness {
       exec: (args, options = {}) => execOnce(args, options),
       note: (text) => print(`  ${text}`),
       measureProcess: async (c) => {
+        if (!wants(c.label)) {
+          return { label: c.label, medianMs: Number.NaN, baselineMs: Number.NaN, ratio: Number.NaN, ratioMin: Number.NaN, ratioMax: Number.NaN, minMs: Number.NaN, maxMs: Number.NaN, runs: 0, target: c.target, skipped: 'left out by --case' };
+        }
         const expect = c.expectExit ?? [0];
         const rounds = c.runs ?? runs;
         const check = await runOnce(c.args, c);

@@ -71,8 +71,13 @@ function entryLine(e: ScopeComparisonEntry, width: number): string {
 
 function sections(c: ScopeComparison): ReportSection[] {
   const width = Math.min(48, c.entries.reduce((w, e) => Math.max(w, e.scope.length), 0));
-  const distinctRequested = c.entries.filter((e) => e.side === 'requested').length;
-  const distinctGranted = new Set(c.granted.map((s) => s.raw)).size;
+  // Each repeated scope is listed once in duplicates with its count: no set of every scope needed.
+  let distinctRequested = c.requested.length;
+  let distinctGranted = c.granted.length;
+  for (const d of c.duplicates) {
+    if (d.side === 'requested') distinctRequested -= d.count - 1;
+    else distinctGranted -= d.count - 1;
+  }
   return [
     {
       title: 'Scopes',

@@ -65,18 +65,30 @@ function emptyCounts(): Record<ScopeClassification, number> {
   return { 'granted-as-asked': 0, 'granted-equivalent': 0, narrowed: 0, widened: 0, dropped: 0, added: 0 };
 }
 
-/** Distinct scopes in order, and how often each raw string appears. */
-function distinct(scopes: readonly Scope[], side: 'requested' | 'granted', duplicates: ScopeDuplicate[]): { list: Scope[]; seen: Map<string, number> } {
-  const seen = new Map<string, number>();
+/**
+ * Distinct scopes in order, and the set of raw strings. One Set.add per scope (a new raw
+ * string grows the set); counts are kept only for repeated ones.
+ */
+function distinct(scopes: readonly Scope[], side: 'requested' | 'granted', duplicates: ScopeDuplicate[]): { list: Scope[]; seen: Set<string> } {
+  const seen = new Set<string>();
   const list: Scope[] = [];
+  let repeats: Map<string, number> | undefined;
   for (const s of scopes) {
-    const n = seen.get(s.raw);
-    if (n === undefined) {
-      seen.set(s.raw, 1);
-      list.push(s);
-    } else seen.set(s.raw, n + 1);
+    const size = seen.size;
+    seen.add(s.raw);
+    if (seen.size !== size) list.push(s);
+    else {
+      repeats ??= new Map();
+      repeats.set(s.raw, (repeats.get(s.raw) ?? 1) + 1);
+    }
   }
-  if (list.length < scopes.length) for (const [scope, count] of seen) if (count > 1) duplicates.push({ side, scope, count });
+  // In order of first appearance.
+  if (repeats !== undefined) {
+    for (const s of list) {
+      const count = repeats.get(s.raw);
+      if (count !== undefined) duplicates.push({ side, scope: s.raw, count });
+    }
+  }
   return { list, seen };
 }
 
@@ -105,7 +117,7 @@ class Comparer {
   constructor(
     private readonly requested: readonly Scope[],
     granted: readonly Scope[],
-    private readonly grantedRaw: ReadonlyMap<string, number>,
+    private readonly grantedRaw: ReadonlySet<string>,
   ) {
     for (const g of granted) {
       if (g.kind === 'resource') this.index.add(g);
@@ -136,8 +148,9 @@ class Comparer {
     return e;
   }
 
-  classify(r: Scope): ScopeComparisonEntry {
-    if (this.grantedRaw.has(r.raw)) {
+  /** `sameGranted`: the caller saw r itself among the granted scopes (parseScopes reuses known ones), so no lookup is needed. */
+  classify(r: Scope, sameGranted = false): ScopeComparisonEntry {
+    if (sameGranted || this.grantedRaw.has(r.raw)) {
       return { scope: r.raw, parsed: r, side: 'requested', classification: 'granted-as-asked', grantedAs: [r.raw] };
     }
     switch (r.kind) {
@@ -324,13 +337,18 @@ export function compareScopes(requested: readonly Scope[], granted: readonly Sco
   const comparer = new Comparer(req.list, gr.list, gr.seen);
   const counts = emptyCounts();
   const entries: ScopeComparisonEntry[] = [];
-  for (const r of req.list) {
-    const e = comparer.classify(r);
+  // Most grants repeat the request in its order, with the same Scope objects (parseScopes
+  // with known): the object at the same index on the other side answers "is it there?"
+  // without a string lookup. Only a shortcut: an object present there is present anywhere.
+  for (let i = 0; i < req.list.length; i++) {
+    const r = req.list[i] as Scope;
+    const e = comparer.classify(r, granted[i] === r);
     counts[e.classification]++;
     entries.push(e);
   }
-  for (const g of gr.list) {
-    if (req.seen.has(g.raw) || comparer.accounted.has(g.raw)) continue;
+  for (let i = 0; i < gr.list.length; i++) {
+    const g = gr.list[i] as Scope;
+    if (requested[i] === g || req.seen.has(g.raw) || comparer.accounted.has(g.raw)) continue;
     counts.added++;
     entries.push({ scope: g.raw, parsed: g, side: 'granted', classification: 'added', grantedAs: [g.raw] });
   }

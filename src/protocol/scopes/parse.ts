@@ -132,23 +132,29 @@ function compartmentAt(raw: string, slash: number): Compartment | 'launch' | und
   return undefined;
 }
 
-// The common, well-formed resource scope without a restriction, matched in one go.
-const PLAIN_RESOURCE = /^(patient|user|system)\/(\*|[A-Z][A-Za-z0-9]*)\.(read|write|\*|c?r?u?d?s?)$/;
+// The common, well-formed resource scope without a restriction, matched in one go. No
+// captures: its parts are sliced by position (its only "." is the one before the
+// permission), and the compartment is our own constant rather than a new string per scope.
+const PLAIN_RESOURCE = /^(?:patient|user|system)\/(?:\*|[A-Z][A-Za-z0-9]*)\.(?:read|write|\*|c?r?u?d?s?)$/;
 
 /** Parses one scope token. Never throws. */
 export function parseScope(raw: string): Scope {
-  const m = PLAIN_RESOURCE.exec(raw);
-  if (m !== null && m[3] !== '') {
-    const permission = m[3] ?? '';
-    const v1 = permission === 'read' || permission === 'write' || permission === '*';
-    return {
-      kind: 'resource',
-      raw,
-      compartment: m[1] as Compartment,
-      resourceType: m[2] ?? '',
-      syntax: v1 ? 'v1' : 'v2',
-      permissions: v1 ? V1_TO_V2[permission as V1Permission] : permission,
-    };
+  if (PLAIN_RESOURCE.test(raw)) {
+    const dot = raw.lastIndexOf('.');
+    const permission = raw.slice(dot + 1);
+    if (permission !== '') {
+      const first = raw.charCodeAt(0);
+      const compartment: Compartment = first === 112 ? 'patient' : first === 117 ? 'user' : 'system'; // p, u, s
+      const v1 = permission === 'read' || permission === 'write' || permission === '*';
+      return {
+        kind: 'resource',
+        raw,
+        compartment,
+        resourceType: raw.slice(compartment.length + 1, dot),
+        syntax: v1 ? 'v1' : 'v2',
+        permissions: v1 ? V1_TO_V2[permission as V1Permission] : permission,
+      };
+    }
   }
   if (raw === '') return malformed(raw, 'empty scope');
   if (!SCOPE_TOKEN.test(raw)) {
@@ -179,18 +185,17 @@ export function parseScope(raw: string): Scope {
 /**
  * Splits a space- or newline-separated scope string and parses each token. Never throws.
  * `known` (scopes parsed before, e.g. the requested ones when parsing the granted) is
- * reused for tokens it holds: a Scope is immutable, and most grants repeat the request.
+ * reused where it holds the same token at the same position: a Scope is immutable, and
+ * most grants repeat the request in its order. Comparing with the one scope at that
+ * position is cheaper than a map of every known token; a token elsewhere is parsed anew,
+ * to an equal Scope.
  */
 export function parseScopes(text: string, known?: readonly Scope[]): Scope[] {
-  let cache: Map<string, Scope> | undefined;
-  if (known !== undefined && known.length > 0) {
-    cache = new Map();
-    for (const s of known) cache.set(s.raw, s);
-  }
   const out: Scope[] = [];
   for (const token of text.split(/[ \t\r\n\f\v]+/)) {
     if (token === '') continue;
-    out.push(cache?.get(token) ?? parseScope(token));
+    const same = known?.[out.length];
+    out.push(same !== undefined && same.raw === token ? same : parseScope(token));
   }
   return out;
 }
