@@ -80,6 +80,16 @@ test('the tarball installs into an empty folder and its smartctl runs there', (t
   const decoded = JSON.parse(ok(run(bin, ['decode', '--json', jwt], app), 'smartctl decode')) as { command: string; ok: boolean };
   assert.equal(decoded.command, 'decode');
 
+  // The conformance suite, the diagnosis engine and the report schema from the package too.
+  const checked = JSON.parse(ok(run(bin, ['check', '--sandbox', '--json'], app), 'smartctl check --sandbox --json')) as { command: string; ok: boolean; summary: { passed: number; failed: number } };
+  assert.equal(checked.command, 'check');
+  assert.equal(checked.summary.failed, 0);
+  assert.ok(checked.summary.passed > 20, `only ${checked.summary.passed} check tests passed`);
+  const explained = run(bin, ['explain', '--status', '401', '--body', '{"error":"invalid_client"}', '--json'], app);
+  assert.equal(explained.status, 1, explained.stderr);
+  assert.equal((JSON.parse(explained.stdout) as { findings: Array<{ id: string }> }).findings[0]?.id, 'token-invalid-client');
+  assert.ok(existsSync(path.join(app, 'node_modules', 'smartctl', 'schema', 'report.schema.json')), 'the JSON Schema ships in the package');
+
   // npx from the folder it was installed in.
   assert.equal(ok(run('npx', ['--no-install', 'smartctl', '--version'], app), 'npx smartctl --version').trim(), version);
 });
