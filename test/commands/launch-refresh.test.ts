@@ -83,7 +83,7 @@ test('launch --refresh against the sandbox: scope kept, new token works, rotatio
   assert.equal(r['idTokenSignatureValid'], true);
   assert.equal((r['idTokenClaims'] as Record<string, unknown>)['sub'], (report.data['idTokenClaims'] as Record<string, unknown>)['sub']);
   assert.equal((r['probe'] as Array<{ status?: number }>)[0]?.status, 200);
-  const steps = report.data['steps'] as string[];
+  const steps = (report.data['steps'] as Array<{ name: string; status: string }>).map((st) => st.name);
   assert.ok(steps.includes('refresh') && steps.includes('refresh.second'), steps.join(', '));
 });
 
