@@ -5,7 +5,6 @@
 // 2 usage/config, 3 the server could not be reached at all (the report is still printed).
 import { chmod, writeFile } from 'node:fs/promises';
 import { isSmartctlError, networkError, usageError, type SmartctlError } from '../errors.js';
-import type { ClientAuthMethod } from '../protocol/client-auth/index.js';
 import { makeFinding } from '../report/finding.js';
 import { redactReport } from '../report/redact.js';
 import { makeReport, type Report } from '../report/report.js';
@@ -14,17 +13,12 @@ import type { SandboxHandle } from '../sandbox/types.js';
 import { checkSections, reportFindings, summaryLine, testLine } from '../check/render.js';
 import { GROUPS, type CheckInputs, type CheckTest, type LoginRunner, type Need, type OidcInputs, type TestResult } from '../check/types.js';
 import type { CommandContext } from './context.js';
-import { resolveClientAuth } from './client-auth-options.js';
+import { resolveClientAuth, type ClientAuthOptions } from './client-auth-options.js';
 
-export interface CheckOptions {
+/** The app client's authentication flags are the ones launch and token take (ClientAuthOptions). */
+export interface CheckOptions extends Omit<ClientAuthOptions, 'assertionInHeader'> {
   sandbox?: boolean;
   sandboxFault?: string[];
-  clientId?: string;
-  clientSecret?: string;
-  clientSecretFile?: string;
-  key?: string;
-  kid?: string;
-  authMethod?: ClientAuthMethod;
   scope?: string;
   redirectUri?: string;
   backendClientId?: string;
