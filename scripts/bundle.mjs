@@ -31,6 +31,28 @@ const lazyChildProcess = {
   },
 };
 
+/**
+ * `import process from 'node:process'` (chalk's supports-color, loaded for every
+ * human-readable report) makes Node build an ES module facade of the built-in, which
+ * reads every export: for node:process that includes the process.stdin getter, so stdin
+ * is opened (for a pipe, a socket: 2 to 7 ms) by commands that never read it. The
+ * built-ins chalk imports are served from require() instead (the banner defines it): no
+ * facade, and nothing is read before it is used.
+ */
+const CHALK_BUILTINS = new Set(['node:process', 'node:os', 'node:tty']);
+const builtinsByRequire = {
+  name: 'builtins-by-require',
+  setup(b) {
+    b.onResolve({ filter: /^node:(process|os|tty)$/ }, (args) =>
+      args.kind === 'import-statement' && CHALK_BUILTINS.has(args.path) && /[/\\]node_modules[/\\]chalk[/\\]/.test(args.importer) ? { path: args.path, namespace: 'builtin-by-require' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, (args) => ({
+      contents: args.path === 'node:process' ? 'module.exports = process;' : `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
 // decode (no --verify) is a start-up target: every chunk it loads is one more module for
 // Node's ESM loader to resolve, read, compile and link. These modules are pure and
 // stateless (no classes, no module-level state: a second copy behaves the same), and
@@ -84,7 +106,7 @@ const result = await build({
   minifyWhitespace: true,
   minifySyntax: true,
   metafile: true,
-  plugins: [leanUndici, lazyChildProcess, decodeInline],
+  plugins: [leanUndici, lazyChildProcess, builtinsByRequire, decodeInline],
   // check --login drives Chromium through playwright-core, an optional dependency loaded only there.
   external: ['playwright-core'],
   logLevel: 'warning',
