@@ -15,14 +15,35 @@ export type { VendorPhrase } from './types.js';
 
 export const VENDOR_PHRASES: readonly VendorPhrase[] = [...ORACLE_HEALTH, ...ENTRA, ...KEYCLOAK, ...OKTA, ...AUTH0, ...OIDC_PROVIDER, ...SMART_LAUNCHER, ...EPIC, ...GENERIC];
 
+/**
+ * Rules ask about the same few texts (one answer's words) dozens of times in a run: each
+ * table is matched once per text. The answers are the same either way (no pattern is
+ * global or sticky, so matching leaves no state); only the last few texts are kept.
+ */
+const MEMO_SIZE = 16;
+
+function memoized(table: readonly VendorPhrase[]): (text: string) => readonly VendorPhrase[] {
+  const memo = new Map<string, readonly VendorPhrase[]>();
+  return (text) => {
+    let rows = memo.get(text);
+    if (rows === undefined) {
+      rows = text.trim() === '' ? [] : table.filter((p) => p.match.test(text));
+      if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+      memo.set(text, rows);
+    }
+    return rows;
+  };
+}
+
+const vendorRows = memoized(VENDOR_PHRASES);
+const clientRows = memoized(CLIENT_LIBRARIES);
+
 /** Rows whose wording appears in the text, in table order (vendor-specific before generic). */
-export function phrasesIn(text: string): VendorPhrase[] {
-  if (text.trim() === '') return [];
-  return VENDOR_PHRASES.filter((p) => p.match.test(text));
+export function phrasesIn(text: string): readonly VendorPhrase[] {
+  return vendorRows(text);
 }
 
 /** Rows of the client-library table whose wording appears in an app's error message. */
-export function clientPhrasesIn(text: string): VendorPhrase[] {
-  if (text.trim() === '') return [];
-  return CLIENT_LIBRARIES.filter((p) => p.match.test(text));
+export function clientPhrasesIn(text: string): readonly VendorPhrase[] {
+  return clientRows(text);
 }
