@@ -6,7 +6,7 @@ import path from 'node:path';
 import { inputError, usageError } from '../errors.js';
 import { compareScopes, scopeFindings, type ScopeClassification, type ScopeComparison, type ScopeComparisonEntry } from '../protocol/scopes/compare.js';
 import { parseScopes } from '../protocol/scopes/parse.js';
-import { makeReport, type Report, type ReportSection } from '../report/report.js';
+import { makeReport, SECTION_LINES_SHOWN, type Report, type ReportSection } from '../report/report.js';
 import type { CommandContext } from './context.js';
 
 type Side = 'requested' | 'granted';
@@ -88,7 +88,10 @@ function sections(c: ScopeComparison): ReportSection[] {
       ],
     },
     // Scope restrictions such as "?code=…" look like secret URL parameters to the redactor; scopes are no secret.
-    { title: 'Scope table', reveal: true, lines: c.entries.length > 0 ? c.entries.map((e) => entryLine(e, width)) : ['(no scopes on either side)'] },
+    // Only the rows a renderer shows are built; lineCount says how many there are.
+    c.entries.length > 0
+      ? { title: 'Scope table', reveal: true, lines: c.entries.slice(0, SECTION_LINES_SHOWN).map((e) => entryLine(e, width)), lineCount: c.entries.length }
+      : { title: 'Scope table', reveal: true, lines: ['(no scopes on either side)'] },
   ];
 }
 
@@ -97,7 +100,7 @@ function summary(c: ScopeComparison): string {
   const lost = n.dropped + n.narrowed;
   return lost === 0
     ? `every requested scope was granted (${n['granted-as-asked']} as asked, ${n['granted-equivalent']} equivalent, ${n.widened} widened, ${n.added} added)`
-    : `${n.dropped} dropped, ${n.narrowed} narrowed of ${c.entries.filter((e) => e.side === 'requested').length} requested scopes`;
+    : `${n.dropped} dropped, ${n.narrowed} narrowed of ${c.entries.length - n.added} requested scopes`;
 }
 
 export async function diffScopesCommand(ctx: CommandContext, requested: string, granted: string): Promise<Report> {

@@ -9,6 +9,9 @@ import { VERSION } from '../version.js';
  */
 export const SCHEMA_VERSION = 1;
 
+/** Lines of one section a renderer shows at most; a command may build only these (see ReportSection.lineCount). */
+export const SECTION_LINES_SHOWN = 200;
+
 /** A block of the human view. Commands describe what to show; renderers decide how. */
 export interface ReportSection {
   title: string;
@@ -16,6 +19,12 @@ export interface ReportSection {
   rows?: Array<[label: string, value: string]> | undefined;
   /** Free lines of text. */
   lines?: string[] | undefined;
+  /**
+   * How many lines there are when `lines` holds only the first SECTION_LINES_SHOWN of them
+   * (a 40 000-scope table is not built for a view that shows 200): renderers show what
+   * `lines` holds and count the rest as not shown.
+   */
+  lineCount?: number | undefined;
   /** A verbatim block (JSON, a token, a form body): shown as is. */
   code?: string | undefined;
   /** Set only for what the user asked the command to produce (jwt-assert's assertion): kept out of redaction. */

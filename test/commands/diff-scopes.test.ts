@@ -7,6 +7,8 @@ import { diffScopesCommand } from '../../src/commands/diff-scopes.js';
 import type { CommandContext } from '../../src/commands/context.js';
 import { isSmartctlError } from '../../src/errors.js';
 import { redactReport } from '../../src/report/redact.js';
+import { SECTION_LINES_SHOWN } from '../../src/report/report.js';
+import { renderHuman } from '../../src/report/render/human.js';
 import type { ScopeComparisonEntry } from '../../src/protocol/scopes/compare.js';
 
 function context(options: { stdin?: string; stdinIsTTY?: boolean; cwd?: string } = {}): CommandContext & { narrated: string[] } {
@@ -114,4 +116,18 @@ test('scope restrictions such as ?code= survive redaction in the data and the ta
   assert.deepEqual(report.data['requested'], [scope]);
   const table = report.sections.find((s) => s.title === 'Scope table');
   assert.match((table?.lines ?? []).join('\n'), /\?code=http:\/\/loinc\.org\|1234-5/);
+});
+
+test('a long scope table builds only the rows a renderer shows, and the human view counts the rest', async () => {
+  const requested = Array.from({ length: 450 }, (_, i) => `patient/Type${i}.read`).join(' ');
+  const report = await diffScopesCommand(context(), requested, requested);
+  const table = report.sections.find((s) => s.title === 'Scope table');
+  assert.ok(table);
+  assert.equal(table.lines?.length, SECTION_LINES_SHOWN);
+  assert.equal(table.lineCount, 450);
+  assert.equal(table.lines?.[199], 'granted-as-asked    patient/Type199.read');
+  const human = renderHuman(redactReport(report, false), { color: false, verbose: false, quiet: false });
+  assert.match(human, /granted-as-asked {4}patient\/Type199\.read\n {2}… and 250 more\n/);
+  assert.doesNotMatch(human, /patient\/Type200\.read/);
+  assert.equal((report.data['scopes'] as unknown[]).length, 450, 'the data keeps every scope');
 });

@@ -2,7 +2,7 @@
 // nothing: the colour choice and verbosity come in as arguments.
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, FindingRole, Severity } from '../finding.js';
-import type { Report, ReportSection } from '../report.js';
+import { SECTION_LINES_SHOWN, type Report, type ReportSection } from '../report.js';
 import { headerValue, type HttpExchange, type TraceEntry, type TraceEvent } from '../trace.js';
 import { clip, groupDigits, safeLine, safeText } from './terminal-text.js';
 
@@ -65,8 +65,10 @@ function renderSection(c: ChalkInstance, section: ReportSection): string {
     if (rows.length > shown.length) out.push(`  ${c.dim(moreLine(rows.length, shown.length))}`);
   }
   const lines = section.lines ?? [];
-  for (const l of lines.slice(0, MAX_ITEMS)) out.push(indent(text(l), '  '));
-  if (lines.length > MAX_ITEMS) out.push(`  ${c.dim(moreLine(lines.length, MAX_ITEMS))}`);
+  const shownLines = lines.slice(0, SECTION_LINES_SHOWN);
+  for (const l of shownLines) out.push(indent(text(l), '  '));
+  const lineCount = Math.max(lines.length, section.lineCount ?? 0);
+  if (lineCount > shownLines.length) out.push(`  ${c.dim(moreLine(lineCount, shownLines.length))}`);
   if (section.code !== undefined) out.push(indent(text(section.code, MAX_CODE), '    '));
   return out.join('\n');
 }
