@@ -3,6 +3,8 @@
 // is classified against what came back, and every granted scope nobody asked for is
 // listed as added. Linear in the number of scopes: granted resource scopes are indexed
 // by compartment, resource type and restriction, never compared pairwise.
+// Loops over scope lists are indexed: a for-of allocates an iterator result per step
+// until the code is optimized, and most of a 10 000-scope comparison runs before that.
 // SMART App Launch 2.x, "Scopes and Launch Context".
 import type { Compartment, ResourceScope, Scope } from './parse.js';
 import { maskLetters, permissionMask, ScopeIndex, type Slot } from './scope-index.js';
@@ -50,6 +52,8 @@ export interface ScopeComparison {
 
 export const GRANTED_AS_LIMIT = 10;
 
+const UNRESTRICTED: readonly string[] = Object.freeze(['']);
+
 // ---- helpers ------------------------------------------------------------------
 
 /** Every proper sub-list of sorted pairs (all of them up to 6 pairs; else only the empty one). */
@@ -73,7 +77,8 @@ function distinct(scopes: readonly Scope[], side: 'requested' | 'granted', dupli
   const seen = new Set<string>();
   const list: Scope[] = [];
   let repeats: Map<string, number> | undefined;
-  for (const s of scopes) {
+  for (let i = 0; i < scopes.length; i++) {
+    const s = scopes[i] as Scope;
     const size = seen.size;
     seen.add(s.raw);
     if (seen.size !== size) list.push(s);
@@ -84,7 +89,8 @@ function distinct(scopes: readonly Scope[], side: 'requested' | 'granted', dupli
   }
   // In order of first appearance.
   if (repeats !== undefined) {
-    for (const s of list) {
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i] as Scope;
       const count = repeats.get(s.raw);
       if (count !== undefined) duplicates.push({ side, scope: s.raw, count });
     }
@@ -97,7 +103,10 @@ function quoteList(raws: readonly string[]): string {
 }
 
 function rawsNeeded(scopes: readonly ResourceScope[], need: number, out: string[]): void {
-  for (const s of scopes) if ((permissionMask(s.permissions) & need) !== 0) out.push(s.raw);
+  for (let i = 0; i < scopes.length; i++) {
+    const s = scopes[i] as ResourceScope;
+    if ((permissionMask(s.permissions) & need) !== 0) out.push(s.raw);
+  }
 }
 
 // ---- comparison -----------------------------------------------------------------
@@ -119,7 +128,8 @@ class Comparer {
     granted: readonly Scope[],
     private readonly grantedRaw: ReadonlySet<string>,
   ) {
-    for (const g of granted) {
+    for (let i = 0; i < granted.length; i++) {
+      const g = granted[i] as Scope;
       if (g.kind === 'resource') this.index.add(g);
       else if (g.kind === 'launch-context' && !this.grantedLaunchContexts.has(g.context)) this.grantedLaunchContexts.set(g.context, g.raw);
     }
@@ -136,7 +146,7 @@ class Comparer {
 
   /** `answering` becomes the entry's own grantedAs: pass a fresh array. */
   private entry(scope: Scope, classification: ScopeClassification, answering: string[]): ScopeComparisonEntry {
-    for (const raw of answering) this.accounted.add(raw);
+    for (let i = 0; i < answering.length; i++) this.accounted.add(answering[i] as string);
     const e: ScopeComparisonEntry = {
       scope: scope.raw,
       parsed: scope,
@@ -199,10 +209,13 @@ class Comparer {
     }
 
     // Broader grants: the '*' type and/or a restriction with fewer pairs.
-    const wide: Array<{ type: string; restriction: string; slot: Slot }> = [];
-    const restrictions = pairs.length === 0 ? [''] : [...properSubsets(pairs), restriction];
-    for (const type of r.resourceType === '*' ? ['*'] : [r.resourceType, '*']) {
-      for (const sub of restrictions) {
+    const wide: Wide[] = [];
+    const restrictions = pairs.length === 0 ? UNRESTRICTED : [...properSubsets(pairs), restriction];
+    // The type itself, then '*' (only '*' for a '*' scope).
+    for (let t = r.resourceType === '*' ? 1 : 0; t < 2; t++) {
+      const type = t === 0 ? r.resourceType : '*';
+      for (let k = 0; k < restrictions.length; k++) {
+        const sub = restrictions[k] as string;
         if (type === r.resourceType && sub === restriction) continue;
         const slot = this.index.slot(r.compartment, type, sub);
         if (slot !== undefined && (slot.mask & need) !== 0) wide.push({ type, restriction: sub, slot });
@@ -210,7 +223,8 @@ class Comparer {
     }
     let wideMask = 0;
     const wideScopes: string[] = [];
-    for (const w of wide) {
+    for (let k = 0; k < wide.length; k++) {
+      const w = wide[k] as Wide;
       wideMask |= w.slot.mask;
       rawsNeeded(w.slot.scopes, need, wideScopes);
     }
@@ -219,7 +233,10 @@ class Comparer {
     if ((need & ~covered) === 0) {
       // Equivalent when the broader scope answers a requested broader scope; else widened.
       let requestedWide = 0;
-      for (const w of wide) requestedWide |= w.slot.mask & this.requestedMask(r.compartment, w.type, w.restriction);
+      for (let k = 0; k < wide.length; k++) {
+        const w = wide[k] as Wide;
+        requestedWide |= w.slot.mask & this.requestedMask(r.compartment, w.type, w.restriction);
+      }
       const answering = [...exactScopes, ...wideScopes];
       if ((need & ~(exactMask | requestedWide)) === 0) {
         const e = this.entry(r, 'granted-equivalent', answering);
@@ -237,11 +254,14 @@ class Comparer {
     let partialMask = 0;
     let partialCount = 0;
     const partial: string[] = [];
-    for (const group of this.narrowerGroups(r, pairs, restriction)) {
+    const groups = this.narrowerGroups(r, pairs, restriction);
+    for (let k = 0; k < groups.length; k++) {
+      const group = groups[k] as Group;
+      const scopes = group.scopes;
       let count = 0;
       if (group.hist === undefined) {
-        for (const s of group.scopes) {
-          const m = permissionMask(s.permissions);
+        for (let i = 0; i < scopes.length; i++) {
+          const m = permissionMask((scopes[i] as ResourceScope).permissions);
           if ((m & need) === 0) continue;
           partialMask |= m;
           count++;
@@ -256,14 +276,17 @@ class Comparer {
       }
       if (count === 0) continue;
       partialCount += count;
-      for (const s of group.scopes) {
-        if (partial.length >= GRANTED_AS_LIMIT) break;
+      for (let i = 0; i < scopes.length && partial.length < GRANTED_AS_LIMIT; i++) {
+        const s = scopes[i] as ResourceScope;
         if ((permissionMask(s.permissions) & need) !== 0) partial.push(s.raw);
       }
       const mark = `${group.id}|${need}`;
       if (!this.markedGroups.has(mark)) {
         this.markedGroups.add(mark);
-        for (const s of group.scopes) if ((permissionMask(s.permissions) & need) !== 0) this.accounted.add(s.raw);
+        for (let i = 0; i < scopes.length; i++) {
+          const s = scopes[i] as ResourceScope;
+          if ((permissionMask(s.permissions) & need) !== 0) this.accounted.add(s.raw);
+        }
       }
     }
     if (((covered | partialMask) & need) === 0) return this.entry(r, 'dropped', []);
@@ -317,9 +340,16 @@ class Comparer {
         out.push(this.group(undefined, () => this.index.specificHoldingMore(c, pairs)));
       }
     }
-    out.push(this.group(undefined, () => this.index.narrowerRestrictions(c, r.resourceType, pairs)));
+    out.push({ id: this.nextGroupId++, scopes: this.index.narrowerRestrictions(c, r.resourceType, pairs) });
     return out;
   }
+}
+
+/** A broader slot answering part of a requested scope. */
+interface Wide {
+  type: string;
+  restriction: string;
+  slot: Slot;
 }
 
 interface Group {

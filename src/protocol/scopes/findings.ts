@@ -1,6 +1,7 @@
 // Findings from a scope comparison: what was dropped and what that costs, plus lints
 // of the requested scopes on their own (malformed, duplicates, mixed v1/v2 syntax,
-// system/ scopes in a user-facing request). One small function per rule.
+// system/ scopes in a user-facing request). One small function per rule. Loops over
+// whole scope lists are indexed, not for-of: see compare.ts.
 // SMART App Launch 2.x, "Scopes and Launch Context".
 import { makeFinding, type Finding } from '../../report/finding.js';
 import type { ScopeComparison, ScopeComparisonEntry } from './compare.js';
@@ -62,7 +63,9 @@ function groups(c: ScopeComparison): Map<string, ScopeComparisonEntry[]> {
   let g = grouped.get(c);
   if (g === undefined) {
     g = new Map();
-    for (const e of c.entries) {
+    const entries = c.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i] as ScopeComparisonEntry;
       if (e.classification === 'granted-as-asked') continue;
       push(g, e.classification, e);
       if (e.classification === 'dropped') push(g, `dropped:${e.parsed.kind}`, e);
@@ -134,8 +137,14 @@ export function identityScopeDropped(c: ScopeComparison): Finding | undefined {
 
 /** fhirUser/profile requested without openid: the claim travels in an id_token that will not come. */
 export function identityScopeWithoutOpenid(c: ScopeComparison): Finding | undefined {
-  const requested = c.requested.filter((s) => s.kind === 'fhirUser' || s.kind === 'profile');
-  if (requested.length === 0 || c.requested.some((s) => s.kind === 'openid')) return undefined;
+  const requested: Scope[] = [];
+  let openid = false;
+  for (let i = 0; i < c.requested.length; i++) {
+    const s = c.requested[i] as Scope;
+    if (s.kind === 'fhirUser' || s.kind === 'profile') requested.push(s);
+    else if (s.kind === 'openid') openid = true;
+  }
+  if (requested.length === 0 || openid) return undefined;
   const names = [...new Set(requested.map((s) => s.raw))];
   return makeFinding({
     id: 'identity-scope-without-openid',
@@ -253,7 +262,8 @@ export function scopeAdded(c: ScopeComparison): Finding | undefined {
 function malformedOn(side: 'requested' | 'granted', scopes: readonly Scope[]): Finding | undefined {
   const seen = new Set<string>();
   const bad: MalformedScope[] = [];
-  for (const s of scopes) {
+  for (let i = 0; i < scopes.length; i++) {
+    const s = scopes[i] as Scope;
     if (s.kind !== 'malformed' || seen.has(s.raw)) continue;
     seen.add(s.raw);
     bad.push(s);
@@ -302,7 +312,8 @@ export function scopeSyntaxMixed(requested: readonly Scope[]): Finding | undefin
   // Counts, and the first three of each as samples.
   const v1 = { n: 0, sample: [] as string[] };
   const v2 = { n: 0, sample: [] as string[] };
-  for (const s of requested) {
+  for (let i = 0; i < requested.length; i++) {
+    const s = requested[i] as Scope;
     if (s.kind !== 'resource') continue;
     const side = s.syntax === 'v1' ? v1 : v2;
     side.n++;
@@ -338,7 +349,10 @@ export function systemScopeInUserRequest(requested: readonly Scope[], options: S
   const userFacing = options.userFacing ?? looksUserFacing(requested);
   if (!userFacing) return undefined;
   const seen = new Set<string>();
-  for (const s of requested) if (s.kind === 'resource' && s.compartment === 'system') seen.add(s.raw);
+  for (let i = 0; i < requested.length; i++) {
+    const s = requested[i] as Scope;
+    if (s.kind === 'resource' && s.compartment === 'system') seen.add(s.raw);
+  }
   const system = [...seen];
   if (system.length === 0) return undefined;
   return makeFinding({

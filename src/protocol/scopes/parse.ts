@@ -141,18 +141,19 @@ const PLAIN_RESOURCE = /^(?:patient|user|system)\/(?:\*|[A-Z][A-Za-z0-9]*)\.(?:r
 export function parseScope(raw: string): Scope {
   if (PLAIN_RESOURCE.test(raw)) {
     const dot = raw.lastIndexOf('.');
-    const permission = raw.slice(dot + 1);
-    if (permission !== '') {
+    if (dot < raw.length - 1) {
       const first = raw.charCodeAt(0);
       const compartment: Compartment = first === 112 ? 'patient' : first === 117 ? 'user' : 'system'; // p, u, s
-      const v1 = permission === 'read' || permission === 'write' || permission === '*';
+      // After the dot: read, write or * (v1), else letters from cruds, which hold no "w", "*" or "e".
+      const p1 = raw.charCodeAt(dot + 1);
+      const v1: V1Permission | undefined = p1 === 119 ? 'write' : p1 === 42 ? '*' : p1 === 114 && raw.charCodeAt(dot + 2) === 101 ? 'read' : undefined;
       return {
         kind: 'resource',
         raw,
         compartment,
         resourceType: raw.slice(compartment.length + 1, dot),
-        syntax: v1 ? 'v1' : 'v2',
-        permissions: v1 ? V1_TO_V2[permission as V1Permission] : permission,
+        syntax: v1 !== undefined ? 'v1' : 'v2',
+        permissions: v1 !== undefined ? V1_TO_V2[v1] : raw.slice(dot + 1),
       };
     }
   }
@@ -192,7 +193,10 @@ export function parseScope(raw: string): Scope {
  */
 export function parseScopes(text: string, known?: readonly Scope[]): Scope[] {
   const out: Scope[] = [];
-  for (const token of text.split(/[ \t\r\n\f\v]+/)) {
+  const tokens = text.split(/[ \t\r\n\f\v]+/);
+  // Indexed: a for-of allocates an iterator result per token until the code is optimized.
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] as string;
     if (token === '') continue;
     const same = known?.[out.length];
     out.push(same !== undefined && same.raw === token ? same : parseScope(token));

@@ -1,7 +1,8 @@
 // Resource scopes indexed by resource type, then by compartment and restriction, so
 // a lookup touches only the scopes of one type: comparing n requested with n granted
 // scopes stays linear. Small buckets (the usual case: one scope per type) are scanned;
-// a big bucket gets keyed maps on its first lookup.
+// a big bucket gets keyed maps on its first lookup. Loops are indexed, not for-of: see
+// compare.ts.
 import { normalisedPairs, type Compartment, type ResourceScope } from './parse.js';
 
 const LETTERS = ['c', 'r', 'u', 'd', 's'] as const;
@@ -76,7 +77,8 @@ export class ScopeIndex {
     if (list === undefined) return undefined;
     if (list.length <= SCAN_LIMIT) {
       let slot: Slot | undefined;
-      for (const s of list) {
+      for (let i = 0; i < list.length; i++) {
+        const s = list[i] as ResourceScope;
         if (s.compartment !== compartment || this.restriction(s) !== restriction) continue;
         if (slot === undefined) slot = { mask: permissionMask(s.permissions), scopes: [s] };
         else {
@@ -89,7 +91,8 @@ export class ScopeIndex {
     let keyed = this.keyed.get(type);
     if (keyed === undefined) {
       keyed = new Map();
-      for (const s of list) {
+      for (let i = 0; i < list.length; i++) {
+        const s = list[i] as ResourceScope;
         const key = `${s.compartment}?${this.restriction(s)}`;
         const slot = keyed.get(key);
         if (slot === undefined) keyed.set(key, { mask: permissionMask(s.permissions), scopes: [s] });
@@ -132,7 +135,8 @@ export class ScopeIndex {
       }
     }
     const out: ResourceScope[] = [];
-    for (const s of candidates) {
+    for (let i = 0; i < candidates.length; i++) {
+      const s = candidates[i] as ResourceScope;
       if (s.compartment !== compartment || s.query === undefined) continue;
       const own = this.pairs(s);
       if (own.length <= pairs.length) continue;
