@@ -207,8 +207,14 @@ class Comparer {
       e.note = `granted ${quoteList(exactScopes)}`;
       return e;
     }
+    return this.broaderOrNarrower(r, need, pairs, restriction, exactMask, exactScopes);
+  }
 
-    // Broader grants: the '*' type and/or a restriction with fewer pairs.
+  // classifyResource continues in two steps, each its own function: small functions are
+  // optimized sooner and at less cost than one that holds every case.
+
+  /** Broader grants: the '*' type and/or a restriction with fewer pairs. */
+  private broaderOrNarrower(r: ResourceScope, need: number, pairs: readonly string[], restriction: string, exactMask: number, exactScopes: string[]): ScopeComparisonEntry {
     const wide: Wide[] = [];
     const restrictions = pairs.length === 0 ? UNRESTRICTED : [...properSubsets(pairs), restriction];
     // The type itself, then '*' (only '*' for a '*' scope).
@@ -247,10 +253,15 @@ class Comparer {
       e.note = `covered by the broader ${quoteList(wideScopes)}`;
       return e;
     }
+    return this.narrowerOrDropped(r, need, pairs, restriction, covered, exactScopes, wideScopes);
+  }
 
-    // Not fully granted: look for narrower grants (specific types under a '*', added restrictions).
-    // Groups may be shared by many requested scopes: read their permission histograms, list at most
-    // GRANTED_AS_LIMIT of their scopes, and mark them accounted once per permission set.
+  /**
+   * Not fully granted: look for narrower grants (specific types under a '*', added restrictions).
+   * Groups may be shared by many requested scopes: read their permission histograms, list at most
+   * GRANTED_AS_LIMIT of their scopes, and mark them accounted once per permission set.
+   */
+  private narrowerOrDropped(r: ResourceScope, need: number, pairs: readonly string[], restriction: string, covered: number, exactScopes: string[], wideScopes: string[]): ScopeComparisonEntry {
     let partialMask = 0;
     let partialCount = 0;
     const partial: string[] = [];

@@ -38,8 +38,15 @@ export interface Slot {
 const SCAN_LIMIT = 8;
 const NO_PAIRS: readonly string[] = Object.freeze([]);
 
+/** The scopes of one type: most types have one, held without an array. */
+type Bucket = ResourceScope | ResourceScope[];
+
+function bucketList(bucket: Bucket): readonly ResourceScope[] {
+  return Array.isArray(bucket) ? bucket : [bucket];
+}
+
 export class ScopeIndex {
-  private readonly byType = new Map<string, ResourceScope[]>();
+  private readonly byType = new Map<string, Bucket>();
   /** type -> compartment?restriction -> slot, built for big buckets on first lookup. */
   private readonly keyed = new Map<string, Map<string, Slot>>();
   /** type -> compartment|pair -> restricted scopes holding that pair, built for big buckets on first lookup. */
@@ -47,9 +54,10 @@ export class ScopeIndex {
   private readonly pairsCache = new Map<string, readonly string[]>();
 
   add(scope: ResourceScope): void {
-    const list = this.byType.get(scope.resourceType);
-    if (list === undefined) this.byType.set(scope.resourceType, [scope]);
-    else list.push(scope);
+    const bucket = this.byType.get(scope.resourceType);
+    if (bucket === undefined) this.byType.set(scope.resourceType, scope);
+    else if (Array.isArray(bucket)) bucket.push(scope);
+    else this.byType.set(scope.resourceType, [bucket, scope]);
   }
 
   /** The restriction's sorted, distinct, encoded pairs (cached per query string). */
@@ -73,8 +81,12 @@ export class ScopeIndex {
 
   /** Scopes of exactly this compartment, type and restriction. */
   slot(compartment: Compartment, type: string, restriction: string): Slot | undefined {
-    const list = this.byType.get(type);
-    if (list === undefined) return undefined;
+    const bucket = this.byType.get(type);
+    if (bucket === undefined) return undefined;
+    if (!Array.isArray(bucket)) {
+      return bucket.compartment === compartment && this.restriction(bucket) === restriction ? { mask: permissionMask(bucket.permissions), scopes: [bucket] } : undefined;
+    }
+    const list = bucket;
     if (list.length <= SCAN_LIMIT) {
       let slot: Slot | undefined;
       for (let i = 0; i < list.length; i++) {
@@ -108,8 +120,11 @@ export class ScopeIndex {
 
   /** Restricted scopes of this compartment and type whose restriction holds every one of `pairs` and more. */
   narrowerRestrictions(compartment: Compartment, type: string, pairs: readonly string[]): ResourceScope[] {
-    const list = this.byType.get(type);
-    if (list === undefined) return [];
+    const bucket = this.byType.get(type);
+    if (bucket === undefined) return [];
+    // One scope with no restriction, or one no longer than `pairs`, holds nothing narrower.
+    if (!Array.isArray(bucket) && (bucket.query === undefined || this.pairs(bucket).length <= pairs.length)) return [];
+    const list = bucketList(bucket);
     let candidates: readonly ResourceScope[] = list;
     if (list.length > SCAN_LIMIT && pairs.length > 0) {
       let byPair = this.byPair.get(type);
@@ -158,9 +173,9 @@ export class ScopeIndex {
       if (l === undefined) map.set(key, [s]);
       else l.push(s);
     };
-    for (const [type, list] of this.byType) {
+    for (const [type, bucket] of this.byType) {
       if (type === '*') continue;
-      for (const s of list) {
+      for (const s of bucketList(bucket)) {
         push(index.all, s.compartment, s);
         if (s.query === undefined) {
           push(index.unrestricted, s.compartment, s);
