@@ -53,39 +53,63 @@ const builtinsByRequire = {
   },
 };
 
-// decode (no --verify) is a start-up target: every chunk it loads is one more module for
-// Node's ESM loader to resolve, read, compile and link. These modules are pure and
-// stateless (no classes, no module-level state: a second copy behaves the same), and
-// other commands share them in other combinations, so splitting gives each its own small
-// chunk. Imported from decode.ts (and from each other there), they get a copy inside
-// decode's chunk; every other importer, decode --verify's included, keeps the shared one.
-// errors.ts and report/ stay shared (error classes are matched with instanceof).
-const DECODE_INLINE = new Set(
-  [
-    'src/protocol/jwt/access-token.ts',
-    'src/protocol/jwt/client-assertion.ts',
-    'src/protocol/jwt/claims.ts',
-    'src/protocol/jwt/decode.ts',
-    'src/protocol/jwt/id-token.ts',
-    'src/protocol/jwt/profile.ts',
-    'src/protocol/jwt/time-claims.ts',
-    'src/protocol/json-depth.ts',
-    'src/commands/input.ts',
-    'src/flows/local-file.ts',
-  ].map((f) => path.join(root, f)),
-);
-const decodeInline = {
-  name: 'decode-inline',
+// decode (no --verify), explain and diff-scopes are start-up targets: every chunk they
+// load is one more module for Node's ESM loader to resolve, read (four round trips to the
+// thread pool), compile and link, about a millisecond each for a small one. The modules
+// below are pure and stateless (no module-level state a second copy could disagree
+// about, no class matched with instanceof), and other commands share them in other
+// combinations, so splitting gives each its own small chunk. Imported from the command
+// (and from each other there), they get a copy inside the command's chunk, in a namespace
+// named after it (the metafile lists them as "<namespace>:<absolute path>"); every other
+// importer keeps the shared one. errors.ts and report/ stay shared (error classes are
+// matched with instanceof; the renderers take the report).
+const rel = (file) => path.relative(root, file).split(path.sep).join('/');
+const INLINE = [
+  {
+    namespace: 'decode-inline',
+    command: 'src/commands/decode.ts',
+    inline: (file) =>
+      [
+        'src/protocol/jwt/access-token.ts',
+        'src/protocol/jwt/client-assertion.ts',
+        'src/protocol/jwt/claims.ts',
+        'src/protocol/jwt/decode.ts',
+        'src/protocol/jwt/id-token.ts',
+        'src/protocol/jwt/profile.ts',
+        'src/protocol/jwt/time-claims.ts',
+        'src/protocol/json-depth.ts',
+        'src/commands/input.ts',
+        'src/flows/local-file.ts',
+      ].includes(file),
+  },
+  {
+    // The diagnosis rules and what they read (about ten chunks shared with launch, check and token).
+    namespace: 'explain-inline',
+    command: 'src/commands/explain.ts',
+    inline: (file) => /^src\/(diagnose|protocol)\//.test(file) || file === 'src/commands/input.ts' || file === 'src/flows/local-file.ts',
+  },
+  {
+    namespace: 'diff-scopes-inline',
+    command: 'src/commands/diff-scopes.ts',
+    inline: (file) => /^src\/protocol\/scopes\//.test(file),
+  },
+];
+const commandInline = {
+  name: 'command-inline',
   setup(b) {
+    const byCommand = new Map(INLINE.map((c) => [path.join(root, c.command), c]));
+    const byNamespace = new Map(INLINE.map((c) => [c.namespace, c]));
     b.onResolve({ filter: /^\.\.?\// }, async (args) => {
-      if (args.pluginData === 'decode-inline' || args.kind !== 'import-statement') return undefined;
-      const fromDecode = args.namespace === 'decode-inline' || args.importer === path.join(root, 'src/commands/decode.ts');
-      if (!fromDecode) return undefined;
-      const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'decode-inline' });
-      if (resolved.errors.length > 0 || !DECODE_INLINE.has(resolved.path)) return resolved.errors.length > 0 ? undefined : { path: resolved.path };
-      return { path: resolved.path, namespace: 'decode-inline' };
+      if (args.pluginData === 'command-inline' || args.kind !== 'import-statement') return undefined;
+      const owner = byNamespace.get(args.namespace) ?? byCommand.get(args.importer);
+      if (owner === undefined) return undefined;
+      const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'command-inline' });
+      if (resolved.errors.length > 0) return undefined;
+      return owner.inline(rel(resolved.path)) ? { path: resolved.path, namespace: owner.namespace } : { path: resolved.path };
     });
-    b.onLoad({ filter: /.*/, namespace: 'decode-inline' }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'ts', resolveDir: path.dirname(args.path) }));
+    for (const { namespace } of INLINE) {
+      b.onLoad({ filter: /.*/, namespace }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'ts', resolveDir: path.dirname(args.path) }));
+    }
   },
 };
 
@@ -106,7 +130,7 @@ const result = await build({
   minifyWhitespace: true,
   minifySyntax: true,
   metafile: true,
-  plugins: [leanUndici, lazyChildProcess, builtinsByRequire, decodeInline],
+  plugins: [leanUndici, lazyChildProcess, builtinsByRequire, commandInline],
   // check --login drives Chromium through playwright-core, an optional dependency loaded only there.
   external: ['playwright-core'],
   logLevel: 'warning',

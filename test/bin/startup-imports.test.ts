@@ -34,6 +34,15 @@ interface Metafile {
 }
 const meta = JSON.parse(readFileSync(path.join(REPO_ROOT, 'dist', 'bundle-meta.json'), 'utf8')) as Metafile;
 
+/**
+ * A chunk input as a repository path: scripts/bundle.mjs copies some modules into a
+ * command's own chunk under a namespace ("explain-inline:/abs/src/diagnose/catalog.ts").
+ */
+function sourcePath(input: string): string {
+  const file = input.replace(/^[a-z-]+-inline:/, '');
+  return path.isAbsolute(file) ? path.relative(REPO_ROOT, file).split(path.sep).join('/') : file;
+}
+
 /** The sources behind the modules a run loaded: a chunk's inputs, or the file itself. */
 function loadedSources(args: string[], options: { allowExit?: number[] } = {}): string[] {
   const log = path.join(dir, `log-${Math.random().toString(36).slice(2)}.txt`);
@@ -46,7 +55,7 @@ function loadedSources(args: string[], options: { allowExit?: number[] } = {}): 
     if (!url.startsWith('file:')) continue;
     const file = path.relative(REPO_ROOT, fileURLToPath(url)).split(path.sep).join('/');
     const chunk = meta.outputs[file];
-    sources.push(file, ...(chunk === undefined ? [] : Object.keys(chunk.inputs)));
+    sources.push(file, ...(chunk === undefined ? [] : Object.keys(chunk.inputs).map(sourcePath)));
   }
   return sources;
 }
