@@ -66,6 +66,13 @@ const builtinsByRequire = {
 const rel = (file) => path.relative(root, file).split(path.sep).join('/');
 const INLINE = [
   {
+    // What every command loads with commander: the version, the fault names for sandbox
+    // --help, the terminal-text escaping of error lines (errors.ts stays shared).
+    namespace: 'main-inline',
+    command: ['src/cli/main.ts', 'src/cli/program.ts', 'src/cli/version.ts'],
+    inline: (file) => ['src/version.ts', 'src/report/render/terminal-text.ts', 'src/sandbox/faults/index.ts'].includes(file),
+  },
+  {
     namespace: 'decode-inline',
     command: 'src/commands/decode.ts',
     inline: (file) =>
@@ -97,7 +104,7 @@ const INLINE = [
 const commandInline = {
   name: 'command-inline',
   setup(b) {
-    const byCommand = new Map(INLINE.map((c) => [path.join(root, c.command), c]));
+    const byCommand = new Map(INLINE.flatMap((c) => [c.command].flat().map((file) => [path.join(root, file), c])));
     const byNamespace = new Map(INLINE.map((c) => [c.namespace, c]));
     b.onResolve({ filter: /^\.\.?\// }, async (args) => {
       if (args.pluginData === 'command-inline' || args.kind !== 'import-statement') return undefined;

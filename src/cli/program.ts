@@ -105,12 +105,12 @@ type Render = (report: Report, globals: GlobalOptions, compactJson?: boolean) =>
 
 /** Redaction and the one renderer asked for (the human one brings chalk) load only when a command runs, not for --version or --help. */
 async function loadRender(json: boolean): Promise<Render> {
-  const { redactReport } = await import('../report/redact.js');
+  // Both at once: each import is a chain of file reads, and the second need not wait for the first.
   if (json) {
-    const { renderJson } = await import('../report/render/json.js');
+    const [{ redactReport }, { renderJson }] = await Promise.all([import('../report/redact.js'), import('../report/render/json.js')]);
     return (report, globals, compactJson = false) => renderJson(redactReport(report, globals.showSecrets), { compact: compactJson });
   }
-  const { renderHuman } = await import('../report/render/human.js');
+  const [{ redactReport }, { renderHuman }] = await Promise.all([import('../report/redact.js'), import('../report/render/human.js')]);
   return (report, globals) => renderHuman(redactReport(report, globals.showSecrets), globals);
 }
 
