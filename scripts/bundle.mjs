@@ -90,6 +90,15 @@ const INLINE = [
       ].includes(file),
   },
   {
+    // The redactor and the renderer every report goes through, as program.ts loads them (a
+    // dynamic import, so entry: true): one chunk each instead of a re-export facade and the
+    // trace and terminal-text chunks.
+    namespace: 'render-inline',
+    command: ['src/cli/program.ts', 'src/cli/main.ts'],
+    entry: (file) => ['src/report/redact.ts', 'src/report/render/human.ts', 'src/report/render/json.ts'].includes(file),
+    inline: (file) => ['src/report/trace.ts', 'src/report/render/terminal-text.ts'].includes(file),
+  },
+  {
     // The diagnosis rules and what they read (about ten chunks shared with launch, check and token).
     namespace: 'explain-inline',
     command: 'src/commands/explain.ts',
@@ -104,15 +113,20 @@ const INLINE = [
 const commandInline = {
   name: 'command-inline',
   setup(b) {
-    const byCommand = new Map(INLINE.flatMap((c) => [c.command].flat().map((file) => [path.join(root, file), c])));
+    const byImporter = new Map();
+    for (const c of INLINE) for (const file of [c.command].flat()) byImporter.set(path.join(root, file), [...(byImporter.get(path.join(root, file)) ?? []), c]);
     const byNamespace = new Map(INLINE.map((c) => [c.namespace, c]));
     b.onResolve({ filter: /^\.\.?\// }, async (args) => {
-      if (args.pluginData === 'command-inline' || args.kind !== 'import-statement') return undefined;
-      const owner = byNamespace.get(args.namespace) ?? byCommand.get(args.importer);
-      if (owner === undefined) return undefined;
+      if (args.pluginData === 'command-inline' || (args.kind !== 'import-statement' && args.kind !== 'dynamic-import')) return undefined;
+      const inside = byNamespace.get(args.namespace);
+      const owners = inside !== undefined ? [inside] : (byImporter.get(args.importer) ?? []);
+      if (owners.length === 0) return undefined;
       const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'command-inline' });
       if (resolved.errors.length > 0) return undefined;
-      return owner.inline(rel(resolved.path)) ? { path: resolved.path, namespace: owner.namespace } : { path: resolved.path };
+      const file = rel(resolved.path);
+      // Static imports of an owner (or of a copy) are copied when listed; dynamic imports only where entry lists them.
+      const owner = owners.find((c) => (args.kind === 'dynamic-import' ? inside === undefined && c.entry?.(file) === true : c.inline(file)));
+      return owner !== undefined ? { path: resolved.path, namespace: owner.namespace } : { path: resolved.path };
     });
     for (const { namespace } of INLINE) {
       b.onLoad({ filter: /.*/, namespace }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'ts', resolveDir: path.dirname(args.path) }));
