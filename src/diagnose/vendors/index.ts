@@ -9,6 +9,7 @@ import { OIDC_PROVIDER } from './oidc-provider.js';
 import { OKTA } from './okta.js';
 import { ORACLE_HEALTH } from './oracle-health.js';
 import { SMART_LAUNCHER } from './smart-launcher.js';
+import { mayMatch, requiredWords, type RequiredWords } from './required-words.js';
 import type { VendorPhrase } from './types.js';
 
 export type { VendorPhrase } from './types.js';
@@ -24,10 +25,22 @@ const MEMO_SIZE = 16;
 
 function memoized(table: readonly VendorPhrase[]): (text: string) => readonly VendorPhrase[] {
   const memo = new Map<string, readonly VendorPhrase[]>();
+  // A row whose required words the text lacks cannot match: its pattern is not run (required-words.ts).
+  let required: Array<RequiredWords | undefined> | undefined;
+  const matching = (text: string): VendorPhrase[] => {
+    required ??= table.map((p) => requiredWords(p.match));
+    const lower = text.toLowerCase();
+    const rows: VendorPhrase[] = [];
+    for (let i = 0; i < table.length; i++) {
+      const p = table[i] as VendorPhrase;
+      if (mayMatch(required[i], text, lower) && p.match.test(text)) rows.push(p);
+    }
+    return rows;
+  };
   return (text) => {
     let rows = memo.get(text);
     if (rows === undefined) {
-      rows = text.trim() === '' ? [] : table.filter((p) => p.match.test(text));
+      rows = text.trim() === '' ? [] : matching(text);
       if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value as string);
       memo.set(text, rows);
     }
