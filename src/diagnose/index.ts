@@ -46,5 +46,12 @@ export function mergeFindings(...lists: ReadonlyArray<readonly Finding[]>): Find
  * run, a scope diff), merged and ranked. The first finding explains the failure or says it cannot.
  */
 export function diagnose(evidence: Evidence, options: RuleOptions, extra: readonly Finding[] = []): Finding[] {
-  return rank(mergeFindings(extra, CATALOG.flatMap((rule) => rule.diagnose(evidence, options))), evidence);
+  let lints = extra;
+  const found: Finding[] = [];
+  for (const rule of CATALOG) {
+    const findings = rule.diagnose(evidence, options);
+    if (findings.length > 0 && rule.replaces !== undefined) lints = lints.filter((f) => !rule.replaces?.(f));
+    found.push(...findings);
+  }
+  return rank(mergeFindings(lints, found), evidence);
 }

@@ -15,6 +15,12 @@ export interface DiagnosisRule {
   catalog: readonly string[];
   /** Other finding ids the rule classifies into (fhir-401-expired-token beside fhir-401-invalid-token ...). */
   siblings?: readonly string[] | undefined;
+  /**
+   * A generic lint finding of the caller (a missing discovery field, say) that tells the same
+   * problem as this rule's finding: when the rule reports, that lint is left out, so a run
+   * never shows one problem twice under two ids.
+   */
+  replaces?: ((lint: Finding) => boolean) | undefined;
   diagnose(evidence: Evidence, options: RuleOptions): Finding[];
 }
 
