@@ -5,6 +5,7 @@
 // Pure: a trace (or one saved response) in, a list out. Values are server text: the
 // renderer escapes them; here they are only cut to a sane length.
 import { parseOAuthError, parseVendorErrorUri, parseWwwAuthenticate } from '../protocol/oauth-error.js';
+import { jsonObjectIn } from './json-object.js';
 import { headerValue, isExchange, type HeaderMap, type TraceEntry } from './trace.js';
 
 export interface CorrelationId {
@@ -33,6 +34,7 @@ export interface CorrelationId {
  */
 export const ID_HEADERS: ReadonlyArray<{ header: string; name: string; seenAt: string }> = [
   { header: 'x-request-id', name: 'X-Request-Id', seenAt: 'https://docs.oracle.com/en/industries/health/millennium-platform-apis/mfrap/r4_overview.html (Oracle Health Millennium FHIR)' },
+  { header: 'cerner-correlation-id', name: 'Cerner-Correlation-Id', seenAt: 'quoted by the force-authn-rejected rule (src/diagnose/rules/authorize/force-authn-rejected.ts); no public Oracle documentation of it was found' },
   { header: 'x-correlation-id', name: 'X-Correlation-Id', seenAt: 'https://github.com/heremaps/here-aaa-java-sdk/issues/65' },
   { header: 'request-id', name: 'Request-Id', seenAt: 'https://github.com/microsoftgraph/msgraph-sdk-dotnet-auth/issues/54 (Microsoft Graph)' },
   { header: 'correlation-id', name: 'Correlation-Id', seenAt: 'https://docs.pingidentity.com/pingdirectory/9.3/pingdatametrics_server_administration_guide/pd_met_config_corr_id_resp_header.html' },
@@ -105,16 +107,6 @@ function entraMembers(json: Record<string, unknown>, where: Where): CorrelationI
   return out;
 }
 
-function parseJsonObject(body: string): Record<string, unknown> | undefined {
-  if (!body.trimStart().startsWith('{')) return undefined;
-  try {
-    const json: unknown = JSON.parse(body);
-    return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The error_uri and error_description of an OAuth error, wherever it sits: body, WWW-Authenticate or a redirect's query. */
 function fromOAuthError(error: { error_description?: string | undefined; error_uri?: string | undefined }, where: Where, place: string): CorrelationId[] {
   return [
@@ -160,7 +152,7 @@ export function correlationIdsOfResponse(response: SavedResponse, where: Where =
   const location = headerValue(response.headers, 'location');
   if (location !== undefined) out.push(...fromQuery(location, response.url, w, 'Location'));
   const body = response.body ?? '';
-  const json = parseJsonObject(body);
+  const json = jsonObjectIn(body);
   const error = parseOAuthError(body);
   if (error !== undefined) out.push(...fromOAuthError(error, w, 'response body'));
   if (json !== undefined) out.push(...entraMembers(json, w));

@@ -3,6 +3,7 @@
 // be decoded), then the header and claims go through the same redaction as everything
 // else unless --show-secrets. Pure.
 import { decodeJwt } from '../protocol/jwt/decode.js';
+import { asObject, jsonObjectIn } from './json-object.js';
 import { redactValue } from './redact.js';
 import type { Report } from './report.js';
 import { isExchange, type TraceEntry } from './trace.js';
@@ -34,16 +35,6 @@ function view(name: string, from: string, raw: string): TokenView {
   }
 }
 
-function jsonObject(text: string | undefined): Record<string, unknown> | undefined {
-  if (text === undefined || !text.trimStart().startsWith('{')) return undefined;
-  try {
-    const json: unknown = JSON.parse(text);
-    return json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function formParams(body: string | undefined): URLSearchParams | undefined {
   return body !== undefined && /^[\w.~%+-]+=/.test(body.trim()) ? new URLSearchParams(body.trim()) : undefined;
 }
@@ -60,14 +51,10 @@ function fromTrace(entries: readonly TraceEntry[]): TokenView[] {
   for (const e of entries.filter(isExchange)) {
     const params = formParams(e.request.body);
     for (const name of REQUEST_TOKENS) add(name, `exchange ${e.id} ${e.step} (request)`, params?.get(name) ?? undefined);
-    const json = e.response !== undefined && e.response.status < 300 ? jsonObject(e.response.body) : undefined;
+    const json = e.response !== undefined && e.response.status < 300 ? jsonObjectIn(e.response.body) : undefined;
     for (const name of RESPONSE_TOKENS) add(name, `exchange ${e.id} ${e.step} (response)`, json?.[name]);
   }
   return out;
-}
-
-function record(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 const KINDS = new Set(['jwt', 'jwe', 'opaque']);
@@ -78,15 +65,15 @@ function fromData(data: Record<string, unknown>): TokenView[] {
   const tokens = data['tokens'];
   if (Array.isArray(tokens)) {
     for (const t of tokens) {
-      const r = record(t);
+      const r = asObject(t);
       if (r === undefined) continue;
       const kind = typeof r['kind'] === 'string' && KINDS.has(r['kind']) ? (r['kind'] as TokenView['kind']) : 'malformed';
-      out.push({ name: typeof r['name'] === 'string' ? r['name'] : 'token', from: 'input', kind, header: record(r['header']), claims: record(r['claims']) });
+      out.push({ name: typeof r['name'] === 'string' ? r['name'] : 'token', from: 'input', kind, header: asObject(r['header']), claims: asObject(r['claims']) });
     }
   }
   const mode = data['mode'];
-  if ((mode === 'build' || mode === 'check') && record(data['claims']) !== undefined) {
-    out.push({ name: 'client assertion', from: mode === 'build' ? 'built by jwt-assert' : 'input', kind: 'jwt', length: typeof data['assertion'] === 'string' ? data['assertion'].length : undefined, header: record(data['header']), claims: record(data['claims']) });
+  if ((mode === 'build' || mode === 'check') && asObject(data['claims']) !== undefined) {
+    out.push({ name: 'client assertion', from: mode === 'build' ? 'built by jwt-assert' : 'input', kind: 'jwt', length: typeof data['assertion'] === 'string' ? data['assertion'].length : undefined, header: asObject(data['header']), claims: asObject(data['claims']) });
   }
   return out;
 }

@@ -20,8 +20,8 @@ import { startSandbox } from '../../src/sandbox/index.js';
 import type { SandboxHandle } from '../../src/sandbox/types.js';
 import { testContext } from '../helpers/command-context.js';
 import { unsignedJwt } from '../helpers/jwt.js';
-import { openedElements, parseMarkdown } from '../helpers/markdown.js';
-import { parseJsonOutput, runCli } from '../helpers/run-cli.js';
+import { assertReportStructure } from '../helpers/markdown.js';
+import { parseJsonOutput, REPO_ROOT, runCli } from '../helpers/run-cli.js';
 import { leakedSlices, secretsOf } from '../helpers/secrets.js';
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'smartctl-report-'));
@@ -31,11 +31,7 @@ const ENV: ReportEnvironment = { smartctl: 'test', node: process.version, platfo
 function readReport(file: string): { text: string; h2: string[]; html: string } {
   assert.equal(statSync(file).mode & 0o777, 0o600, 'mode 0600');
   const text = readFileSync(file, 'utf8');
-  const doc = parseMarkdown(text);
-  for (const raw of doc.rawHtml) assert.match(raw, /^(?:<details>\n<summary>[^<>]*<\/summary>\n|<\/details>\n?)$/, `raw HTML that is not ours: ${JSON.stringify(raw)}`);
-  const opened = openedElements(doc.html);
-  assert.equal(opened.get('details') ?? 0, (doc.html.match(/<\/details>/g) ?? []).length, '<details> balanced');
-  assert.ok(!opened.has('script') && !opened.has('img'));
+  const doc = assertReportStructure(text, file);
   assert.ok(text.indexOf('## Summary') < Math.max(0, text.indexOf('<details>')) || !text.includes('<details>'), 'summary before details');
   return { text, h2: doc.headings.filter(([l]) => l === 2).map(([, t]) => t.replace(/ \(\d+\)$/, '')), html: doc.html };
 }
@@ -300,5 +296,31 @@ describe('--report: no secret of a run in the report, for every sandbox fault; -
     assert.ok([...all].some((s) => s.startsWith('eyJ') && secretsOf(reports[2]?.trace ?? []).has(s)), 'the client assertion is a secret of the run');
     const cookieSent = (reports[3]?.trace ?? []).some((e) => e.type === 'exchange' && Object.keys(e.request.headers).some((h) => h.toLowerCase() === 'cookie'));
     assert.ok(cookieSent, 'the second run sent the session cookie');
+  });
+});
+
+describe('README: the --report section stays true', () => {
+  const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const part = readme.slice(readme.indexOf('<!-- section:report -->'), readme.indexOf('<!-- /section:report -->'));
+
+  it('its sandbox example runs and writes the report, whose sections are the ones the README lists, in that order', async () => {
+    assert.ok(part.length > 1000);
+    const examples = [...part.matchAll(/^smartctl (.*--sandbox.*)$/gm)].map((m) => m[1] ?? '');
+    assert.equal(examples.length, 1);
+    const dir = tmp();
+    const args = (examples[0] ?? '').split(' ');
+    const r = await runCli(args, { cwd: dir });
+    assert.equal(r.code, 1, r.stderr);
+    const file = path.join(dir, args[args.indexOf('--report') + 1] ?? '');
+    const { h2 } = readReport(file);
+    const listed = [...part.matchAll(/^- \*\*([^*]+)\*\*/gm)].map((m) => m[1] ?? '');
+    assert.deepEqual(listed, ['Summary', 'Findings', 'Identifiers for the vendor', 'Environment', 'Server and client', 'Scopes', 'Tokens', 'Tests']);
+    const shown = h2.filter((h) => listed.includes(h) || h === 'Steps and exchanges');
+    assert.deepEqual(shown, [...listed.filter((h) => h !== 'Tests'), 'Steps and exchanges']);
+  });
+
+  it('the headers it names are the ones read (ID_HEADERS)', async () => {
+    const { ID_HEADERS } = await import('../../src/report/correlation.js');
+    for (const h of ID_HEADERS) assert.ok(part.includes(`\`${h.name}\``), `${h.name} in the README`);
   });
 });

@@ -50,3 +50,25 @@ export function openedElements(html: string): Map<string, number> {
   }
   return out;
 }
+
+/** What markdown-it makes of a report's own structure; any other element would come from server text. */
+const REPORT_ELEMENTS = new Set(['h1', 'h2', 'h3', 'p', 'ul', 'ol', 'li', 'strong', 'code', 'pre', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'details', 'summary', 'a', 'br']);
+
+/**
+ * A report's HTML is only its own: raw HTML only as our <details><summary> lines, no other
+ * element, <details> balanced with one <summary> each, links only to spec sites.
+ */
+export function assertReportStructure(text: string, label = 'report'): ParsedMarkdown {
+  const doc = parseMarkdown(text);
+  for (const raw of doc.rawHtml) {
+    if (!/^(?:<details>\n<summary>[^<>]*<\/summary>\n|<\/details>\n?)$/.test(raw)) throw new Error(`${label}: raw HTML that is not ours: ${JSON.stringify(raw)}`);
+  }
+  const opened = openedElements(doc.html);
+  for (const tag of opened.keys()) if (!REPORT_ELEMENTS.has(tag)) throw new Error(`${label}: <${tag}> in the HTML`);
+  const details = opened.get('details') ?? 0;
+  if (details !== (doc.html.match(/<\/details>/g) ?? []).length || (opened.get('summary') ?? 0) !== details) throw new Error(`${label}: <details>/<summary> not balanced`);
+  for (const m of doc.html.matchAll(/<a href="([^"]*)"/g)) {
+    if (!/^https:\/\/(www\.rfc-editor\.org|datatracker\.ietf\.org|hl7\.org|openid\.net)\//.test(m[1] ?? '')) throw new Error(`${label}: a link to ${m[1] ?? ''}`);
+  }
+  return doc;
+}

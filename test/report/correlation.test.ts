@@ -21,8 +21,8 @@ const byName = (ids: ReadonlyArray<{ name: string; value: string }>): Record<str
 
 describe('correlation ids of one response', () => {
   it('Oracle Health: X-Request-Id header and the error_uri instance with URN, client and tenant', () => {
-    const ids = correlationIdsOfResponse({ headers: { 'X-Request-Id': 'ecd13b72-4fde-11e9-8674-8b0a57a130fd', date: 'Tue, 26 Mar 2019 15:50:49 GMT' }, body: JSON.stringify({ error: 'invalid_client', error_uri: CERNER_URI }) });
-    assert.deepEqual(byName(ids), { 'X-Request-Id': 'ecd13b72-4fde-11e9-8674-8b0a57a130fd', 'Oracle Health error instance': '8a9b7c6d-1e2f-4a3b-9c8d-7e6f5a4b3c2d' });
+    const ids = correlationIdsOfResponse({ headers: { 'X-Request-Id': 'ecd13b72-4fde-11e9-8674-8b0a57a130fd', 'Cerner-Correlation-Id': 'c0ffee-1', date: 'Tue, 26 Mar 2019 15:50:49 GMT' }, body: JSON.stringify({ error: 'invalid_client', error_uri: CERNER_URI }) });
+    assert.deepEqual(byName(ids), { 'X-Request-Id': 'ecd13b72-4fde-11e9-8674-8b0a57a130fd', 'Cerner-Correlation-Id': 'c0ffee-1', 'Oracle Health error instance': '8a9b7c6d-1e2f-4a3b-9c8d-7e6f5a4b3c2d' });
     const instance = ids.find((i) => i.name === 'Oracle Health error instance');
     assert.equal(instance?.note, 'URN urn:cerner:error:authorization-server:oauth2:token:invalid-authorization-header, client=unknown, tenant=ec2458f2-1e24-41c8-b71b-0e701af7583d');
     assert.equal(instance?.serverTime, 'Tue, 26 Mar 2019 15:50:49 GMT');

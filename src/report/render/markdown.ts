@@ -9,6 +9,7 @@
 // HTML-escaped; code blocks use a fence longer than any backtick run in their content.
 // So no server string can open an HTML element, close a <details>, or end a table cell.
 import type { Finding, FindingBasis, FindingRole } from '../finding.js';
+import { asObject } from '../json-object.js';
 import { compareScopes, type ScopeComparisonEntry } from '../../protocol/scopes/compare.js';
 import { parseScopes } from '../../protocol/scopes/parse.js';
 import { isoTime, relativeTime } from '../../protocol/jwt/time-claims.js';
@@ -127,10 +128,6 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-function rec(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
 interface TestLike {
   id: string;
   group: string;
@@ -144,7 +141,7 @@ function checkTests(report: Report): TestLike[] {
   const tests = report.data['tests'];
   if (report.command !== 'check' || !Array.isArray(tests)) return [];
   return tests.flatMap((t) => {
-    const r = rec(t);
+    const r = asObject(t);
     if (r === undefined || typeof r['id'] !== 'string') return [];
     return [{ id: r['id'], group: String(r['group'] ?? ''), title: String(r['title'] ?? ''), result: String(r['result'] ?? ''), reason: str(r['reason']), exchanges: Array.isArray(r['exchanges']) ? (r['exchanges'] as HttpExchange[]) : [] }];
   });
@@ -165,7 +162,7 @@ function counts(report: Report): string {
 }
 
 function runError(report: Report): { code: string; message: string; hint?: string | undefined } | undefined {
-  const e = rec(report.data['error']);
+  const e = asObject(report.data['error']);
   return e === undefined ? undefined : { code: String(e['code'] ?? ''), message: String(e['message'] ?? ''), hint: str(e['hint']) };
 }
 
@@ -204,7 +201,7 @@ function summarySection(report: Report, o: MarkdownOptions, ids: readonly Correl
 
 function identifiersSection(ids: readonly CorrelationId[]): string {
   if (ids.length === 0) {
-    return '## Identifiers for the vendor\n\nNo request or correlation id was found in the responses (looked for X-Request-Id, X-Correlation-Id, Request-Id, X-Amzn-RequestId, x-ms-request-id, client-request-id, traceparent, an Oracle Health error\\_uri instance and Entra Trace ID / Correlation ID lines).';
+    return '## Identifiers for the vendor\n\nNo request or correlation id was found in the responses (looked for X-Request-Id, Cerner-Correlation-Id, X-Correlation-Id, Request-Id, X-Amzn-RequestId, x-ms-request-id, client-request-id, traceparent, an Oracle Health error\\_uri instance and Entra Trace ID / Correlation ID lines).';
   }
   const rows = ids.map((i) => [mdInline(i.name), mdInline(i.value), i.exchange !== undefined ? `${i.exchange} ${mdInline(i.step ?? '')}` : 'saved evidence', i.status !== undefined ? String(i.status) : '', mdInline(i.at ?? 'not recorded'), mdInline(i.serverTime ?? ''), mdInline([i.source, i.note].filter((s) => s !== undefined).join('; '))]);
   return `## Identifiers for the vendor\n\nQuote these with the time when you contact the vendor: they find the request in their logs with them.\n\n${table(['Identifier', 'Value', 'Exchange', 'Status', 'Time (UTC)', 'Server time', 'Where / more'], rows)}`;
@@ -244,9 +241,9 @@ function serverSection(report: Report, trace: readonly TraceEntry[]): string | u
     const v = str(report.data[key]);
     if (v !== undefined) rows.push([label, mdInline(v, 2000)]);
   }
-  const endpoints = rec(report.data['endpoints']);
+  const endpoints = asObject(report.data['endpoints']);
   for (const [name, url] of Object.entries(endpoints ?? {})) if (typeof url === 'string') rows.push([`endpoint ${mdInline(name)}`, mdInline(url, 2000)]);
-  const evidence = rec(report.data['evidence']);
+  const evidence = asObject(report.data['evidence']);
   if (evidence !== undefined) {
     for (const [key, label] of [['endpoint', 'endpoint (saved evidence)'], ['method', 'method (saved evidence)'], ['url', 'URL (saved evidence)'], ['status', 'status (saved evidence)']] as const) {
       const v = evidence[key];
@@ -290,12 +287,12 @@ function findingsSection(report: Report): string {
 function scopePair(report: Report): { requested: string; granted: string } | undefined {
   const d = report.data;
   const join = (v: unknown): string | undefined => (Array.isArray(v) && v.every((s) => typeof s === 'string') ? v.join(' ') : undefined);
-  const scopes = rec(d['scopes']);
-  const evidence = rec(d['evidence']);
+  const scopes = asObject(d['scopes']);
+  const evidence = asObject(d['evidence']);
   const candidates: Array<[unknown, unknown]> = [
     [join(d['requested']), join(d['granted'])],
     [scopes?.['requested'], scopes?.['granted']],
-    [d['requestedScope'], rec(d['tokenResponse'])?.['scope']],
+    [d['requestedScope'], asObject(d['tokenResponse'])?.['scope']],
     [evidence?.['requestedScope'], evidence?.['grantedScope']],
   ];
   for (const [requested, granted] of candidates) if (typeof requested === 'string' && typeof granted === 'string') return { requested, granted };
@@ -389,7 +386,7 @@ function exchangeBlock(e: HttpExchange): string {
 
 function stepsOf(report: Report, trace: readonly TraceEntry[]): Step[] {
   const steps = report.data['steps'];
-  if (Array.isArray(steps) && steps.every((s) => rec(s) !== undefined && typeof (s as Step).name === 'string')) return steps as Step[];
+  if (Array.isArray(steps) && steps.every((s) => asObject(s) !== undefined && typeof (s as Step).name === 'string')) return steps as Step[];
   return stepsFromTrace(trace);
 }
 

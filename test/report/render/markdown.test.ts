@@ -11,13 +11,10 @@ import { BODY_LIMIT, fence, mdInline, renderMarkdown, type ReportEnvironment } f
 import { tokenViews } from '../../../src/report/token-views.js';
 import { Trace } from '../../../src/report/trace.js';
 import { unsignedJwt } from '../../helpers/jwt.js';
-import { openedElements, parseMarkdown } from '../../helpers/markdown.js';
+import { assertReportStructure, parseMarkdown } from '../../helpers/markdown.js';
 
 const ENV: ReportEnvironment = { smartctl: '0.1.0', node: 'v20.20.0', platform: 'linux', release: '6.1.0', arch: 'x64', generatedAt: '2026-12-02T01:00:00.000Z' };
 const HOSTILE = 'evil </details> </summary> <script>alert(1)</script> ``` ```` `x` | a|b \n- item\n# head <img src=x onerror=alert(1)> [l](javascript:alert(1)) $$x$$ <!-- c';
-/** What markdown-it makes of our own structure; anything else would come from server text. */
-const ALLOWED = new Set(['h1', 'h2', 'h3', 'p', 'ul', 'ol', 'li', 'strong', 'code', 'pre', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'details', 'summary', 'a', 'br']);
-
 function hostileReport(text: string): Report {
   const trace = new Trace();
   trace.addExchange({
@@ -49,15 +46,7 @@ function render(report: Report): string {
   return renderMarkdown(redactReport(report, false), { environment: ENV, showSecrets: false, tokens: tokenViews(report, false) });
 }
 
-function assertSafe(text: string, label: string): void {
-  const doc = parseMarkdown(text);
-  for (const raw of doc.rawHtml) assert.match(raw, /^(?:<details>\n<summary>[^<>]*<\/summary>\n|<\/details>\n?)$/, `${label}: raw HTML that is not ours: ${JSON.stringify(raw)}`);
-  const opened = openedElements(doc.html);
-  for (const tag of opened.keys()) assert.ok(ALLOWED.has(tag), `${label}: <${tag}> in the HTML`);
-  assert.equal(opened.get('details') ?? 0, (doc.html.match(/<\/details>/g) ?? []).length, `${label}: <details> balanced`);
-  assert.equal(opened.get('summary') ?? 0, opened.get('details') ?? 0, `${label}: one <summary> per <details>`);
-  for (const m of doc.html.matchAll(/<a href="([^"]*)"/g)) assert.match(m[1] ?? '', /^https:\/\/(www\.rfc-editor\.org|datatracker\.ietf\.org|hl7\.org|openid\.net)\//, `${label}: only spec links`);
-}
+const assertSafe = (text: string, label: string): void => void assertReportStructure(text, label);
 
 describe('the Markdown report, parsed', () => {
   const text = render(hostileReport(HOSTILE));
