@@ -1,7 +1,7 @@
 // The command tree: options, help examples, and lazy actions. This file loads
 // commander (and, through the renderer, chalk) only; every action imports its
 // command module when it runs, so `--version` and `decode` stay fast.
-import { homedir } from 'node:os';
+import { homedir, release } from 'node:os';
 import { Argument, Command, Option, InvalidArgumentError } from 'commander';
 import type { CommandContext, GlobalOptions, Narrator } from '../commands/context.js';
 import type { Report } from '../report/report.js';
@@ -164,6 +164,13 @@ function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 }
 
+/** What a --report says about the machine it ran on. */
+function runtimeEnvironment(): { smartctl: string; node: string; platform: string; release: string; arch: string } {
+  return { smartctl: VERSION, node: process.version, platform: process.platform, release: release(), arch: process.arch };
+}
+
+const REPORT_HELP = 'write a Markdown report for a vendor ticket or forum: summary, identifiers (request ids), environment, findings, exchanges (secrets redacted unless --show-secrets; mode 0600)';
+
 export interface ProgramState {
   exitCode: number;
   /** The command that ran, and whether it printed its report (main.ts prints an error document only if not). */
@@ -185,14 +192,18 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
       const ctx = makeContext(globals, io, render);
       if (globals.insecure) io.stderr.write('! --insecure: TLS certificates are not verified; anyone on the network path can read and change this traffic. Never use it against production.\n');
       const har = cmd.name() === 'explain' ? undefined : cmd.opts()['har'];
+      const markdown = cmd.opts()['report'];
       let trace: import('../report/trace.js').Trace | undefined;
-      if (typeof har === 'string') ctx.traceStarted = (t) => (trace = t);
+      if (typeof har === 'string' || typeof markdown === 'string') ctx.traceStarted = (t) => (trace = t);
       let report: Report | undefined;
       try {
         report = await run(ctx, cmd.args, cmd.opts());
       } catch (error) {
-        // A run that ends in an error (a server that cannot be read) still leaves its exchanges in the HAR.
-        if (typeof har === 'string' && trace !== undefined && trace.entries.length > 0) await (await import('../commands/har-export.js')).exportHarOfFailedRun(ctx, cmd.name(), trace, har, VERSION);
+        // A run that ends in an error (a server that cannot be read) still leaves its exchanges in the HAR and the report.
+        if (trace !== undefined && trace.entries.length > 0) {
+          if (typeof har === 'string') await (await import('../commands/har-export.js')).exportHarOfFailedRun(ctx, cmd.name(), trace, har, VERSION);
+          if (typeof markdown === 'string') await (await import('../commands/report-export.js')).exportReportOfFailedRun(ctx, cmd.name(), trace, error, markdown, runtimeEnvironment());
+        }
         throw error;
       }
       if (report !== undefined) {
@@ -202,6 +213,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
           report.data['tlsVerification'] = false;
           report.sections.unshift({ title: 'TLS', lines: ['certificate verification OFF (--insecure): the answers below may come from anyone on the network path'] });
         }
+        if (typeof markdown === 'string') await (await import('../commands/report-export.js')).exportReport(ctx, report, markdown, runtimeEnvironment());
         io.stdout.write(render(report, globals));
         state.exitCode = exitCodeForReport(report);
       }
@@ -260,6 +272,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .option('--token-url <url>', 'the token endpoint a client assertion must name as aud')
     .addOption(new Option('--profile <profile>', 'which rules to apply (auto-detected when omitted)').choices(['id-token', 'client-assertion', 'access-token']))
     .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
+    .option('--report <file.md>', REPORT_HELP)
     .addHelpText(
       'after',
       examples([
@@ -299,6 +312,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .option('--check <assertion>', 'lint an existing assertion instead of building one ("-" for stdin)')
     .option('--jwks <file|url>', 'with --check: verify the signature against this JWKS')
     .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
+    .option('--report <file.md>', REPORT_HELP)
     .addHelpText(
       'after',
       examples([
@@ -314,6 +328,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
   command('diff-scopes', 'compare requested and granted scopes and explain what a difference costs')
     .argument('<requested>', 'requested scopes: a space/newline-separated string, @file, or - for stdin')
     .argument('<granted>', 'granted scopes: a space/newline-separated string, @file, or - for stdin (a token response JSON gives its "scope")')
+    .option('--report <file.md>', REPORT_HELP)
     .addHelpText(
       'after',
       examples([
@@ -329,6 +344,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
   withProfileOptions(command('discover', 'fetch and check a FHIR server\'s SMART configuration, CapabilityStatement, OpenID metadata and JWKS'))
     .argument('[fhir-base-url]', 'the FHIR base URL (the iss an EHR launch sends; else SMARTCTL_ISS or the profile\'s fhirBase)')
     .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
+    .option('--report <file.md>', REPORT_HELP)
     .addHelpText(
       'after',
       examples(['smartctl discover https://fhir.example.org/r4', 'smartctl discover http://127.0.0.1:8080/fhir --json', 'smartctl discover https://ehr.test --insecure --verbose']),
@@ -373,6 +389,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .option('--client-id <id>', 'your client id (checks a client assertion seen in the evidence)')
     .option('--token-url <url>', 'the token endpoint (checks a client assertion aud)')
     .option('--har <file>', 'a HAR of the flow (Chrome, Firefox, playwright, Charles, mitmproxy, Fiddler): its OAuth / SMART requests are diagnosed, the rest skipped')
+    .option('--report <file.md>', REPORT_HELP)
     .addHelpText(
       'after',
       `\nThe first finding is the root cause of the failure, or unknown-failure when the evidence cannot tell;\nthe role of each finding (root-cause, contributing, also-noticed) is shown with it and in --json.${examples([
@@ -417,6 +434,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .option('--no-pkce', 'send no PKCE (to reproduce legacy apps)')
     .option('--authorize-post', 'send the authorize request as a POST form, where the server advertises authorize-post')
     .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
+    .option('--report <file.md>', REPORT_HELP)
     .addHelpText(
       'after',
       examples([
@@ -427,6 +445,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
         'SMARTCTL_CLIENT_SECRET=... smartctl launch --iss https://ehr.example.org/fhir --client-id my-app --auth-method client_secret_basic',
         'smartctl launch --iss https://ehr.example.org/fhir --client-id my-app --force-authn --fresh-session',
         'smartctl launch --sandbox --ehr --refresh --save session.json',
+        'smartctl launch --iss https://ehr.example.org/fhir --client-id my-app --report ticket.md   # Markdown for a vendor ticket',
       ]),
     )
     .action(action(async (ctx, _args, opts) => (await import('../commands/launch.js')).launchCommand(ctx, opts)));
@@ -449,6 +468,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .option('--refresh-token <token>', 'refresh token (refresh_token)')
     .option('--assertion-in-header', 'send the client assertion as "Authorization: Bearer" (reproduces a common mistake)')
     .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
+    .option('--report <file.md>', REPORT_HELP)
     .addHelpText(
       'after',
       examples([
@@ -483,6 +503,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .option('--only <groups>', 'run only these groups (comma-separated)')
     .option('--skip <test-ids>', 'leave out these tests (comma-separated ids)')
     .option('--junit <file>', 'also write JUnit XML (one testsuite per group)')
+    .option('--report <file.md>', REPORT_HELP)
     .addOption(new Option('--fail-on <level>', 'exit 1 on failed tests (error) or on warnings too (warning)').choices(['error', 'warning']).default('error'))
     .option('--concurrency <n>', 'tests at once', parseInteger('--concurrency', 1, 32), 4)
     .option('--config <file>', 'config file with profiles (default ./smartctl.config.json, then $XDG_CONFIG_HOME/smartctl/config.json)')

@@ -204,6 +204,8 @@ async function runSuite(ctx: CommandContext, inputs: CheckInputs, tests: CheckTe
   let discovery;
   let discoveryError: SmartctlError | undefined;
   const trace = new Trace();
+  // A server that cannot be reached ends the run in an error: --report still shows these exchanges.
+  ctx.traceStarted?.(trace);
   if (base !== undefined) {
     ctx.narrate.step(`discovering ${base}`);
     const client = new HttpClient({ trace, timeoutMs: ctx.globals.timeoutMs, insecure: ctx.globals.insecure });

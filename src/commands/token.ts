@@ -85,6 +85,7 @@ export async function tokenCommand(ctx: CommandContext, opts: Record<string, unk
     const exchange = await requestToken(client, { step: 'token', tokenEndpoint, params, auth, now: ctx.now() });
     const sections: ReportSection[] = [{ title: 'Token request', rows: [['endpoint', tokenEndpoint], ['grant', o.grant], ['client', `${o.clientId} (${auth.method})`], ['status', `HTTP ${exchange.response.status}`]] }];
     const data: Record<string, unknown> = { tokenEndpoint, grant: o.grant, clientId: o.clientId, authMethod: auth.method, status: exchange.response.status };
+    if (o.scope !== undefined) data['requestedScope'] = o.scope;
     // "received" only for a token response that holds a token, never for garbage with HTTP 200.
     let received = false;
     if (exchange.response.status === 200) {

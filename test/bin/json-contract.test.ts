@@ -96,6 +96,12 @@ describe('every command: its --json report validates', () => {
   it('explain', async () => {
     contract(await runCli(['explain', '--status', '401', '--body', '{"error":"invalid_client"}', '--json']), 'explain');
   });
+  it('explain --report: reportFile and the identifiers validate; a non-string reportFile does not', async () => {
+    const file = path.join(dir, 'explain.md');
+    const doc = contract(await runCli(['explain', '--status', '401', '--body', '{"error":"invalid_client"}', '--header', 'X-Request-Id: r-1', '--report', file, '--json']), 'explain');
+    assert.equal(doc['reportFile'], file);
+    assert.equal(validate({ ...doc, reportFile: 1 }), false);
+  });
   it('launch --sandbox: steps are objects', async () => {
     const r = await runCli(['launch', '--sandbox', '--headless', '--json']);
     assert.equal(r.code, 0, r.stderr);
