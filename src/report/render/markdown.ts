@@ -51,8 +51,11 @@ const BASIS_LABEL: Record<FindingBasis, string> = { 'server-words': "the server'
 
 // ---- escaping ------------------------------------------------------------------
 
-/** Markdown and HTML specials anywhere in a line ($ is math on GitHub). */
-const MD_SPECIAL = /[\\`*_[\]<>|~&#!$]/g;
+/**
+ * Markdown and HTML specials anywhere in a line ($ is math on GitHub; @ starts a mention
+ * there, so a server's "@someone" pasted into an issue must not notify that person).
+ */
+const MD_SPECIAL = /[\\`*_[\]<>|~&#!$@]/g;
 
 function escapeMd(line: string): string {
   const escaped = line.trimStart().replace(MD_SPECIAL, (c) => `\\${c}`);

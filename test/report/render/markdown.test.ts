@@ -145,3 +145,9 @@ describe('markdown pieces', () => {
     assert.doesNotMatch(renderMarkdown(makeReport({ command: 'decode' }), { environment: ENV, showSecrets: false }), /NOT redacted/);
   });
 });
+
+it('a server string with @name is escaped (no mention when pasted into a GitHub issue) and still reads as @name', () => {
+  const escaped = mdInline('contact @octocat or admin@ehr.example');
+  assert.equal(escaped, 'contact \\@octocat or admin\\@ehr.example');
+  assert.match(parseMarkdown(escaped).html, /contact @octocat or admin@ehr\.example/);
+});
