@@ -7,6 +7,7 @@ import { GENERIC } from './generic.js';
 import { KEYCLOAK } from './keycloak.js';
 import { OIDC_PROVIDER } from './oidc-provider.js';
 import { OKTA } from './okta.js';
+import { OPENEMR } from './openemr.js';
 import { ORACLE_HEALTH } from './oracle-health.js';
 import { ORY } from './ory.js';
 import { SMART_LAUNCHER } from './smart-launcher.js';
@@ -14,7 +15,7 @@ import type { VendorPhrase } from './types.js';
 
 export type { VendorPhrase } from './types.js';
 
-export const VENDOR_PHRASES: readonly VendorPhrase[] = [...ORACLE_HEALTH, ...ENTRA, ...KEYCLOAK, ...OKTA, ...AUTH0, ...OIDC_PROVIDER, ...ORY, ...SMART_LAUNCHER, ...EPIC, ...GENERIC];
+export const VENDOR_PHRASES: readonly VendorPhrase[] = [...ORACLE_HEALTH, ...ENTRA, ...KEYCLOAK, ...OKTA, ...AUTH0, ...OIDC_PROVIDER, ...ORY, ...OPENEMR, ...SMART_LAUNCHER, ...EPIC, ...GENERIC];
 
 /** Rows whose wording appears in the text, in table order (vendor-specific before generic). */
 export function phrasesIn(text: string): VendorPhrase[] {
