@@ -68,3 +68,17 @@ test('invalid_client with the server saying it failed itself is not blamed on th
   assert.equal(findings.some((f) => f.id === 'token-invalid-client'), false);
   assert.equal(findings[0]?.id, 'unknown-failure');
 });
+
+test('a refused redirect URI on the authorization server\'s own host is its upstream sign-in, not the app\'s registration', () => {
+  // https://github.com/athenahealth/apiserver-athenaFlex/issues/242
+  const url = 'https://cpsapisandbox.fhirapi.athenahealth.com/demoAPIServer/oauth2/authorize/?aud=https://cpsapisandbox.fhirapi.athenahealth.com/demoAPIServer&response_type=code%20id_token&client_id=[ClientId]&state=mystate&scope=openid%20profile%20user%2F*.read&redirect_uri=[RedirectUri]';
+  const body = "The redirect URI 'https://cpsapisandbox.fhirapi.athenahealth.com/demoAPIServer/oauth2/authorize/-callback' specified in the request does not match the redirect URIs configured for the application";
+  const [top] = run(evidenceFromSaved({ endpoint: 'authorize', url, authorizeUrl: url, body }));
+  assert.equal(top?.id, 'redirect-uri-mismatch');
+  assert.match(top?.title ?? '', /own upstream sign-in/);
+  assert.match(top?.fix ?? '', /does not fix it/);
+  // The app's own redirect URI quoted by the server is the app's registration.
+  const app = 'https://login.example.org/authorize?client_id=c&response_type=code&redirect_uri=https%3A%2F%2Fapp.example.org%2Fcb';
+  const [own] = run(evidenceFromSaved({ endpoint: 'authorize', url: app, authorizeUrl: app, body: "AADSTS50011: The redirect URI 'https://app.example.org/cb' specified in the request does not match the redirect URIs configured for the application 'x'." }));
+  assert.equal(own?.title, 'the redirect_uri does not match the registration');
+});

@@ -4,7 +4,7 @@
 // authorize one, a trailing slash, localhost vs 127.0.0.1, http to a non-loopback host, a
 // fragment or a query string.
 import { makeFinding, type Finding } from '../../../report/finding.js';
-import type { Evidence, ResponseEvidence } from '../../evidence.js';
+import { innerAuthorizeUrl, type Evidence, type ResponseEvidence } from '../../evidence.js';
 import { describeError, exchangeIdOf, mentionsInError, messageRelays, orderCauses, pageText, reportedLine, saidLine, serverSays, serverWords, type DiagnosisRule } from '../../rule.js';
 import { authorizeParams } from './authorize-exchange.js';
 
@@ -28,6 +28,20 @@ function redirectShape(uri: string | undefined): string[] {
   if (u.hostname === 'localhost') out.push('localhost');
   if (u.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)) out.push('http-remote');
   return out;
+}
+
+/**
+ * The redirect URI the server's words quote ("The redirect URI 'https://…' specified in the request"), when it is on
+ * the authorize URL's own host and is not the one the app sent: the server's callback from its upstream IdP.
+ */
+function serversOwnRedirect(words: string, e: Evidence, sentAtAuthorize: string | undefined): string | undefined {
+  const quoted = /redirect[_ ]?ur[il] '([^']+)'/i.exec(words)?.[1];
+  const authorize = innerAuthorizeUrl(e.authorizeUrl) ?? e.authorizeUrl;
+  if (quoted === undefined || authorize === undefined || !URL.canParse(quoted) || !URL.canParse(authorize)) return undefined;
+  if (new URL(quoted).host !== new URL(authorize).host || quoted === sentAtAuthorize) return undefined;
+  // The app's own redirect_uri on the same host (an app served by the EHR) is the app's registration after all.
+  if (sentAtAuthorize !== undefined && URL.canParse(sentAtAuthorize) && new URL(sentAtAuthorize).host === new URL(quoted).host) return undefined;
+  return quoted;
 }
 
 /** A refused redirect URI in free text: the error code, or "redirect_uri ... does not match / not registered". */
@@ -62,6 +76,28 @@ export const redirectUriMismatch: DiagnosisRule = {
     const atToken = r?.endpoint === 'token' || sentAtToken !== undefined;
     const saysNoMatch = /(does not|doesn't|did not|not) match|not registered|mismatch|not (among|one of)|invalid[_ ]redirect|invalid parameter:? redirect/i.test(words);
     const applies = (c: { when?: RegExp | undefined }): boolean => !((c.when?.source === 'missing' && !missing && (sent || saysNoMatch)) || (c.when?.source === 'differs' && !atToken));
+    const upstream = serversOwnRedirect(words, e, sentAtAuthorize);
+    if (upstream !== undefined) {
+      // The refused URI is the authorization server's own callback (its federated sign-in), not the app's: no app registration fixes it.
+      lines.push(`the refused redirect URI "${upstream}" is on the authorization server's own host, not the app's redirect_uri${sentAtAuthorize !== undefined ? ` ("${sentAtAuthorize}")` : ''}: the server's sign-in with its upstream identity provider failed`);
+      return [
+        makeFinding({
+          id: 'redirect-uri-mismatch',
+          severity: 'error',
+          role: 'root-cause',
+          basis: 'server-words',
+          title: 'the authorization server\'s own upstream sign-in refused its redirect URI (not the app\'s)',
+          detail: lines.join('\n'),
+          causes: [
+            'The server signs users in through another identity provider (Entra ID / Azure AD B2C, Okta ...) whose registration lacks the server\'s own callback URI: a configuration fault of that environment.',
+            'An old or retired environment (a sandbox host that was replaced) whose upstream registration no longer lists its callback.',
+          ],
+          fix: 'Report it to the vendor with the refused URI and the correlation id; try the environment the vendor currently documents. Changing the app\'s redirect_uri registration does not fix it.',
+          spec: 'rfc6749-authorize-error',
+          exchanges: r === undefined ? undefined : exchangeIdOf(r),
+        }),
+      ];
+    }
     return [
       makeFinding({
         id: 'redirect-uri-mismatch',
