@@ -49,8 +49,14 @@ export function diagnose(evidence: Evidence, options: RuleOptions, extra: readon
   let lints = extra;
   const found: Finding[] = [];
   for (const rule of CATALOG) {
-    const findings = rule.diagnose(evidence, options);
-    if (findings.length > 0 && rule.replaces !== undefined) lints = lints.filter((f) => !rule.replaces?.(f));
+    let findings = rule.diagnose(evidence, options);
+    const replaces = rule.replaces;
+    if (findings.length > 0 && replaces !== undefined) {
+      // The rule's finding takes the place of the lint, and the stronger role of the two (check makes a failed test's error its root cause).
+      const replaced = lints.filter((f) => replaces(f));
+      lints = lints.filter((f) => !replaces(f));
+      findings = findings.map((f, i) => (i > 0 ? f : replaced.reduce<Finding>((acc, lint) => ({ ...acc, ...strongerRole(acc, lint) }), f)));
+    }
     found.push(...findings);
   }
   return rank(mergeFindings(lints, found), evidence);
