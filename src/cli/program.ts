@@ -7,6 +7,7 @@ import type { CommandContext, GlobalOptions, Narrator } from '../commands/contex
 import type { Report } from '../report/report.js';
 import { userCacheDir } from './cache-dir.js';
 import { exitCodeForReport } from './exit-codes.js';
+import { writeResult } from './output.js';
 import type { CliIo } from './main.js';
 import { FAULTS as SANDBOX_FAULTS } from '../sandbox/faults/index.js';
 import { safeText } from '../report/render/terminal-text.js';
@@ -202,8 +203,8 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
           report.data['tlsVerification'] = false;
           report.sections.unshift({ title: 'TLS', lines: ['certificate verification OFF (--insecure): the answers below may come from anyone on the network path'] });
         }
-        io.stdout.write(render(report, globals));
         state.exitCode = exitCodeForReport(report);
+        writeResult(io, report, render(report, globals), { json: globals.json, exitCode: state.exitCode });
       }
     };
 
@@ -389,6 +390,9 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
 
 
   // ---- launch -------------------------------------------------------------
+  // For scripts: TOKEN=$(smartctl … --output access_token). src/cli/output.ts prints it.
+  const outputOption = (): Option =>
+    new Option('--output <field>', 'print only this value on stdout, unredacted, and the report on stderr; nothing on stdout if the run fails (not with --json)').choices(['access_token', 'id_token', 'refresh_token', 'token-response', 'authorization-header']);
   const authMethodOption = (): Option => new Option('--auth-method <method>', 'client authentication at the token endpoint (derived from the secret/key when omitted)').choices(['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt']);
   withProfileOptions(command('launch', 'run a SMART App Launch end to end: authorize in a browser (or headless), exchange the code, validate, probe FHIR, diagnose'))
     .option('--iss <fhir-base>', 'the FHIR server (its base URL, the iss)')
@@ -416,6 +420,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .option('--callback-timeout <s>', 'seconds to wait for the callback', parseInteger('--callback-timeout', 1, 3600), 300)
     .option('--no-pkce', 'send no PKCE (to reproduce legacy apps)')
     .option('--authorize-post', 'send the authorize request as a POST form, where the server advertises authorize-post')
+    .addOption(outputOption())
     .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
     .addHelpText(
       'after',
@@ -427,6 +432,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
         'SMARTCTL_CLIENT_SECRET=... smartctl launch --iss https://ehr.example.org/fhir --client-id my-app --auth-method client_secret_basic',
         'smartctl launch --iss https://ehr.example.org/fhir --client-id my-app --force-authn --fresh-session',
         'smartctl launch --sandbox --ehr --refresh --save session.json',
+        'TOKEN=$(smartctl launch --sandbox --headless --output access_token)',
       ]),
     )
     .action(action(async (ctx, _args, opts) => (await import('../commands/launch.js')).launchCommand(ctx, opts)));
@@ -448,6 +454,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .option('--redirect-uri <url>', 'the redirect URI used at authorize (authorization_code)')
     .option('--refresh-token <token>', 'refresh token (refresh_token)')
     .option('--assertion-in-header', 'send the client assertion as "Authorization: Bearer" (reproduces a common mistake)')
+    .addOption(outputOption())
     .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
     .addHelpText(
       'after',
@@ -455,6 +462,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
         'smartctl token --grant client_credentials --iss https://ehr.example.org/fhir --client-id my-service --key my-service.private.pem --scope "system/*.rs"',
         'SMARTCTL_CLIENT_SECRET=... smartctl token --grant client_credentials --token-url https://ehr.example.org/token --client-id app --auth-method client_secret_post',
         'smartctl token --grant refresh_token --token-url https://ehr.example.org/token --client-id app --refresh-token "$REFRESH" --json',
+        'curl -H "Authorization: $(smartctl token --grant client_credentials --iss https://ehr.example.org/fhir --client-id my-service --key my-service.private.pem --scope system/Patient.rs --output authorization-header)" https://ehr.example.org/fhir/Patient',
       ]),
     )
     .action(action(async (ctx, _args, opts) => (await import('../commands/token.js')).tokenCommand(ctx, opts)));

@@ -18,14 +18,16 @@ import { compareScopes, scopeFindings } from '../protocol/scopes/compare.js';
 import { defaultScopes } from '../protocol/scopes/defaults.js';
 import { parseScopes } from '../protocol/scopes/parse.js';
 import { checkTokenResponse, type TokenResponse } from '../protocol/token-response.js';
+import { pickOutput, type OutputField } from '../protocol/token-output.js';
 import { makeFinding, type Finding } from '../report/finding.js';
-import { makeReport, type Report, type ReportSection } from '../report/report.js';
+import { makeReport, type Report, type ReportOutput, type ReportSection } from '../report/report.js';
 import { safeLine } from '../report/render/terminal-text.js';
 import { Trace } from '../report/trace.js';
 import type { SandboxHandle } from '../sandbox/types.js';
 import { sandboxKeyCacheFile, type CommandContext } from './context.js';
 import { askAuthMethod, resolveClientAuth, type ClientAuthOptions } from './client-auth-options.js';
 import { applyProfile, type ProfiledOptions } from './profile-options.js';
+import { checkOutputOptions } from './output-option.js';
 import { stepsFromTrace } from '../report/steps.js';
 
 interface LaunchOptions extends ClientAuthOptions, Pick<ProfiledOptions, 'config' | 'profile'> {
@@ -48,6 +50,7 @@ interface LaunchOptions extends ClientAuthOptions, Pick<ProfiledOptions, 'config
   callbackTimeout: number;
   pkce?: boolean;
   authorizePost?: boolean;
+  output?: OutputField;
 }
 
 /** Everything the run learns, in the order it learns it; turned into the report at the end. */
@@ -57,6 +60,8 @@ interface Run {
   data: Record<string, unknown>;
   context: RunContext;
   stoppedAt?: string;
+  /** --output: the field asked for, and its value once the code exchange gave it. */
+  output?: ReportOutput | undefined;
 }
 
 function stop(run: Run, step: string, finding?: Finding): void {
@@ -413,13 +418,16 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
   if (o.sandbox === true && o.iss !== undefined) throw usageError('options-conflict', 'give --iss or --sandbox, not both');
   if (o.sandbox !== true && o.iss === undefined && o.ehr !== true) throw usageError('option-missing', 'missing --iss <fhir-base> (or --sandbox for the embedded server)', 'Example: smartctl launch --iss https://fhir.example.org/r4 --client-id my-app');
   if ((o.sandboxFault?.length ?? 0) > 0 && o.sandbox !== true) throw usageError('options-conflict', '--sandbox-fault needs --sandbox');
+  const output = checkOutputOptions(ctx, o.output);
+  // --refresh rotates the refresh token (and replaces the access token): which one to print would be a guess.
+  if (output !== undefined && o.refresh === true) throw usageError('options-conflict', `--output ${output.field} prints a token of the code exchange, and --refresh replaces it: give one of them`, 'To print a refreshed token: smartctl token --grant refresh_token --refresh-token <token> --output access_token');
   if (o.headless === true && o.sandbox !== true) ctx.narrate.warn('--headless only completes servers that approve without a person (like the sandbox)');
 
   // Started first: its key generation overlaps with loading the flow modules.
   const trace = new Trace();
   ctx.traceStarted?.(trace);
   const sandboxStarting = o.sandbox === true ? (await beginSandbox(ctx, o, trace)).started : undefined;
-  const run: Run = { findings: [], sections: [], data: {}, context: {} };
+  const run: Run = { findings: [], sections: [], data: {}, context: {}, output };
   let sandbox: SandboxHandle | undefined;
   let listener: LoopbackListener | undefined;
   let client: HttpClient | undefined;
@@ -517,6 +525,11 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
     }
     const tr: TokenResponse = checked.response;
     run.data['tokenResponse'] = exchange.json;
+    if (run.output !== undefined) {
+      const picked = pickOutput(o.output ?? 'access_token', { body: exchange.response.body, json: exchange.json, grant: 'authorization_code' });
+      if ('value' in picked) run.output.value = picked.value;
+      else run.findings.push(picked.finding);
+    }
     const granted = typeof tr.scope === 'string' ? tr.scope : '';
     const comparison = compareScopes(parseScopes(scope), parseScopes(granted));
     run.findings.push(...scopeFindings(comparison, { userFacing: true }));
@@ -643,5 +656,6 @@ function finish(run: Run, trace: Trace, ctx: CommandContext): Report {
     sections: [{ title: 'Launch', rows: [['FHIR base', String(run.data['fhirBaseUrl'] ?? '')], ['client', `${String(run.data['clientId'] ?? '')} (${String(run.data['authMethod'] ?? '')})`], ['redirect URI', String(run.data['redirectUri'] ?? '')], ['result', run.stoppedAt === undefined ? 'completed' : `stopped at ${run.stoppedAt}`]] }, ...run.sections],
     summary: run.stoppedAt === undefined ? 'launch completed' : `launch stopped at ${run.stoppedAt}`,
     trace: trace.entries,
+    output: run.output,
   });
 }
