@@ -279,9 +279,10 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .addOption(new Option('--alg <alg>', 'signature algorithm').choices(['RS384', 'ES384']).default('ES384'))
     .option('--out <prefix>', 'write <prefix>.private.pem (mode 0600) and <prefix>.jwks.json', 'smart-client')
     .option('--force', 'overwrite existing files')
+    .addOption(new Option('--output <what>', 'also print the public JWKS alone on stdout (the report goes to stderr; both files are still written)').choices(['jwks']))
     .addHelpText(
       'after',
-      examples(['smartctl keygen --alg ES384 --out keys/my-app', 'smartctl keygen --alg RS384 --out backend --json']),
+      examples(['smartctl keygen --alg ES384 --out keys/my-app', 'smartctl keygen --alg RS384 --out backend --json', 'smartctl keygen --out keys/my-app --output jwks | curl -X PUT --data-binary @- https://ehr.example.org/apps/my-app/jwks']),
     )
     .action(action(async (ctx, _args, opts) => (await import('../commands/keygen.js')).keygenCommand(ctx, opts)));
 
@@ -302,12 +303,13 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
     .addHelpText(
       'after',
-      examples([
+      `${examples([
         'smartctl jwt-assert --key my-app.private.pem --client-id my-app --aud https://ehr.example.org/oauth2/token',
         'smartctl jwt-assert --key my-app.private.pem --client-id my-app --iss https://ehr.example.org/fhir',
         'smartctl jwt-assert --key keys.jwks.json --kid abc --client-id my-app --aud https://ehr.example.org/token --print-jwks',
         'smartctl jwt-assert --check "$ASSERTION" --client-id my-app --aud https://ehr.example.org/token --jwks my-app.jwks.json',
-      ]),
+        'ASSERTION=$(smartctl jwt-assert --key my-app.private.pem --client-id my-app --aud https://ehr.example.org/token --quiet)',
+      ])}\nWith --quiet, stdout is the assertion alone (problems and the verdict go to stderr; nothing on stdout if the run fails).\n`,
     )
     .action(action(async (ctx, _args, opts) => (await import('../commands/jwt-assert.js')).jwtAssertCommand(ctx, opts)));
 
