@@ -19,6 +19,8 @@ import { defaultScopes } from '../protocol/scopes/defaults.js';
 import { parseScopes } from '../protocol/scopes/parse.js';
 import { checkTokenResponse, type TokenResponse } from '../protocol/token-response.js';
 import { pickOutput, type OutputField } from '../protocol/token-output.js';
+import { accessTokenRow, jwtClaimSections } from '../protocol/token-view.js';
+import { readableClaimRows } from '../protocol/jwt/time-claims.js';
 import { makeFinding, type Finding } from '../report/finding.js';
 import { makeReport, type Report, type ReportOutput, type ReportSection } from '../report/report.js';
 import { safeLine } from '../report/render/terminal-text.js';
@@ -402,9 +404,6 @@ function probeUnreachableFinding(results: ProbeResult[], timeoutMs: number): { f
   };
 }
 
-function claimsRows(claims: Record<string, unknown>): Array<[string, string]> {
-  return Object.entries(claims).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
-}
 
 async function saveSession(file: string, tokenResponse: unknown, issuer: string, clientId: string, now: Date): Promise<void> {
   await writeFile(file, `${JSON.stringify({ issuer, clientId, savedAt: now.toISOString(), tokenResponse }, null, 2)}\n`, { mode: 0o600 });
@@ -537,8 +536,11 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
     run.sections.push({ title: 'Scopes', rows: [['requested', scope], ['granted', tr.scope ?? '(none)']] });
     const context: Array<[string, string]> = [];
     for (const k of ['patient', 'encounter', 'need_patient_banner', 'smart_style_url', 'expires_in', 'token_type'] as const) if (tr[k] !== undefined) context.push([k, String(tr[k])]);
+    const accessToken = typeof tr.access_token === 'string' && tr.access_token !== '' ? tr.access_token : undefined;
+    context.push(accessToken !== undefined ? accessTokenRow(accessToken, tr.token_type, ctx.now()) : ['access_token', 'absent']);
     context.push(['refresh_token', tr.refresh_token !== undefined ? 'present' : 'absent'], ['id_token', tr.id_token !== undefined ? 'present' : 'absent']);
-    run.sections.push({ title: 'Token response', rows: context });
+    run.sections.push({ title: 'Token response', rows: context, secrets: accessToken !== undefined ? [accessToken] : undefined });
+    if (accessToken !== undefined) run.sections.push(...jwtClaimSections('access_token', accessToken, ctx.now()));
 
     let fhirUser: string | undefined;
     if (typeof tr.id_token === 'string') {
@@ -548,7 +550,7 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
       if (idCheck.claims !== undefined) {
         run.data['idTokenClaims'] = idCheck.claims;
         run.data['idTokenSignatureValid'] = idCheck.signatureValid;
-        run.sections.push({ title: `id_token (signature ${idCheck.signatureValid ? 'valid' : 'NOT verified'})`, rows: claimsRows(idCheck.claims) });
+        run.sections.push({ title: `id_token (signature ${idCheck.signatureValid ? 'valid' : 'NOT verified'})`, rows: readableClaimRows(idCheck.claims, ctx.now()) });
         const fu = idCheck.claims['fhirUser'] ?? idCheck.claims['profile'];
         if (typeof fu === 'string') fhirUser = fu;
       }

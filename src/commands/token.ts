@@ -11,6 +11,7 @@ import { decodeJwt } from '../protocol/jwt/decode.js';
 import { pruneDeepJson } from '../protocol/json-depth.js';
 import { checkTokenResponse } from '../protocol/token-response.js';
 import { pickOutput, type OutputField } from '../protocol/token-output.js';
+import { accessTokenRow, jwtClaimSections } from '../protocol/token-view.js';
 import { makeFinding, type Finding } from '../report/finding.js';
 import { makeReport, type Report, type ReportSection } from '../report/report.js';
 import { Trace } from '../report/trace.js';
@@ -102,8 +103,14 @@ export async function tokenCommand(ctx: CommandContext, opts: Record<string, unk
       data['decoded'] = decodedTokens(r);
       const rows: Array<[string, string]> = [];
       for (const k of ['token_type', 'expires_in', 'scope', 'patient', 'encounter'] as const) if (r[k] !== undefined) rows.push([k, String(r[k])]);
-      for (const k of ['access_token', 'refresh_token', 'id_token'] as const) rows.push([k, r[k] !== undefined ? 'present' : 'absent']);
-      sections.push({ title: 'Token response', rows });
+      const accessToken = typeof r.access_token === 'string' && r.access_token !== '' ? r.access_token : undefined;
+      rows.push(accessToken !== undefined ? accessTokenRow(accessToken, r.token_type, ctx.now()) : ['access_token', 'absent']);
+      for (const k of ['refresh_token', 'id_token'] as const) rows.push([k, r[k] !== undefined ? 'present' : 'absent']);
+      sections.push({ title: 'Token response', rows, secrets: accessToken !== undefined ? [accessToken] : undefined });
+      for (const k of ['access_token', 'id_token'] as const) {
+        const v = r[k];
+        if (typeof v === 'string') sections.push(...jwtClaimSections(k, v, ctx.now()));
+      }
       if (output !== undefined && received) {
         const picked = pickOutput(o.output ?? 'access_token', { body: exchange.response.body, json: exchange.json, grant: o.grant });
         if ('value' in picked) output.value = picked.value;

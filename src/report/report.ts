@@ -20,6 +20,12 @@ export interface ReportSection {
   code?: string | undefined;
   /** Set only for what the user asked the command to produce (jwt-assert's assertion): kept out of redaction. */
   reveal?: boolean | undefined;
+  /**
+   * Secret values shown in this section (the access token on its line): redaction masks
+   * them wherever they appear in it, whatever their shape (an opaque token has none).
+   * Never rendered.
+   */
+  secrets?: string[] | undefined;
 }
 
 export interface Report {
