@@ -8,6 +8,7 @@ import type { Report } from '../report/report.js';
 import { userCacheDir } from './cache-dir.js';
 import { exitCodeForReport } from './exit-codes.js';
 import { writeResult } from './output.js';
+import { makeLiveProgress, progressWanted } from './progress.js';
 import type { CliIo } from './main.js';
 import { FAULTS as SANDBOX_FAULTS } from '../sandbox/faults/index.js';
 import { safeText } from '../report/render/terminal-text.js';
@@ -60,24 +61,33 @@ function readGlobals(opts: Options, io: CliIo): GlobalOptions {
 }
 
 /** Narration quotes server strings (issuers, URLs, error texts): control characters are shown escaped. */
-export function makeNarrator(globals: GlobalOptions, io: Pick<CliIo, 'stderr'>): Narrator {
+export function makeNarrator(globals: GlobalOptions, io: Pick<CliIo, 'stderr'> & Partial<Pick<CliIo, 'stdout' | 'env'>>): Narrator {
   const dim = (s: string): string => (globals.color && io.stderr.isTTY === true ? `\u001b[2m${s}\u001b[22m` : s);
   const chatty = !globals.quiet && (!globals.json || globals.verbose);
+  const ci = isSet(io.env?.['CI']);
+  const live = progressWanted({ stdoutIsTTY: io.stdout?.isTTY === true, stderrIsTTY: io.stderr.isTTY === true, json: globals.json, quiet: globals.quiet, ci });
+  const progress = live ? makeLiveProgress((t) => io.stderr.write(t), () => performance.now(), dim) : undefined;
   return {
+    progress,
     step: (m) => {
+      progress?.settle();
       if (chatty) io.stderr.write(`${dim('→')} ${safeText(m)}\n`);
     },
     info: (m) => {
+      progress?.settle();
       if (chatty) io.stderr.write(`  ${safeText(m)}\n`);
     },
     warn: (m) => {
+      progress?.settle();
       if (!globals.quiet) io.stderr.write(`! ${safeText(m)}\n`);
     },
     action: (m) => {
+      progress?.settle();
       io.stderr.write(`» ${safeText(m)}\n`);
     },
     countdown: (m, ms) => {
-      if (io.stderr.isTTY !== true || globals.quiet) return () => undefined;
+      if (io.stderr.isTTY !== true || globals.quiet || globals.json || ci) return () => undefined;
+      progress?.settle();
       const end = Date.now() + ms;
       const draw = (): void => {
         io.stderr.write(`\r\u001b[2K  ${m}: ${Math.max(0, Math.ceil((end - Date.now()) / 1000))} s left (Ctrl-C to stop)`);
@@ -187,11 +197,15 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
       if (globals.insecure) io.stderr.write('! --insecure: TLS certificates are not verified; anyone on the network path can read and change this traffic. Never use it against production.\n');
       const har = cmd.name() === 'explain' ? undefined : cmd.opts()['har'];
       let trace: import('../report/trace.js').Trace | undefined;
-      if (typeof har === 'string') ctx.traceStarted = (t) => (trace = t);
+      // On a terminal, the steps of the run's trace are shown as they start and end.
+      const steps = ctx.narrate.progress;
+      if (typeof har === 'string' || steps !== undefined) ctx.traceStarted = (t) => ((trace = t), steps?.watch(t));
       let report: Report | undefined;
       try {
         report = await run(ctx, cmd.args, cmd.opts());
+        steps?.finish();
       } catch (error) {
+        steps?.finish();
         // A run that ends in an error (a server that cannot be read) still leaves its exchanges in the HAR.
         if (typeof har === 'string' && trace !== undefined && trace.entries.length > 0) await (await import('../commands/har-export.js')).exportHarOfFailedRun(ctx, cmd.name(), trace, har, VERSION);
         throw error;
