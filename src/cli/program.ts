@@ -227,7 +227,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .version(VERSION, '-V, --version', 'print the smartctl version')
     .option('--json', 'print one JSON document on stdout instead of the human view')
     .option('--no-color', 'no colour (also NO_COLOR=1; colour is off when stdout is not a TTY or CI is set)')
-    .option('-v, --verbose', 'show every HTTP exchange in full (secrets still redacted)')
+    .option('-v, --verbose', 'show the trace: every HTTP exchange in full (secrets still redacted)')
     .option('-q, --quiet', 'print only problems and the verdict')
     .option('--debug', 'print stack traces for errors')
     .option('--show-secrets', 'do not redact tokens, secrets, codes and keys in the output')

@@ -5,13 +5,14 @@
 // assertion alone, keygen --output jwks the public JWKS alone.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { SandboxHandle } from '../../src/sandbox/types.js';
 import { decodeJwt } from '../../src/protocol/jwt/decode.js';
-import { parseJsonOutput, runCli, type CliResult } from '../helpers/run-cli.js';
+import { BIN, CLI_CACHE_HOME, REPO_ROOT, parseJsonOutput, runCli, type CliResult } from '../helpers/run-cli.js';
 
 let sandbox: SandboxHandle;
 let backendKey: string;
@@ -213,4 +214,19 @@ test('keygen --output jwks: stdout is the public JWKS alone (no private member),
   const both = await runCli(['keygen', '--out', path.join(dir, 'j'), '--output', 'jwks', '--json']);
   assert.equal(both.code, 2);
   assert.equal((parseJsonOutput(both)['error'] as Record<string, unknown>)['code'], 'options-conflict');
+});
+
+test('README: the $(…) example of "Output for scripts" runs in a shell and captures one token', () => {
+  const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Output for scripts'), readme.indexOf('## Live progress'));
+  const line = /^TOKEN=\$\(smartctl [^\n]+\)$/m.exec(section)?.[0];
+  assert.ok(line !== undefined, 'the README shows TOKEN=$(smartctl …)');
+  const shim = path.join(dir, 'bin');
+  mkdirSync(shim, { recursive: true });
+  writeFileSync(path.join(shim, 'smartctl'), `#!/bin/sh\nexec '${process.execPath}' '${BIN}' "$@"\n`);
+  chmodSync(path.join(shim, 'smartctl'), 0o755);
+  const r = spawnSync('sh', ['-c', `${line} && printf '%s' "$TOKEN"`], { encoding: 'utf8', env: { ...process.env, PATH: `${shim}:${process.env['PATH'] ?? ''}`, CI: '1', NO_COLOR: '1', XDG_CACHE_HOME: CLI_CACHE_HOME } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^[A-Za-z0-9._~+/-]{20,}$/, 'one token, no report, no newline left by $(…)');
+  assert.match(r.stderr, /✔ launch completed/);
 });
