@@ -18,7 +18,7 @@ import { compareScopes, scopeFindings } from '../protocol/scopes/compare.js';
 import { defaultScopes } from '../protocol/scopes/defaults.js';
 import { parseScopes } from '../protocol/scopes/parse.js';
 import { checkTokenResponse, type TokenResponse } from '../protocol/token-response.js';
-import { pickOutput, type OutputField } from '../protocol/token-output.js';
+import { pickOutput, withOutputFinding, type OutputField } from '../protocol/token-output.js';
 import { accessTokenRow, jwtClaimSections } from '../protocol/token-view.js';
 import { readableClaimRows } from '../protocol/jwt/time-claims.js';
 import { makeFinding, type Finding } from '../report/finding.js';
@@ -649,7 +649,7 @@ const LAUNCH_STAGES = ['ehr-launch', 'discovery', 'authorize', 'callback', 'toke
 
 function finish(run: Run, trace: Trace, ctx: CommandContext): Report {
   // The run's own checks and the diagnosis rules, merged and ranked by what explains the failure.
-  const findings = diagnose(evidenceFromTrace(trace.entries, run.context), { now: ctx.now() }, run.findings);
+  const findings = withOutputFinding(diagnose(evidenceFromTrace(trace.entries, run.context), { now: ctx.now() }, run.findings), run.output);
   const steps = stepsFromTrace(trace.entries, { stoppedAt: run.stoppedAt, stages: LAUNCH_STAGES });
   return makeReport({
     command: 'launch',

@@ -10,7 +10,7 @@ import { parseScopes } from '../protocol/scopes/parse.js';
 import { decodeJwt } from '../protocol/jwt/decode.js';
 import { pruneDeepJson } from '../protocol/json-depth.js';
 import { checkTokenResponse } from '../protocol/token-response.js';
-import { pickOutput, type OutputField } from '../protocol/token-output.js';
+import { pickOutput, withOutputFinding, type OutputField } from '../protocol/token-output.js';
 import { accessTokenRow, jwtClaimSections } from '../protocol/token-view.js';
 import { makeFinding, type Finding } from '../report/finding.js';
 import { makeReport, type Report, type ReportSection } from '../report/report.js';
@@ -84,7 +84,7 @@ export async function tokenCommand(ctx: CommandContext, opts: Record<string, unk
       ctx.narrate.step(`discovering the token endpoint of ${o.iss}`);
       const d = await discover(client, o.iss);
       findings.push(...d.findings.filter((f) => f.severity === 'error'));
-      if (d.endpoints.token === undefined) return makeReport({ command: 'token', findings, trace: trace.entries, summary: 'no token endpoint', output });
+      if (d.endpoints.token === undefined) return makeReport({ command: 'token', findings: withOutputFinding(findings, output), trace: trace.entries, summary: 'no token endpoint', output });
       tokenEndpoint = d.endpoints.token;
     }
     ctx.narrate.step(`POST ${tokenEndpoint} (${o.grant}, ${auth.method}${o.assertionInHeader === true ? ', assertion in the Authorization header' : ''})`);
@@ -135,7 +135,7 @@ export async function tokenCommand(ctx: CommandContext, opts: Record<string, unk
     const ranked = diagnose(evidenceFromTrace(trace.entries, { clientId: o.clientId, tokenEndpoint, requestedScope: o.scope, sentClientAssertion: exchange.assertion, authMethod: auth.method, launchType: o.grant === 'client_credentials' ? 'backend' : undefined }), { now: ctx.now() }, findings);
     return makeReport({
       command: 'token',
-      findings: ranked,
+      findings: withOutputFinding(ranked, output),
       data,
       sections,
       summary: received ? `${o.grant} token received` : exchange.response.status === 200 ? `${o.grant}: HTTP 200 without a usable token response` : `${o.grant} token request failed`,

@@ -75,3 +75,12 @@ export function pickOutput(field: OutputField, source: OutputSource): PickedOutp
   }
   return { value: `Bearer ${value}` };
 }
+
+/**
+ * The findings of a run that asked for --output: when no value came and nothing says why
+ * (no error finding), one is added, so the run cannot end "ok" with nothing on stdout.
+ */
+export function withOutputFinding(findings: Finding[], output: { field: string; value?: string | undefined } | undefined): Finding[] {
+  if (output === undefined || output.value !== undefined || findings.some((f) => f.severity === 'error')) return findings;
+  return [...findings, makeFinding({ id: 'output-field-missing', severity: 'error', title: `--output ${output.field}: the run produced no ${output.field}`, detail: 'the run ended before a token response was read', fix: 'See the report: the run stopped before the token request.' })];
+}
