@@ -293,10 +293,10 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .addOption(new Option('--alg <alg>', 'signature algorithm').choices(['RS384', 'ES384']).default('ES384'))
     .option('--out <prefix>', 'write <prefix>.private.pem (mode 0600) and <prefix>.jwks.json', 'smart-client')
     .option('--force', 'overwrite existing files')
-    .addOption(new Option('--output <what>', 'also print the public JWKS alone on stdout (the report goes to stderr; both files are still written)').choices(['jwks']))
+    .addOption(new Option('--output <what>', 'print only the public JWKS on stdout (both files are still written; the report goes to stderr)').choices(['jwks']))
     .addHelpText(
       'after',
-      examples(['smartctl keygen --alg ES384 --out keys/my-app', 'smartctl keygen --alg RS384 --out backend --json', 'smartctl keygen --out keys/my-app --output jwks | curl -X PUT --data-binary @- https://ehr.example.org/apps/my-app/jwks']),
+      examples(['smartctl keygen --alg ES384 --out keys/my-app', 'smartctl keygen --alg RS384 --out backend --json', 'smartctl keygen --out keys/my-app --output jwks > my-app.public.jwks.json']),
     )
     .action(action(async (ctx, _args, opts) => (await import('../commands/keygen.js')).keygenCommand(ctx, opts)));
 
