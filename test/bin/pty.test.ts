@@ -132,3 +132,20 @@ test('no step lines and no countdown without a terminal (pipes), nor with --json
   const json = await runCli(['check', '--sandbox', '--only', 'discovery', '--json'], { env: { CI: undefined } });
   assert.doesNotMatch(json.stderr, STEP_LINE);
 });
+
+test('with CI set or --json on a terminal, the callback wait prints the URL but no countdown', { skip }, async () => {
+  for (const [args, env] of [[[], { CI: '1' }], [['--json'], {}]] as const) {
+    const t = startInTerminal(['launch', '--sandbox', '--browser', 'false', '--callback-timeout', '4', ...args], env);
+    try {
+      await t.waitFor(/open this URL to sign in:\nhttp:\/\/127\.0\.0\.1:\d+\/oauth\/authorize\?\S+\n/);
+      // While it waits (the countdown clears its line when the wait ends, so look now).
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const waiting = t.screen();
+      assert.doesNotMatch(waiting, /s left \(Ctrl-C to stop\)/);
+      assert.doesNotMatch(waiting, STEP_LINE);
+      assert.equal(await t.exitCode(), 1, 'the callback never came');
+    } finally {
+      t.close();
+    }
+  }
+});
