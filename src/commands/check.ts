@@ -236,7 +236,11 @@ async function runSuite(ctx: CommandContext, inputs: CheckInputs, tests: CheckTe
     clock: () => performance.now(),
     login,
     loginByPerson,
-    onResult: ctx.globals.verbose ? (r) => ctx.narrate.info(testLine(r)) : undefined,
+    onStart: (t) => ctx.narrate.progress?.start(t.id),
+    onResult: (r) => {
+      if (r.result !== 'skip') ctx.narrate.progress?.end(r.id, { ok: r.result !== 'fail', durationMs: r.durationMs, detail: r.result === 'fail' ? 'failed' : undefined });
+      if (ctx.globals.verbose) ctx.narrate.info(testLine(r));
+    },
   });
   return { results, durationMs: performance.now() - started, fhirBaseUrl: base };
 }

@@ -184,6 +184,16 @@ describe('every command: usage errors (exit 2) are one JSON document', () => {
     assert.match(bare.stderr, /^Usage: smartctl/);
     assert.equal((none['error'] as { code: string }).code, 'missing-command');
   });
+  it('--output (one value for scripts) with --json: options-conflict, as one valid document', async () => {
+    for (const [command, args] of [
+      ['launch', ['launch', '--sandbox', '--headless', '--output', 'access_token', '--json']],
+      ['token', ['token', '--grant', 'client_credentials', '--token-url', 'https://ehr.example/token', '--client-id', 'x', '--output', 'id_token', '--json']],
+      ['keygen', ['keygen', '--out', '/nonexistent/k', '--output', 'jwks', '--json']],
+    ] as const) {
+      const doc = errorDocument(await runCli([...args]), command, 2, ['usage']);
+      assert.equal((doc['error'] as { code: string }).code, 'options-conflict');
+    }
+  });
   it('without --json stdout stays empty', async () => {
     const r = await runCli(['decode', '--no-such-option']);
     assert.equal(r.code, 2);
