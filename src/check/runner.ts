@@ -28,6 +28,8 @@ export interface RunOptions {
   clock(): number;
   login?: LoginRunner | undefined;
   loginByPerson?: boolean | undefined;
+  /** Called as each test that runs (is not skipped) starts (live progress). */
+  onStart?: ((test: CheckTest) => void) | undefined;
   /** Called as each test ends (progress narration). */
   onResult?: ((result: TestResult) => void) | undefined;
 }
@@ -52,6 +54,7 @@ function crashFinding(test: CheckTest, error: unknown): Finding {
 async function runOne(test: CheckTest, o: RunOptions): Promise<TestResult> {
   const missing = test.needs.filter((n) => !o.available.has(n));
   if (missing.length > 0) return skipped(test, missing.map((n) => NEED_REASONS[n]).join('; '));
+  o.onStart?.(test);
   const trace = new Trace();
   const http = new HttpClient({ trace, timeoutMs: o.timeoutMs, insecure: o.insecure });
   const ctx: TestContext = { http, trace, inputs: o.inputs, discovery: o.discovery, discoveryError: o.discoveryError, discoveryExchanges: o.discoveryExchanges ?? [], now: o.now, login: o.login, loginByPerson: o.loginByPerson };

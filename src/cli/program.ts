@@ -1,12 +1,14 @@
 // The command tree: options, help examples, and lazy actions. This file loads
 // commander (and, through the renderer, chalk) only; every action imports its
 // command module when it runs, so `--version` and `decode` stay fast.
-import { homedir } from 'node:os';
+import { homedir, release } from 'node:os';
 import { Argument, Command, Option, InvalidArgumentError } from 'commander';
 import type { CommandContext, GlobalOptions, Narrator } from '../commands/context.js';
 import type { Report } from '../report/report.js';
 import { userCacheDir } from './cache-dir.js';
 import { exitCodeForReport } from './exit-codes.js';
+import { writeResult } from './output.js';
+import { makeLiveProgress, progressWanted } from './progress.js';
 import type { CliIo } from './main.js';
 import { FAULTS as SANDBOX_FAULTS } from '../sandbox/faults/index.js';
 import { safeText } from '../report/render/terminal-text.js';
@@ -59,24 +61,33 @@ function readGlobals(opts: Options, io: CliIo): GlobalOptions {
 }
 
 /** Narration quotes server strings (issuers, URLs, error texts): control characters are shown escaped. */
-export function makeNarrator(globals: GlobalOptions, io: Pick<CliIo, 'stderr'>): Narrator {
+export function makeNarrator(globals: GlobalOptions, io: Pick<CliIo, 'stderr'> & Partial<Pick<CliIo, 'stdout' | 'env'>>): Narrator {
   const dim = (s: string): string => (globals.color && io.stderr.isTTY === true ? `\u001b[2m${s}\u001b[22m` : s);
   const chatty = !globals.quiet && (!globals.json || globals.verbose);
+  const ci = isSet(io.env?.['CI']);
+  const live = progressWanted({ stdoutIsTTY: io.stdout?.isTTY === true, stderrIsTTY: io.stderr.isTTY === true, json: globals.json, quiet: globals.quiet, ci });
+  const progress = live ? makeLiveProgress((t) => io.stderr.write(t), () => performance.now(), dim) : undefined;
   return {
+    progress,
     step: (m) => {
+      progress?.settle();
       if (chatty) io.stderr.write(`${dim('→')} ${safeText(m)}\n`);
     },
     info: (m) => {
+      progress?.settle();
       if (chatty) io.stderr.write(`  ${safeText(m)}\n`);
     },
     warn: (m) => {
+      progress?.settle();
       if (!globals.quiet) io.stderr.write(`! ${safeText(m)}\n`);
     },
     action: (m) => {
+      progress?.settle();
       io.stderr.write(`» ${safeText(m)}\n`);
     },
     countdown: (m, ms) => {
-      if (io.stderr.isTTY !== true || globals.quiet) return () => undefined;
+      if (io.stderr.isTTY !== true || globals.quiet || globals.json || ci) return () => undefined;
+      progress?.settle();
       const end = Date.now() + ms;
       const draw = (): void => {
         io.stderr.write(`\r\u001b[2K  ${m}: ${Math.max(0, Math.ceil((end - Date.now()) / 1000))} s left (Ctrl-C to stop)`);
@@ -164,6 +175,13 @@ function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 }
 
+/** What a --report says about the machine it ran on. */
+function runtimeEnvironment(): { smartctl: string; node: string; platform: string; release: string; arch: string } {
+  return { smartctl: VERSION, node: process.version, platform: process.platform, release: release(), arch: process.arch };
+}
+
+const REPORT_HELP = 'write a Markdown report for a vendor ticket or forum: summary, identifiers (request ids), environment, findings, exchanges (secrets redacted unless --show-secrets; mode 0600)';
+
 export interface ProgramState {
   exitCode: number;
   /** The command that ran, and whether it printed its report (main.ts prints an error document only if not). */
@@ -185,14 +203,22 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
       const ctx = makeContext(globals, io, render);
       if (globals.insecure) io.stderr.write('! --insecure: TLS certificates are not verified; anyone on the network path can read and change this traffic. Never use it against production.\n');
       const har = cmd.name() === 'explain' ? undefined : cmd.opts()['har'];
+      const markdown = cmd.opts()['report'];
       let trace: import('../report/trace.js').Trace | undefined;
-      if (typeof har === 'string') ctx.traceStarted = (t) => (trace = t);
+      // On a terminal, the steps of the run's trace are shown as they start and end.
+      const steps = ctx.narrate.progress;
+      if (typeof har === 'string' || typeof markdown === 'string' || steps !== undefined) ctx.traceStarted = (t) => ((trace = t), steps?.watch(t));
       let report: Report | undefined;
       try {
         report = await run(ctx, cmd.args, cmd.opts());
+        steps?.finish();
       } catch (error) {
-        // A run that ends in an error (a server that cannot be read) still leaves its exchanges in the HAR.
-        if (typeof har === 'string' && trace !== undefined && trace.entries.length > 0) await (await import('../commands/har-export.js')).exportHarOfFailedRun(ctx, cmd.name(), trace, har, VERSION);
+        steps?.finish();
+        // A run that ends in an error (a server that cannot be read) still leaves its exchanges in the HAR and the report.
+        if (trace !== undefined && trace.entries.length > 0) {
+          if (typeof har === 'string') await (await import('../commands/har-export.js')).exportHarOfFailedRun(ctx, cmd.name(), trace, har, VERSION);
+          if (typeof markdown === 'string') await (await import('../commands/report-export.js')).exportReportOfFailedRun(ctx, cmd.name(), trace, error, markdown, runtimeEnvironment());
+        }
         throw error;
       }
       if (report !== undefined) {
@@ -202,8 +228,9 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
           report.data['tlsVerification'] = false;
           report.sections.unshift({ title: 'TLS', lines: ['certificate verification OFF (--insecure): the answers below may come from anyone on the network path'] });
         }
-        io.stdout.write(render(report, globals));
+        if (typeof markdown === 'string') await (await import('../commands/report-export.js')).exportReport(ctx, report, markdown, runtimeEnvironment());
         state.exitCode = exitCodeForReport(report);
+        writeResult(io, report, render(report, globals), { json: globals.json, exitCode: state.exitCode });
       }
     };
 
@@ -212,7 +239,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .version(VERSION, '-V, --version', 'print the smartctl version')
     .option('--json', 'print one JSON document on stdout instead of the human view')
     .option('--no-color', 'no colour (also NO_COLOR=1; colour is off when stdout is not a TTY or CI is set)')
-    .option('-v, --verbose', 'show every HTTP exchange in full (secrets still redacted)')
+    .option('-v, --verbose', 'show the trace: every HTTP exchange in full (secrets still redacted)')
     .option('-q, --quiet', 'print only problems and the verdict')
     .option('--debug', 'print stack traces for errors')
     .option('--show-secrets', 'do not redact tokens, secrets, codes and keys in the output')
@@ -260,6 +287,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .option('--token-url <url>', 'the token endpoint a client assertion must name as aud')
     .addOption(new Option('--profile <profile>', 'which rules to apply (auto-detected when omitted)').choices(['id-token', 'client-assertion', 'access-token']))
     .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
+    .option('--report <file.md>', REPORT_HELP)
     .addHelpText(
       'after',
       examples([
@@ -278,9 +306,10 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .addOption(new Option('--alg <alg>', 'signature algorithm').choices(['RS384', 'ES384']).default('ES384'))
     .option('--out <prefix>', 'write <prefix>.private.pem (mode 0600) and <prefix>.jwks.json', 'smart-client')
     .option('--force', 'overwrite existing files')
+    .addOption(new Option('--output <what>', 'print only the public JWKS on stdout (both files are still written; the report goes to stderr)').choices(['jwks']))
     .addHelpText(
       'after',
-      examples(['smartctl keygen --alg ES384 --out keys/my-app', 'smartctl keygen --alg RS384 --out backend --json']),
+      examples(['smartctl keygen --alg ES384 --out keys/my-app', 'smartctl keygen --alg RS384 --out backend --json', 'smartctl keygen --out keys/my-app --output jwks > my-app.public.jwks.json']),
     )
     .action(action(async (ctx, _args, opts) => (await import('../commands/keygen.js')).keygenCommand(ctx, opts)));
 
@@ -299,14 +328,16 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .option('--check <assertion>', 'lint an existing assertion instead of building one ("-" for stdin)')
     .option('--jwks <file|url>', 'with --check: verify the signature against this JWKS')
     .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
+    .option('--report <file.md>', REPORT_HELP)
     .addHelpText(
       'after',
-      examples([
+      `${examples([
         'smartctl jwt-assert --key my-app.private.pem --client-id my-app --aud https://ehr.example.org/oauth2/token',
         'smartctl jwt-assert --key my-app.private.pem --client-id my-app --iss https://ehr.example.org/fhir',
         'smartctl jwt-assert --key keys.jwks.json --kid abc --client-id my-app --aud https://ehr.example.org/token --print-jwks',
         'smartctl jwt-assert --check "$ASSERTION" --client-id my-app --aud https://ehr.example.org/token --jwks my-app.jwks.json',
-      ]),
+        'ASSERTION=$(smartctl jwt-assert --key my-app.private.pem --client-id my-app --aud https://ehr.example.org/token --quiet)',
+      ])}\nWith --quiet, stdout is the assertion alone (problems and the verdict go to stderr; nothing on stdout if the run fails).\n`,
     )
     .action(action(async (ctx, _args, opts) => (await import('../commands/jwt-assert.js')).jwtAssertCommand(ctx, opts)));
 
@@ -314,6 +345,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
   command('diff-scopes', 'compare requested and granted scopes and explain what a difference costs')
     .argument('<requested>', 'requested scopes: a space/newline-separated string, @file, or - for stdin')
     .argument('<granted>', 'granted scopes: a space/newline-separated string, @file, or - for stdin (a token response JSON gives its "scope")')
+    .option('--report <file.md>', REPORT_HELP)
     .addHelpText(
       'after',
       examples([
@@ -329,6 +361,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
   withProfileOptions(command('discover', 'fetch and check a FHIR server\'s SMART configuration, CapabilityStatement, OpenID metadata and JWKS'))
     .argument('[fhir-base-url]', 'the FHIR base URL (the iss an EHR launch sends; else SMARTCTL_ISS or the profile\'s fhirBase)')
     .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
+    .option('--report <file.md>', REPORT_HELP)
     .addHelpText(
       'after',
       examples(['smartctl discover https://fhir.example.org/r4', 'smartctl discover http://127.0.0.1:8080/fhir --json', 'smartctl discover https://ehr.test --insecure --verbose']),
@@ -373,6 +406,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .option('--client-id <id>', 'your client id (checks a client assertion seen in the evidence)')
     .option('--token-url <url>', 'the token endpoint (checks a client assertion aud)')
     .option('--har <file>', 'a HAR of the flow (Chrome, Firefox, playwright, Charles, mitmproxy, Fiddler): its OAuth / SMART requests are diagnosed, the rest skipped')
+    .option('--report <file.md>', REPORT_HELP)
     .addHelpText(
       'after',
       `\nThe first finding is the root cause of the failure, or unknown-failure when the evidence cannot tell;\nthe role of each finding (root-cause, contributing, also-noticed) is shown with it and in --json.${examples([
@@ -389,6 +423,9 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
 
 
   // ---- launch -------------------------------------------------------------
+  // For scripts: TOKEN=$(smartctl … --output access_token). src/cli/output.ts prints it.
+  const outputOption = (): Option =>
+    new Option('--output <field>', 'print only this value on stdout, unredacted, and the report on stderr; nothing on stdout if the run fails (not with --json)').choices(['access_token', 'id_token', 'refresh_token', 'token-response', 'authorization-header']);
   const authMethodOption = (): Option => new Option('--auth-method <method>', 'client authentication at the token endpoint (derived from the secret/key when omitted)').choices(['none', 'client_secret_basic', 'client_secret_post', 'private_key_jwt']);
   withProfileOptions(command('launch', 'run a SMART App Launch end to end: authorize in a browser (or headless), exchange the code, validate, probe FHIR, diagnose'))
     .option('--iss <fhir-base>', 'the FHIR server (its base URL, the iss)')
@@ -416,7 +453,9 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .option('--callback-timeout <s>', 'seconds to wait for the callback', parseInteger('--callback-timeout', 1, 3600), 300)
     .option('--no-pkce', 'send no PKCE (to reproduce legacy apps)')
     .option('--authorize-post', 'send the authorize request as a POST form, where the server advertises authorize-post')
+    .addOption(outputOption())
     .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
+    .option('--report <file.md>', REPORT_HELP)
     .addHelpText(
       'after',
       examples([
@@ -427,6 +466,8 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
         'SMARTCTL_CLIENT_SECRET=... smartctl launch --iss https://ehr.example.org/fhir --client-id my-app --auth-method client_secret_basic',
         'smartctl launch --iss https://ehr.example.org/fhir --client-id my-app --force-authn --fresh-session',
         'smartctl launch --sandbox --ehr --refresh --save session.json',
+        'smartctl launch --iss https://ehr.example.org/fhir --client-id my-app --report ticket.md   # Markdown for a vendor ticket',
+        'TOKEN=$(smartctl launch --sandbox --headless --output access_token)',
       ]),
     )
     .action(action(async (ctx, _args, opts) => (await import('../commands/launch.js')).launchCommand(ctx, opts)));
@@ -448,13 +489,16 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .option('--redirect-uri <url>', 'the redirect URI used at authorize (authorization_code)')
     .option('--refresh-token <token>', 'refresh token (refresh_token)')
     .option('--assertion-in-header', 'send the client assertion as "Authorization: Bearer" (reproduces a common mistake)')
+    .addOption(outputOption())
     .option('--har <file>', 'write the run\'s HTTP exchanges as HAR 1.2 (secrets redacted unless --show-secrets; mode 0600)')
+    .option('--report <file.md>', REPORT_HELP)
     .addHelpText(
       'after',
       examples([
         'smartctl token --grant client_credentials --iss https://ehr.example.org/fhir --client-id my-service --key my-service.private.pem --scope "system/*.rs"',
         'SMARTCTL_CLIENT_SECRET=... smartctl token --grant client_credentials --token-url https://ehr.example.org/token --client-id app --auth-method client_secret_post',
         'smartctl token --grant refresh_token --token-url https://ehr.example.org/token --client-id app --refresh-token "$REFRESH" --json',
+        'curl -H "Authorization: $(smartctl token --grant client_credentials --iss https://ehr.example.org/fhir --client-id my-service --key my-service.private.pem --scope system/Patient.rs --output authorization-header)" https://ehr.example.org/fhir/Patient',
       ]),
     )
     .action(action(async (ctx, _args, opts) => (await import('../commands/token.js')).tokenCommand(ctx, opts)));
@@ -483,6 +527,7 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
     .option('--only <groups>', 'run only these groups (comma-separated)')
     .option('--skip <test-ids>', 'leave out these tests (comma-separated ids)')
     .option('--junit <file>', 'also write JUnit XML (one testsuite per group)')
+    .option('--report <file.md>', REPORT_HELP)
     .addOption(new Option('--fail-on <level>', 'exit 1 on failed tests (error) or on warnings too (warning)').choices(['error', 'warning']).default('error'))
     .option('--concurrency <n>', 'tests at once', parseInteger('--concurrency', 1, 32), 4)
     .option('--config <file>', 'config file with profiles (default ./smartctl.config.json, then $XDG_CONFIG_HOME/smartctl/config.json)')

@@ -204,6 +204,8 @@ async function runSuite(ctx: CommandContext, inputs: CheckInputs, tests: CheckTe
   let discovery;
   let discoveryError: SmartctlError | undefined;
   const trace = new Trace();
+  // A server that cannot be reached ends the run in an error: --report still shows these exchanges.
+  ctx.traceStarted?.(trace);
   if (base !== undefined) {
     ctx.narrate.step(`discovering ${base}`);
     const client = new HttpClient({ trace, timeoutMs: ctx.globals.timeoutMs, insecure: ctx.globals.insecure });
@@ -234,7 +236,11 @@ async function runSuite(ctx: CommandContext, inputs: CheckInputs, tests: CheckTe
     clock: () => performance.now(),
     login,
     loginByPerson,
-    onResult: ctx.globals.verbose ? (r) => ctx.narrate.info(testLine(r)) : undefined,
+    onStart: (t) => ctx.narrate.progress?.start(t.id),
+    onResult: (r) => {
+      if (r.result !== 'skip') ctx.narrate.progress?.end(r.id, { ok: r.result !== 'fail', durationMs: r.durationMs, detail: r.result === 'fail' ? 'failed' : undefined });
+      if (ctx.globals.verbose) ctx.narrate.info(testLine(r));
+    },
   });
   return { results, durationMs: performance.now() - started, fhirBaseUrl: base };
 }

@@ -29,6 +29,23 @@ export interface Narrator {
    * 287 s left"), rewritten in place; elsewhere nothing. Returns the function that stops it.
    */
   countdown?(message: string, ms: number): () => void;
+  /**
+   * Live progress, only on a terminal (stdout and stderr), outside CI, without --json or
+   * --quiet: a line as a step starts ("→ discovery …") and one as it ends ("✓ discovery
+   * 62 ms", "✗ token HTTP 401, 7 ms"). Absent elsewhere. Steps of a trace are reported by
+   * the CLI itself (it watches the trace); commands call it for steps that are not
+   * exchanges (check's tests).
+   */
+  progress?: StepProgress | undefined;
+}
+
+export interface StepProgress {
+  start(name: string): void;
+  end(name: string, result: { ok: boolean; durationMs: number; detail?: string | undefined }): void;
+  /** Shows the trace's steps as they start and end (the CLI calls it as a command makes its trace). */
+  watch(trace: Trace): void;
+  /** Ends the steps still open: the run is over. */
+  finish(): void;
 }
 
 export interface CommandContext {

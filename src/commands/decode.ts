@@ -10,7 +10,7 @@ import { lintClientAssertion } from '../protocol/jwt/client-assertion.js';
 import { claimString, decodeJwt, type DecodedJwt, type DecodedToken } from '../protocol/jwt/decode.js';
 import { lintIdToken } from '../protocol/jwt/id-token.js';
 import { detectProfile, type JwtProfile } from '../protocol/jwt/profile.js';
-import { isoTime, relativeTime } from '../protocol/jwt/time-claims.js';
+import { readableClaimRows } from '../protocol/jwt/time-claims.js';
 import type { CommandContext } from './context.js';
 import { parseJsonObject, readArgument } from './input.js';
 
@@ -32,7 +32,6 @@ interface NamedToken {
   profile?: JwtProfile | undefined;
 }
 
-const TIME_CLAIMS = ['iat', 'nbf', 'exp', 'auth_time'];
 const CONTEXT_FIELDS = ['token_type', 'expires_in', 'scope', 'patient', 'encounter', 'need_patient_banner', 'smart_style_url', 'fhirContext', 'intent', 'tenant'];
 
 
@@ -61,24 +60,15 @@ function tokensFrom(text: string, profile: JwtProfile | undefined): { tokens: Na
   return { tokens: [{ name: 'token', token, profile: profile ?? (token.kind === 'jwt' ? detectProfile(token) : undefined) }] };
 }
 
-function claimValue(name: string, value: unknown, now: Date): string {
-  if (TIME_CLAIMS.includes(name) && typeof value === 'number') {
-    const when = isoTime(value);
-    if (when === undefined) return `${value}  (outside the range of dates)`;
-    const rel = relativeTime(value, now);
-    return name === 'exp' ? `${value}  ${when} (${value * 1000 <= now.getTime() ? `expired ${rel}` : `expires ${rel}`})` : `${value}  ${when} (${rel})`;
-  }
-  return typeof value === 'string' ? value : JSON.stringify(value);
-}
 
 function tokenSections(t: NamedToken, now: Date): ReportSection[] {
   if (t.token.kind === 'opaque') return [{ title: `${t.name}: opaque`, lines: [`${t.token.raw.length} characters, not a JWT: only the server that issued it can read it (introspection, RFC 7662).`] }];
   if (t.token.kind === 'jwe') {
-    return [{ title: `${t.name}: encrypted JWT (JWE)`, rows: Object.entries(t.token.header).map(([k, v]): [string, string] => [k, claimValue(k, v, now)]), lines: ['The payload is encrypted; only the intended recipient can decrypt it.'] }];
+    return [{ title: `${t.name}: encrypted JWT (JWE)`, rows: readableClaimRows(t.token.header, now), lines: ['The payload is encrypted; only the intended recipient can decrypt it.'] }];
   }
   return [
-    { title: `${t.name}: JWT header${t.profile !== undefined ? ` (checked as ${t.profile})` : ''}`, rows: Object.entries(t.token.header).map(([k, v]): [string, string] => [k, claimValue(k, v, now)]) },
-    { title: `${t.name}: claims`, rows: Object.entries(t.token.payload).map(([k, v]): [string, string] => [k, claimValue(k, v, now)]) },
+    { title: `${t.name}: JWT header${t.profile !== undefined ? ` (checked as ${t.profile})` : ''}`, rows: readableClaimRows(t.token.header, now) },
+    { title: `${t.name}: claims`, rows: readableClaimRows(t.token.payload, now) },
   ];
 }
 

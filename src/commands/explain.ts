@@ -8,6 +8,7 @@ import { grantTypeOf, innerAuthorizeUrl } from '../diagnose/evidence.js';
 import { parseCurl, type CurlRequest } from '../diagnose/curl.js';
 import { makeFinding, type Finding } from '../report/finding.js';
 import { makeReport, type Report, type ReportSection } from '../report/report.js';
+import { correlationIds, correlationIdsOfResponse, correlationIdsOfUrl } from '../report/correlation.js';
 import { headerValue, type HeaderMap } from '../report/trace.js';
 import { compareScopes, scopeFindings } from '../protocol/scopes/compare.js';
 import { parseScopes } from '../protocol/scopes/parse.js';
@@ -108,10 +109,11 @@ export async function explainCommand(ctx: CommandContext, opts: Record<string, u
   const tokenResponse = tokenResponseText === undefined ? undefined : parseJsonObject(tokenResponseText, '--token-response', 'Pass the token response exactly as received, or @file.');
   const requestUrl = o.url ?? curl?.url;
   const authorizeUrl = requestUrl !== undefined && isAuthorizeUrl(requestUrl) ? requestUrl : undefined;
+  const responseHeaders = parseHeaders(o.header, '--header');
   const saved: SavedInput = {
     status: o.status,
     body,
-    responseHeaders: parseHeaders(o.header, '--header'),
+    responseHeaders,
     requestHeaders: { ...(curl?.headers ?? {}), ...parseHeaders(o.requestHeader, '--request-header') },
     requestBody,
     method: o.method?.toUpperCase() ?? curl?.method,
@@ -164,6 +166,8 @@ export async function explainCommand(ctx: CommandContext, opts: Record<string, u
       },
       failures: evidence.failures.map((f) => ({ kind: f.kind, endpoint: f.endpoint ?? null, status: f.status ?? null, error: f.error ?? null, seen: f.seen })),
       diagnosis: top === undefined ? null : { id: top.id, role: top.role ?? null, basis: top.basis ?? null },
+      // What the vendor asks for: request ids in the headers given, the Oracle Health instance id, Entra's trace lines.
+      identifiers: [...correlationIdsOfResponse({ headers: responseHeaders, body, url: requestUrl }, { status: o.status }), ...(requestUrl === undefined ? [] : correlationIdsOfUrl(requestUrl))],
     },
     sections,
     summary: top?.role === 'root-cause' ? `explained: ${top.id}` : top?.id === 'unknown-failure' ? 'cannot tell why this failed' : 'explained',
@@ -215,6 +219,7 @@ async function explainHar(ctx: CommandContext, o: ExplainOptions, file: string, 
       har: { file, creator: har.info.creator ?? null, browser: har.info.browser ?? null, entries: har.total, used, skipped: har.skipped, steps },
       failures: evidence.failures.map((f) => ({ kind: f.kind, endpoint: f.endpoint ?? null, status: f.status ?? null, error: f.error ?? null, seen: f.seen })),
       diagnosis: top === undefined ? null : { id: top.id, role: top.role ?? null, basis: top.basis ?? null },
+      identifiers: correlationIds(har.entries),
     },
     sections: [{ title: 'HAR', rows }],
     summary: top?.role === 'root-cause' ? `explained: ${top.id}` : top?.id === 'unknown-failure' ? 'cannot tell why this failed' : 'explained',

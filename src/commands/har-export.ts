@@ -1,32 +1,14 @@
 // --har <file>: the run's trace written as HAR 1.2 (src/har/write.ts), redacted unless
 // --show-secrets, mode 0600 (a HAR can hold tokens and codes, and cookies even when redacted).
-import { open } from 'node:fs/promises';
-import { inputError } from '../errors.js';
 import { traceToHar } from '../har/write.js';
 import { makeReport, type Report } from '../report/report.js';
 import type { Trace } from '../report/trace.js';
 import type { CommandContext } from './context.js';
-
-function unwritable(path: string, error: unknown): Error {
-  const code = (error as { code?: string }).code;
-  const why = code === 'ENOENT' ? ': no such folder' : code === 'EISDIR' ? ': it is a directory' : code === 'EACCES' ? ': permission denied' : code !== undefined ? ` (${code})` : '';
-  return inputError('file-unwritable', `cannot write HAR file "${path}"${why}`, 'Check the path and that its folder exists.');
-}
+import { writePrivateFile } from './private-file.js';
 
 export async function writeHarFile(path: string, report: Report, o: { version: string; showSecrets: boolean }): Promise<number> {
   const har = traceToHar(report.trace ?? [], { version: o.version, command: report.command, showSecrets: o.showSecrets });
-  try {
-    // Created 0600; an existing file is truncated and made 0600 before anything is written to it.
-    const file = await open(path, 'w', 0o600);
-    try {
-      await file.chmod(0o600);
-      await file.writeFile(`${JSON.stringify(har, null, 2)}\n`, 'utf8');
-    } finally {
-      await file.close();
-    }
-  } catch (error) {
-    throw unwritable(path, error);
-  }
+  await writePrivateFile(path, `${JSON.stringify(har, null, 2)}\n`, 'HAR file');
   return har.log.entries.length;
 }
 

@@ -9,6 +9,7 @@ import { usageError, inputError } from '../errors.js';
 import { makeFinding } from '../report/finding.js';
 import { makeReport, type Report } from '../report/report.js';
 import type { CommandContext } from './context.js';
+import { checkOutputOptions } from './output-option.js';
 
 async function writeNew(file: string, text: string, mode: number, force: boolean): Promise<void> {
   const flags = force ? constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC : constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
@@ -32,6 +33,8 @@ export async function keygenCommand(ctx: CommandContext, opts: Record<string, un
   const alg = opts['alg'] === 'RS384' ? 'RS384' : 'ES384';
   const prefix = path.resolve(ctx.cwd, typeof opts['out'] === 'string' ? opts['out'] : 'smart-client');
   const force = opts['force'] === true;
+  // --output jwks: the files are still written (the private key has to live somewhere); stdout gets the public JWKS alone.
+  const output = checkOutputOptions(ctx, typeof opts['output'] === 'string' ? opts['output'] : undefined);
   const privatePath = `${prefix}.private.pem`;
   const jwksPath = `${prefix}.jwks.json`;
   // `--out keys/my-app`: a missing folder is made, private to the user (it will hold a private key).
@@ -50,6 +53,7 @@ export async function keygenCommand(ctx: CommandContext, opts: Record<string, un
   const jwks = { keys: [{ ...pub, kid, alg, use: 'sig' }] };
   await writeNew(privatePath, await exportPKCS8(privateKey), 0o600, force);
   await writeNew(jwksPath, `${JSON.stringify(jwks, null, 2)}\n`, 0o644, force);
+  if (output !== undefined) output.value = JSON.stringify(jwks, null, 2);
   return makeReport({
     command: 'keygen',
     findings: [
@@ -68,5 +72,6 @@ export async function keygenCommand(ctx: CommandContext, opts: Record<string, un
       { title: 'Public JWKS to register', code: JSON.stringify(jwks, null, 2) },
     ],
     summary: `wrote ${alg} key pair`,
+    output,
   });
 }

@@ -18,14 +18,18 @@ import { compareScopes, scopeFindings } from '../protocol/scopes/compare.js';
 import { defaultScopes } from '../protocol/scopes/defaults.js';
 import { parseScopes } from '../protocol/scopes/parse.js';
 import { checkTokenResponse, type TokenResponse } from '../protocol/token-response.js';
+import { pickOutput, withOutputFinding, type OutputField } from '../protocol/token-output.js';
+import { accessTokenRow, jwtClaimSections } from '../protocol/token-view.js';
+import { readableClaimRows } from '../protocol/jwt/time-claims.js';
 import { makeFinding, type Finding } from '../report/finding.js';
-import { makeReport, type Report, type ReportSection } from '../report/report.js';
+import { makeReport, type Report, type ReportOutput, type ReportSection } from '../report/report.js';
 import { safeLine } from '../report/render/terminal-text.js';
 import { Trace } from '../report/trace.js';
 import type { SandboxHandle } from '../sandbox/types.js';
 import { sandboxKeyCacheFile, type CommandContext } from './context.js';
 import { askAuthMethod, resolveClientAuth, type ClientAuthOptions } from './client-auth-options.js';
 import { applyProfile, type ProfiledOptions } from './profile-options.js';
+import { checkOutputOptions } from './output-option.js';
 import { stepsFromTrace } from '../report/steps.js';
 
 interface LaunchOptions extends ClientAuthOptions, Pick<ProfiledOptions, 'config' | 'profile'> {
@@ -48,6 +52,7 @@ interface LaunchOptions extends ClientAuthOptions, Pick<ProfiledOptions, 'config
   callbackTimeout: number;
   pkce?: boolean;
   authorizePost?: boolean;
+  output?: OutputField;
 }
 
 /** Everything the run learns, in the order it learns it; turned into the report at the end. */
@@ -57,6 +62,8 @@ interface Run {
   data: Record<string, unknown>;
   context: RunContext;
   stoppedAt?: string;
+  /** --output: the field asked for, and its value once the code exchange gave it. */
+  output?: ReportOutput | undefined;
 }
 
 function stop(run: Run, step: string, finding?: Finding): void {
@@ -397,9 +404,6 @@ function probeUnreachableFinding(results: ProbeResult[], timeoutMs: number): { f
   };
 }
 
-function claimsRows(claims: Record<string, unknown>): Array<[string, string]> {
-  return Object.entries(claims).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
-}
 
 async function saveSession(file: string, tokenResponse: unknown, issuer: string, clientId: string, now: Date): Promise<void> {
   await writeFile(file, `${JSON.stringify({ issuer, clientId, savedAt: now.toISOString(), tokenResponse }, null, 2)}\n`, { mode: 0o600 });
@@ -413,13 +417,16 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
   if (o.sandbox === true && o.iss !== undefined) throw usageError('options-conflict', 'give --iss or --sandbox, not both');
   if (o.sandbox !== true && o.iss === undefined && o.ehr !== true) throw usageError('option-missing', 'missing --iss <fhir-base> (or --sandbox for the embedded server)', 'Example: smartctl launch --iss https://fhir.example.org/r4 --client-id my-app');
   if ((o.sandboxFault?.length ?? 0) > 0 && o.sandbox !== true) throw usageError('options-conflict', '--sandbox-fault needs --sandbox');
+  const output = checkOutputOptions(ctx, o.output);
+  // --refresh rotates the refresh token (and replaces the access token): which one to print would be a guess.
+  if (output !== undefined && o.refresh === true) throw usageError('options-conflict', `--output ${output.field} prints a token of the code exchange, and --refresh replaces it: give one of them`, 'To print a refreshed token: smartctl token --grant refresh_token --refresh-token <token> --output access_token');
   if (o.headless === true && o.sandbox !== true) ctx.narrate.warn('--headless only completes servers that approve without a person (like the sandbox)');
 
   // Started first: its key generation overlaps with loading the flow modules.
   const trace = new Trace();
   ctx.traceStarted?.(trace);
   const sandboxStarting = o.sandbox === true ? (await beginSandbox(ctx, o, trace)).started : undefined;
-  const run: Run = { findings: [], sections: [], data: {}, context: {} };
+  const run: Run = { findings: [], sections: [], data: {}, context: {}, output };
   let sandbox: SandboxHandle | undefined;
   let listener: LoopbackListener | undefined;
   let client: HttpClient | undefined;
@@ -517,6 +524,11 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
     }
     const tr: TokenResponse = checked.response;
     run.data['tokenResponse'] = exchange.json;
+    if (run.output !== undefined) {
+      const picked = pickOutput(o.output ?? 'access_token', { body: exchange.response.body, json: exchange.json, grant: 'authorization_code' });
+      if ('value' in picked) run.output.value = picked.value;
+      else run.findings.push(picked.finding);
+    }
     const granted = typeof tr.scope === 'string' ? tr.scope : '';
     const comparison = compareScopes(parseScopes(scope), parseScopes(granted));
     run.findings.push(...scopeFindings(comparison, { userFacing: true }));
@@ -524,8 +536,11 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
     run.sections.push({ title: 'Scopes', rows: [['requested', scope], ['granted', tr.scope ?? '(none)']] });
     const context: Array<[string, string]> = [];
     for (const k of ['patient', 'encounter', 'need_patient_banner', 'smart_style_url', 'expires_in', 'token_type'] as const) if (tr[k] !== undefined) context.push([k, String(tr[k])]);
+    const accessToken = typeof tr.access_token === 'string' && tr.access_token !== '' ? tr.access_token : undefined;
+    context.push(accessToken !== undefined ? accessTokenRow(accessToken, tr.token_type, ctx.now()) : ['access_token', 'absent']);
     context.push(['refresh_token', tr.refresh_token !== undefined ? 'present' : 'absent'], ['id_token', tr.id_token !== undefined ? 'present' : 'absent']);
-    run.sections.push({ title: 'Token response', rows: context });
+    run.sections.push({ title: 'Token response', rows: context, secrets: accessToken !== undefined ? [accessToken] : undefined });
+    if (accessToken !== undefined) run.sections.push(...jwtClaimSections('access_token', accessToken, ctx.now()));
 
     let fhirUser: string | undefined;
     if (typeof tr.id_token === 'string') {
@@ -535,7 +550,7 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
       if (idCheck.claims !== undefined) {
         run.data['idTokenClaims'] = idCheck.claims;
         run.data['idTokenSignatureValid'] = idCheck.signatureValid;
-        run.sections.push({ title: `id_token (signature ${idCheck.signatureValid ? 'valid' : 'NOT verified'})`, rows: claimsRows(idCheck.claims) });
+        run.sections.push({ title: `id_token (signature ${idCheck.signatureValid ? 'valid' : 'NOT verified'})`, rows: readableClaimRows(idCheck.claims, ctx.now()) });
         const fu = idCheck.claims['fhirUser'] ?? idCheck.claims['profile'];
         if (typeof fu === 'string') fhirUser = fu;
       }
@@ -634,7 +649,7 @@ const LAUNCH_STAGES = ['ehr-launch', 'discovery', 'authorize', 'callback', 'toke
 
 function finish(run: Run, trace: Trace, ctx: CommandContext): Report {
   // The run's own checks and the diagnosis rules, merged and ranked by what explains the failure.
-  const findings = diagnose(evidenceFromTrace(trace.entries, run.context), { now: ctx.now() }, run.findings);
+  const findings = withOutputFinding(diagnose(evidenceFromTrace(trace.entries, run.context), { now: ctx.now() }, run.findings), run.output);
   const steps = stepsFromTrace(trace.entries, { stoppedAt: run.stoppedAt, stages: LAUNCH_STAGES });
   return makeReport({
     command: 'launch',
@@ -643,5 +658,6 @@ function finish(run: Run, trace: Trace, ctx: CommandContext): Report {
     sections: [{ title: 'Launch', rows: [['FHIR base', String(run.data['fhirBaseUrl'] ?? '')], ['client', `${String(run.data['clientId'] ?? '')} (${String(run.data['authMethod'] ?? '')})`], ['redirect URI', String(run.data['redirectUri'] ?? '')], ['result', run.stoppedAt === undefined ? 'completed' : `stopped at ${run.stoppedAt}`]] }, ...run.sections],
     summary: run.stoppedAt === undefined ? 'launch completed' : `launch stopped at ${run.stoppedAt}`,
     trace: trace.entries,
+    output: run.output,
   });
 }

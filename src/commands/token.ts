@@ -10,12 +10,15 @@ import { parseScopes } from '../protocol/scopes/parse.js';
 import { decodeJwt } from '../protocol/jwt/decode.js';
 import { pruneDeepJson } from '../protocol/json-depth.js';
 import { checkTokenResponse } from '../protocol/token-response.js';
+import { pickOutput, withOutputFinding, type OutputField } from '../protocol/token-output.js';
+import { accessTokenRow, jwtClaimSections } from '../protocol/token-view.js';
 import { makeFinding, type Finding } from '../report/finding.js';
 import { makeReport, type Report, type ReportSection } from '../report/report.js';
 import { Trace } from '../report/trace.js';
 import type { CommandContext } from './context.js';
 import { resolveClientAuth, type ClientAuthOptions } from './client-auth-options.js';
 import { applyProfile, type ProfiledOptions } from './profile-options.js';
+import { checkOutputOptions } from './output-option.js';
 
 interface TokenOptions extends ClientAuthOptions, Pick<ProfiledOptions, 'config' | 'profile'> {
   grant: 'authorization_code' | 'refresh_token' | 'client_credentials';
@@ -26,7 +29,9 @@ interface TokenOptions extends ClientAuthOptions, Pick<ProfiledOptions, 'config'
   codeVerifier?: string;
   redirectUri?: string;
   refreshToken?: string;
+  output?: OutputField;
 }
+
 
 function grantParams(o: TokenOptions): Record<string, string> {
   const p: Record<string, string> = { grant_type: o.grant };
@@ -65,6 +70,7 @@ export async function tokenCommand(ctx: CommandContext, opts: Record<string, unk
   if ((o.iss === undefined) === (o.tokenUrl === undefined)) throw usageError('option-missing', 'give exactly one of --iss <fhir-base> or --token-url <url>');
   if (o.clientId === undefined) throw usageError('option-missing', 'missing --client-id <id>');
   if (o.assertionInHeader === true && o.key === undefined) throw usageError('options-conflict', '--assertion-in-header needs --key (it reproduces a private_key_jwt mistake)');
+  const output = checkOutputOptions(ctx, o.output);
   const params = grantParams(o);
   const auth = await resolveClientAuth(ctx, o, o.clientId);
   const trace = new Trace();
@@ -78,13 +84,14 @@ export async function tokenCommand(ctx: CommandContext, opts: Record<string, unk
       ctx.narrate.step(`discovering the token endpoint of ${o.iss}`);
       const d = await discover(client, o.iss);
       findings.push(...d.findings.filter((f) => f.severity === 'error'));
-      if (d.endpoints.token === undefined) return makeReport({ command: 'token', findings, trace: trace.entries, summary: 'no token endpoint' });
+      if (d.endpoints.token === undefined) return makeReport({ command: 'token', findings: withOutputFinding(findings, output), trace: trace.entries, summary: 'no token endpoint', output });
       tokenEndpoint = d.endpoints.token;
     }
     ctx.narrate.step(`POST ${tokenEndpoint} (${o.grant}, ${auth.method}${o.assertionInHeader === true ? ', assertion in the Authorization header' : ''})`);
     const exchange = await requestToken(client, { step: 'token', tokenEndpoint, params, auth, now: ctx.now() });
     const sections: ReportSection[] = [{ title: 'Token request', rows: [['endpoint', tokenEndpoint], ['grant', o.grant], ['client', `${o.clientId} (${auth.method})`], ['status', `HTTP ${exchange.response.status}`]] }];
     const data: Record<string, unknown> = { tokenEndpoint, grant: o.grant, clientId: o.clientId, authMethod: auth.method, status: exchange.response.status };
+    if (o.scope !== undefined) data['requestedScope'] = o.scope;
     // "received" only for a token response that holds a token, never for garbage with HTTP 200.
     let received = false;
     if (exchange.response.status === 200) {
@@ -97,8 +104,19 @@ export async function tokenCommand(ctx: CommandContext, opts: Record<string, unk
       data['decoded'] = decodedTokens(r);
       const rows: Array<[string, string]> = [];
       for (const k of ['token_type', 'expires_in', 'scope', 'patient', 'encounter'] as const) if (r[k] !== undefined) rows.push([k, String(r[k])]);
-      for (const k of ['access_token', 'refresh_token', 'id_token'] as const) rows.push([k, r[k] !== undefined ? 'present' : 'absent']);
-      sections.push({ title: 'Token response', rows });
+      const accessToken = typeof r.access_token === 'string' && r.access_token !== '' ? r.access_token : undefined;
+      rows.push(accessToken !== undefined ? accessTokenRow(accessToken, r.token_type, ctx.now()) : ['access_token', 'absent']);
+      for (const k of ['refresh_token', 'id_token'] as const) rows.push([k, r[k] !== undefined ? 'present' : 'absent']);
+      sections.push({ title: 'Token response', rows, secrets: accessToken !== undefined ? [accessToken] : undefined });
+      for (const k of ['access_token', 'id_token'] as const) {
+        const v = r[k];
+        if (typeof v === 'string') sections.push(...jwtClaimSections(k, v, ctx.now()));
+      }
+      if (output !== undefined && received) {
+        const picked = pickOutput(o.output ?? 'access_token', { body: exchange.response.body, json: exchange.json, grant: o.grant });
+        if ('value' in picked) output.value = picked.value;
+        else findings.push(picked.finding);
+      }
       if (o.scope !== undefined && typeof r.scope === 'string') {
         findings.push(...scopeFindings(compareScopes(parseScopes(o.scope), parseScopes(r.scope)), { userFacing: o.grant !== 'client_credentials' }));
       }
@@ -118,11 +136,12 @@ export async function tokenCommand(ctx: CommandContext, opts: Record<string, unk
     const ranked = diagnose(evidenceFromTrace(trace.entries, { clientId: o.clientId, tokenEndpoint, requestedScope: o.scope, sentClientAssertion: exchange.assertion, authMethod: auth.method, launchType: o.grant === 'client_credentials' ? 'backend' : undefined }), { now: ctx.now() }, findings);
     return makeReport({
       command: 'token',
-      findings: ranked,
+      findings: withOutputFinding(ranked, output),
       data,
       sections,
       summary: received ? `${o.grant} token received` : exchange.response.status === 200 ? `${o.grant}: HTTP 200 without a usable token response` : `${o.grant} token request failed`,
       trace: trace.entries,
+      output,
     });
   } finally {
     await client.close();

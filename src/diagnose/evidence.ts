@@ -3,6 +3,7 @@
 import { headerValue, isExchange, type HeaderMap, type TraceEntry } from '../report/trace.js';
 import { parseOAuthError, parseWwwAuthenticate, type BearerChallenge, type OAuthError } from '../protocol/oauth-error.js';
 import { observeFailures, type ObservedFailure } from './failure.js';
+import { specificPhrasesIn } from './vendors/index.js';
 
 export type Endpoint = 'token' | 'authorize' | 'fhir' | 'discovery' | 'callback' | 'other';
 
@@ -35,6 +36,13 @@ export interface ResponseEvidence {
    * alone says nothing about the headers.
    */
   headersSeen?: boolean | undefined;
+  /** A saved answer pasted without its status, taken as an error by its words (statusOfUnstatedAnswer): say so, never quote a number. */
+  statusUnstated?: boolean | undefined;
+}
+
+/** "HTTP 401", or "an error (status not given)" for a pasted answer whose status is inferred. */
+export function statusText(r: Pick<ResponseEvidence, 'status' | 'statusUnstated'>): string {
+  return r.statusUnstated === true ? 'an error (status not given)' : `HTTP ${r.status}`;
 }
 
 /** The request that reached the redirect URI (what the authorization server sent back). */
@@ -298,6 +306,22 @@ export function kindOfUrl(url: string): 'authorize' | 'callback' | 'launch' | 'o
   return 'other';
 }
 
+/**
+ * The status of a saved answer pasted without one (posts often quote only the body): an OAuth
+ * error object (RFC 6749 §5.2, §4.1.2.1) or a page in a vendor's known error wording is an
+ * error answer, taken as 400; anything else stays unknown (0), so it is not called a failure.
+ * Generic wording (a bare "redirect_uri") does not count: a login page may say that too.
+ */
+export function statusOfUnstatedAnswer(body: string | undefined, oauthError: OAuthError | undefined): number {
+  if (oauthError !== undefined) return 400;
+  if (body === undefined || body.trim() === '') return 0;
+  // A FHIR OperationOutcome with an error issue is an error answer too (which one, 401 or 403, it does not say).
+  const outcome = parseObject(body);
+  if (outcome?.['resourceType'] === 'OperationOutcome' && Array.isArray(outcome['issue']) && outcome['issue'].some((i: unknown) => typeof i === 'object' && i !== null && ['error', 'fatal'].includes(String((i as Record<string, unknown>)['severity'])))) return 400;
+  const text = /<[a-z!]/i.test(body) ? body.replace(/<[^>]*>/g, ' ') : body;
+  return specificPhrasesIn(text).length > 0 ? 400 : 0;
+}
+
 export function evidenceFromSaved(s: SavedInput): Evidence {
   const responses: ResponseEvidence[] = [];
   // A saved "authorize URL" may really be the callback, the launch URL, or the URL of the saved answer.
@@ -326,8 +350,10 @@ export function evidenceFromSaved(s: SavedInput): Evidence {
     const oauthError = parseOAuthError(s.body);
     const endpoint = guessEndpoint(s, oauthError);
     const url = s.url ?? (endpoint === 'authorize' ? s.authorizeUrl : endpoint === 'token' ? s.tokenEndpoint : undefined);
+    // A token request is a POST (RFC 6749 §3.2), whether or not its body was saved.
+    const status = s.status ?? statusOfUnstatedAnswer(s.body, oauthError);
     responses.push(
-      responseEvidence({ endpoint, status: s.status ?? 0, method: s.method ?? (s.requestBody !== undefined ? 'POST' : undefined), url, requestHeaders: s.requestHeaders ?? {}, requestBody: s.requestBody, responseHeaders: s.responseHeaders ?? {}, responseBody: s.body, requestSeen: s.requestSeen ?? (Object.keys(s.requestHeaders ?? {}).length > 0 || s.requestBody !== undefined), headersSeen: s.requestSeen === true || Object.keys(s.requestHeaders ?? {}).length > 0 }),
+      responseEvidence({ endpoint, status, statusUnstated: s.status === undefined && status !== 0 ? true : undefined, method: s.method ?? (s.requestBody !== undefined || endpoint === 'token' ? 'POST' : undefined), url, requestHeaders: s.requestHeaders ?? {}, requestBody: s.requestBody, responseHeaders: s.responseHeaders ?? {}, responseBody: s.body, requestSeen: s.requestSeen ?? (Object.keys(s.requestHeaders ?? {}).length > 0 || s.requestBody !== undefined), headersSeen: s.requestSeen === true || Object.keys(s.requestHeaders ?? {}).length > 0 }),
     );
     return completeEvidence({ ...base, responses, sentClientAssertion: assertionOf(s, endpoint), tokenEndpoint: s.tokenEndpoint ?? (endpoint === 'token' ? url : undefined) });
   }

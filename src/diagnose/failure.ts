@@ -4,7 +4,7 @@
 // explains the first of these; if none does, the report says it cannot tell.
 import type { OAuthError } from '../protocol/oauth-error.js';
 import { parseScopes } from '../protocol/scopes/parse.js';
-import { parseObject, type Endpoint, type Evidence, type ResponseEvidence } from './evidence.js';
+import { parseObject, statusText, type Endpoint, type Evidence, type ResponseEvidence } from './evidence.js';
 
 export type FailureKind =
   | 'error-response'
@@ -37,7 +37,7 @@ function describe(r: ResponseEvidence): string {
   const err = r.oauthError;
   const where = r.url !== undefined ? `${r.method ?? 'GET'} ${r.url.length > 160 ? `${r.url.slice(0, 160)}…` : r.url}` : `the ${r.endpoint === 'other' ? 'server' : `${r.endpoint} endpoint`}`;
   const what = err !== undefined ? `${err.error}${err.error_description !== undefined ? ` ${quote(err.error_description)}` : ''}${err.error_uri !== undefined ? ` (error_uri ${err.error_uri})` : ''}` : r.responseBody !== undefined && r.responseBody.trim() !== '' ? `body ${quote(r.responseBody.replace(/<[^>]*>/g, ' '), 120)}` : 'no body';
-  return `${where} answered HTTP ${r.status}: ${what}`;
+  return `${where} answered ${statusText(r)}: ${what}`;
 }
 
 function oauthErrorLine(err: OAuthError): string {

@@ -46,5 +46,18 @@ export function mergeFindings(...lists: ReadonlyArray<readonly Finding[]>): Find
  * run, a scope diff), merged and ranked. The first finding explains the failure or says it cannot.
  */
 export function diagnose(evidence: Evidence, options: RuleOptions, extra: readonly Finding[] = []): Finding[] {
-  return rank(mergeFindings(extra, CATALOG.flatMap((rule) => rule.diagnose(evidence, options))), evidence);
+  let lints = extra;
+  const found: Finding[] = [];
+  for (const rule of CATALOG) {
+    let findings = rule.diagnose(evidence, options);
+    const replaces = rule.replaces;
+    if (findings.length > 0 && replaces !== undefined) {
+      // The rule's finding takes the place of the lint, and the stronger role of the two (check makes a failed test's error its root cause).
+      const replaced = lints.filter((f) => replaces(f));
+      lints = lints.filter((f) => !replaces(f));
+      findings = findings.map((f, i) => (i > 0 ? f : replaced.reduce<Finding>((acc, lint) => ({ ...acc, ...strongerRole(acc, lint) }), f)));
+    }
+    found.push(...findings);
+  }
+  return rank(mergeFindings(lints, found), evidence);
 }

@@ -1,7 +1,7 @@
 // A diagnosis rule: matches evidence and explains one problem (one finding id).
 import type { Finding } from '../report/finding.js';
-import type { Evidence, ResponseEvidence } from './evidence.js';
-import { clientPhrasesIn, phrasesIn, type VendorPhrase } from './vendors/index.js';
+import { statusText, type Evidence, type ResponseEvidence } from './evidence.js';
+import { clientPhrasesIn, phrasesIn, specificPhrasesIn, type VendorPhrase } from './vendors/index.js';
 
 export interface RuleOptions {
   now: Date;
@@ -15,6 +15,12 @@ export interface DiagnosisRule {
   catalog: readonly string[];
   /** Other finding ids the rule classifies into (fhir-401-expired-token beside fhir-401-invalid-token ...). */
   siblings?: readonly string[] | undefined;
+  /**
+   * A generic lint finding of the caller (a missing discovery field, say) that tells the same
+   * problem as this rule's finding: when the rule reports, that lint is left out, so a run
+   * never shows one problem twice under two ids.
+   */
+  replaces?: ((lint: Finding) => boolean) | undefined;
   diagnose(evidence: Evidence, options: RuleOptions): Finding[];
 }
 
@@ -34,7 +40,7 @@ export function grantedScopeOf(e: Evidence): string | undefined {
 
 export function describeError(r: ResponseEvidence): string {
   const err = r.oauthError;
-  const what = err === undefined ? `HTTP ${r.status}` : `HTTP ${r.status} ${err.error}${err.error_description !== undefined ? `: "${err.error_description}"` : ''}`;
+  const what = err === undefined ? statusText(r) : `${statusText(r)} ${err.error}${err.error_description !== undefined ? `: "${err.error_description}"` : ''}`;
   return r.url !== undefined ? `${r.method ?? 'GET'} ${r.url} answered ${what}` : `the server answered ${what}`;
 }
 
@@ -152,4 +158,28 @@ export function messageSays(e: Evidence, findingId: string): { message: string; 
     if (phrase !== undefined) return { message, phrase };
   }
   return undefined;
+}
+
+/**
+ * An app message (explain --message) that relays the server's refusal: a library quoting the
+ * error_description ("exchange error: invalid_grant: The code_verifier sent does not match ..."),
+ * a server's log line. For rules whose failure happens at the server, when no saved answer says
+ * it. Rows of the generic table count only with `generic` (some, a bare "redirect_uri", are too
+ * weak for free text); `also` adds wording the rule itself trusts in a message.
+ */
+export function messageRelays(e: Evidence, findingId: string, opts: { generic?: boolean; also?: RegExp } = {}): { message: string; phrase?: VendorPhrase | undefined } | undefined {
+  for (const message of e.messages) {
+    // A pasted error URL carries the words form-encoded ("The+'redirect_uri'+parameter+does+not+match").
+    const text = /[+%]/.test(message) ? `${message}\n${safeDecode(message.replace(/\+/g, ' '))}` : message;
+    const phrase = [...clientPhrasesIn(text), ...(opts.generic === true ? phrasesIn(text) : specificPhrasesIn(text))].find((p) => p.findingId === findingId);
+    if (phrase !== undefined) return { message, phrase };
+    if (opts.also?.test(text) === true) return { message };
+  }
+  return undefined;
+}
+
+/** "the app reported: ..." for a finding's detail, the message quoted and shortened. */
+export function reportedLine(message: string): string {
+  const m = message.replace(/\s+/g, ' ').trim();
+  return `the app reported: ${JSON.stringify(m.length > 300 ? `${m.slice(0, 300)}…` : m)}`;
 }

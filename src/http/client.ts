@@ -131,6 +131,7 @@ export class HttpClient {
       headers['content-type'] ??= 'application/json';
     }
     const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
+    this.options.trace.exchangeStarting(req.step);
     const startedAt = new Date();
     const started = performance.now();
     const record = (partial: Pick<HttpExchange, 'response' | 'error'>): HttpExchange =>

@@ -1,6 +1,6 @@
 // Redaction: secrets are removed by field name and by token shape before any
 // renderer sees a report. No part of a secret is kept, not even its ends.
-import type { Report } from './report.js';
+import type { Report, ReportSection } from './report.js';
 
 export const REDACTED = '[REDACTED]';
 
@@ -208,6 +208,24 @@ export function redactValue(value: unknown, key?: string, mask: Mask = PLAIN): u
   return value;
 }
 
+/** A section with its listed secrets masked first (by value), then redacted like any value; the list itself is dropped. */
+function redactSection(section: ReportSection): ReportSection {
+  const { secrets, ...rest } = section;
+  const known = (secrets ?? []).filter((v) => v !== '').sort((a, b) => b.length - a.length);
+  const mask = (text: string): string => known.reduce((t, secret) => t.split(secret).join(REDACTED), text);
+  const masked: ReportSection =
+    known.length === 0
+      ? rest
+      : {
+          ...rest,
+          title: mask(rest.title),
+          rows: rest.rows?.map(([label, value]): [string, string] => [mask(label), mask(value)]),
+          lines: rest.lines?.map(mask),
+          code: rest.code === undefined ? undefined : mask(rest.code),
+        };
+  return redactValue(masked) as ReportSection;
+}
+
 /** The report as every renderer receives it. With showSecrets it is returned unchanged. */
 export function redactReport(report: Report, showSecrets: boolean): Report {
   if (showSecrets) return report;
@@ -218,7 +236,7 @@ export function redactReport(report: Report, showSecrets: boolean): Report {
     ...report,
     data,
     findings: redactValue(report.findings) as Report['findings'],
-    sections: report.sections.map((section) => (section.reveal === true ? section : (redactValue(section) as typeof section))),
+    sections: report.sections.map((section) => (section.reveal === true ? section : redactSection(section))),
     summary: report.summary === undefined ? undefined : redactString(report.summary),
     trace: report.trace === undefined ? undefined : (redactValue(report.trace) as Report['trace']),
   };

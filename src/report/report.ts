@@ -29,6 +29,12 @@ export interface ReportSection {
   code?: string | undefined;
   /** Set only for what the user asked the command to produce (jwt-assert's assertion): kept out of redaction. */
   reveal?: boolean | undefined;
+  /**
+   * Secret values shown in this section (the access token on its line): redaction masks
+   * them wherever they appear in it, whatever their shape (an opaque token has none).
+   * Never rendered.
+   */
+  secrets?: string[] | undefined;
 }
 
 export interface Report {
@@ -47,6 +53,18 @@ export interface Report {
    * from jwt-assert), which redaction must leave alone. Never a token a server sent.
    */
   unredacted?: string[] | undefined;
+  /**
+   * The one value the user asked to be printed alone (--output, jwt-assert --quiet, keygen
+   * --output jwks). When set, the CLI writes the human report to stderr and, only if the
+   * run succeeded, value alone to stdout. Never redacted, never rendered, never in --json.
+   */
+  output?: ReportOutput | undefined;
+}
+
+/** What --output asked for, and the value when the run produced it. */
+export interface ReportOutput {
+  field: string;
+  value?: string | undefined;
 }
 
 export interface ReportInput {
@@ -57,6 +75,7 @@ export interface ReportInput {
   summary?: string | undefined;
   trace?: TraceEntry[] | undefined;
   unredacted?: string[] | undefined;
+  output?: ReportOutput | undefined;
 }
 
 /** ok is derived, never set: a report is ok when no finding is an error. */
@@ -71,6 +90,7 @@ export function makeReport(input: ReportInput): Report {
     summary: input.summary,
     trace: input.trace,
     unredacted: input.unredacted,
+    output: input.output,
   };
 }
 

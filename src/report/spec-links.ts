@@ -37,6 +37,7 @@ export const SPEC_LINKS = {
   'rfc6749-redirect-uri': 'https://www.rfc-editor.org/rfc/rfc6749#section-3.1.2',
   'rfc6749-token-response': 'https://www.rfc-editor.org/rfc/rfc6749#section-5.1',
   'rfc6750-www-authenticate': 'https://www.rfc-editor.org/rfc/rfc6750#section-3',
+  'rfc6750-authorization-header': 'https://www.rfc-editor.org/rfc/rfc6750#section-2.1',
   'rfc7519-exp': 'https://www.rfc-editor.org/rfc/rfc7519#section-4.1.4',
   'rfc7519-nbf': 'https://www.rfc-editor.org/rfc/rfc7519#section-4.1.5',
   'rfc7519-iat': 'https://www.rfc-editor.org/rfc/rfc7519#section-4.1.6',

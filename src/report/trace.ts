@@ -65,20 +65,40 @@ export function headerValue(headers: HeaderMap, name: string): string | undefine
   return undefined;
 }
 
+/** Told of a run as it happens (the CLI's live progress on a terminal). */
+export interface TraceObserver {
+  /** The HTTP client is about to send a request for this step. */
+  exchangeStarting?(step: string): void;
+  /** An exchange or event was recorded. */
+  added?(entry: TraceEntry): void;
+}
+
 /** Collects entries in order and hands out ids. Holds no clock: callers pass times. */
 export class Trace {
   readonly entries: TraceEntry[] = [];
   private nextId = 1;
+  private readonly observers: TraceObserver[] = [];
+
+  observe(observer: TraceObserver): void {
+    this.observers.push(observer);
+  }
+
+  /** Called by the HTTP client before it sends; records nothing (the exchange is added when it ends). */
+  exchangeStarting(step: string): void {
+    for (const o of this.observers) o.exchangeStarting?.(step);
+  }
 
   addExchange(exchange: Omit<HttpExchange, 'type' | 'id'>): HttpExchange {
     const entry: HttpExchange = { type: 'exchange', id: this.nextId++, ...exchange };
     this.entries.push(entry);
+    for (const o of this.observers) o.added?.(entry);
     return entry;
   }
 
   addEvent(event: Omit<TraceEvent, 'type' | 'id'>): TraceEvent {
     const entry: TraceEvent = { type: 'event', id: this.nextId++, ...event };
     this.entries.push(entry);
+    for (const o of this.observers) o.added?.(entry);
     return entry;
   }
 

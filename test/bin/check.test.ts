@@ -25,7 +25,7 @@ describe('smartctl check (subprocess)', () => {
   it('a failing test: exit 1, ✖ line naming the finding, the finding expanded', async () => {
     const r = await runCli(['check', '--sandbox', '--sandbox-fault', 'pkce-not-advertised', '--only', 'discovery']);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stdout, /✖ discovery-pkce .*→ smart-configuration-field-missing.*\n      #1 discovery\.smart-configuration GET http:\/\/127\.0\.0\.1:\d+\/fhir\/\.well-known\/smart-configuration → 200\n/);
+    assert.match(r.stdout, /✖ discovery-pkce .*→ discovery-missing-pkce-methods.*\n      #1 discovery\.smart-configuration GET http:\/\/127\.0\.0\.1:\d+\/fhir\/\.well-known\/smart-configuration → 200\n/);
     assert.match(r.stdout, /Findings \(\d+\)\n  ✖ error \(root cause\) discovery-pkce: /);
     assert.match(r.stdout, /fix: /);
     assert.match(r.stdout, /✖ check: \d+ passed, 1 failed/);

@@ -96,6 +96,12 @@ describe('every command: its --json report validates', () => {
   it('explain', async () => {
     contract(await runCli(['explain', '--status', '401', '--body', '{"error":"invalid_client"}', '--json']), 'explain');
   });
+  it('explain --report: reportFile and the identifiers validate; a non-string reportFile does not', async () => {
+    const file = path.join(dir, 'explain.md');
+    const doc = contract(await runCli(['explain', '--status', '401', '--body', '{"error":"invalid_client"}', '--header', 'X-Request-Id: r-1', '--report', file, '--json']), 'explain');
+    assert.equal(doc['reportFile'], file);
+    assert.equal(validate({ ...doc, reportFile: 1 }), false);
+  });
   it('launch --sandbox: steps are objects', async () => {
     const r = await runCli(['launch', '--sandbox', '--headless', '--json']);
     assert.equal(r.code, 0, r.stderr);
@@ -177,6 +183,16 @@ describe('every command: usage errors (exit 2) are one JSON document', () => {
     const none = errorDocument(bare, 'smartctl', 2, ['usage'], false);
     assert.match(bare.stderr, /^Usage: smartctl/);
     assert.equal((none['error'] as { code: string }).code, 'missing-command');
+  });
+  it('--output (one value for scripts) with --json: options-conflict, as one valid document', async () => {
+    for (const [command, args] of [
+      ['launch', ['launch', '--sandbox', '--headless', '--output', 'access_token', '--json']],
+      ['token', ['token', '--grant', 'client_credentials', '--token-url', 'https://ehr.example/token', '--client-id', 'x', '--output', 'id_token', '--json']],
+      ['keygen', ['keygen', '--out', '/nonexistent/k', '--output', 'jwks', '--json']],
+    ] as const) {
+      const doc = errorDocument(await runCli([...args]), command, 2, ['usage']);
+      assert.equal((doc['error'] as { code: string }).code, 'options-conflict');
+    }
   });
   it('without --json stdout stays empty', async () => {
     const r = await runCli(['decode', '--no-such-option']);

@@ -114,3 +114,14 @@ test('explain --status --body loads the diagnosis rules, not the HTTP client, th
   assert.deepEqual(heavy, [], `explain loaded ${heavy.join(', ')}`);
   assert.ok(!has(loaded, /node_modules\/(jose|undici|open|@inquirer)\//));
 });
+
+test('the Markdown report renderer loads only with --report', () => {
+  const jwt = unsignedJwt({ sub: 'a', nonce: 'x', exp: 4_000_000_000 });
+  const MARKDOWN = /^src\/report\/render\/markdown\.ts$/;
+  const without = loadedSources(['decode', jwt]);
+  assert.ok(!has(without, MARKDOWN), 'decode loaded the Markdown renderer');
+  assert.ok(!has(without, /^src\/commands\/report-export\.ts$/));
+  const withReport = loadedSources(['decode', jwt, '--report', path.join(dir, 'r.md')]);
+  assert.ok(has(withReport, MARKDOWN), 'decode --report loads it (the check above can fail)');
+  assert.ok(!has(withReport, JOSE_OR_UNDICI), 'decode --report still loads neither jose nor undici');
+});

@@ -63,7 +63,7 @@ describe('check --junit', () => {
     const { xml } = await withJunit((junit) => runCheck(undefined, { sandbox: true, sandboxFault: ['pkce-not-advertised', 'drop-openid'], only: 'discovery,standalone-launch', junit }));
     const v = await validate(xml);
     assert.deepEqual(v.errors, []);
-    assert.match(xml, /<failure message="smart-configuration-field-missing: smart-configuration has no &quot;code_challenge_methods_supported&quot;" type="smart-configuration-field-missing">/);
+    assert.match(xml, /<failure message="discovery-missing-pkce-methods: the smart-configuration does not list code_challenge_methods_supported" type="discovery-missing-pkce-methods">/);
     assert.match(xml, /<failure message="[^"]*" type="openid-scope-dropped">/);
     const skipped = await withJunit((junit) => runCheck(undefined, { sandbox: true, only: 'oidc,discovery', junit }));
     assert.equal((await validate(skipped.xml)).valid, true);

@@ -96,3 +96,16 @@ test('a bad URL is an input error; an unreachable one a network error', async ()
   await server.close();
   await assert.rejects(discoverCommand(context(), `${url}/fhir`), (e: unknown) => isSmartctlError(e) && e.kind === 'network' && e.code === 'connection-refused');
 });
+
+test('the sandbox without code_challenge_methods_supported: one finding (discovery-missing-pkce-methods), not also the generic missing-field lint', async () => {
+  const { startSandbox } = await import('../../src/sandbox/index.js');
+  const sb = await startSandbox({ faults: ['pkce-not-advertised'] });
+  try {
+    const report = await discoverCommand(context(), sb.fhirBaseUrl);
+    const about = report.findings.filter((f) => f.id === 'discovery-missing-pkce-methods' || f.title.includes('code_challenge_methods_supported'));
+    assert.deepEqual(about.map((f) => [f.id, f.severity]), [['discovery-missing-pkce-methods', 'error']]);
+    assert.equal(report.findings[0]?.id, 'discovery-missing-pkce-methods');
+  } finally {
+    await sb.close();
+  }
+});

@@ -14,6 +14,13 @@ import { REPO_ROOT } from './run-cli.js';
 /** Every corpus case is judged at this instant, so tokens in cases keep their meaning (epoch 1796126400). */
 export const CORPUS_NOW = new Date('2026-12-01T12:00:00Z');
 export const CORPUS_DIR = path.join(REPO_ROOT, 'test', 'diagnose', 'corpus');
+/** The held-out folder: failures people posted (issues, forums), written by others than the rules' authors. */
+export const REAL_WORLD = 'real-world';
+
+/** A case of the held-out real-world folder (its figures are reported apart). */
+export function isRealWorld(c: { file: string }): boolean {
+  return c.file.split(path.sep)[0] === REAL_WORLD;
+}
 
 export interface CorpusExpectation {
   /** The id report.findings[0] must have. */
@@ -27,6 +34,12 @@ export interface CorpusExpectation {
 export interface CorpusCase {
   name: string;
   source: string;
+  /** Real-world cases: what the thread says the cause was (or "unconfirmed"). */
+  cause?: string | undefined;
+  /** Real-world cases: how the evidence was taken from the post (redactions, reformatting). */
+  note?: string | undefined;
+  /** Real-world cases the engine still gets wrong, with the reason: reported, not failed. */
+  knownMiss?: string | undefined;
   explain: Record<string, unknown>;
   expect: CorpusExpectation;
 }

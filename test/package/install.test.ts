@@ -90,6 +90,17 @@ test('the tarball installs into an empty folder and its smartctl runs there', (t
   assert.equal((JSON.parse(explained.stdout) as { findings: Array<{ id: string }> }).findings[0]?.id, 'token-invalid-client');
   assert.ok(existsSync(path.join(app, 'node_modules', 'smartctl', 'schema', 'report.schema.json')), 'the JSON Schema ships in the package');
 
+  // The evidence outputs from the package: a token for a script, a HAR and a Markdown report.
+  const token = run(bin, ['launch', '--sandbox', '--headless', '--output', 'access_token', '--har', 'run.har', '--report', 'run.md'], app);
+  assert.match(ok(token, 'smartctl launch --output access_token --har --report'), /^\S{20,}\n$/, 'stdout is the access token alone');
+  assert.match(token.stderr, /✔ launch completed/, 'the report went to stderr');
+  const har = JSON.parse(readFileSync(path.join(app, 'run.har'), 'utf8')) as { log: { version: string; entries: unknown[] } };
+  assert.equal(har.log.version, '1.2');
+  assert.ok(har.log.entries.length >= 8, `${har.log.entries.length} HAR entries`);
+  const markdown = readFileSync(path.join(app, 'run.md'), 'utf8');
+  assert.match(markdown, /^# smartctl launch report: ok$/m);
+  assert.ok(!markdown.includes(token.stdout.trim()), 'the token printed on stdout is not in the report');
+
   // npx from the folder it was installed in.
   assert.equal(ok(run('npx', ['--no-install', 'smartctl', '--version'], app), 'npx smartctl --version').trim(), version);
 });

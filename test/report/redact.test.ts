@@ -69,3 +69,23 @@ test('JSON quoted inside text: an OperationOutcome issue "code" is kept, an issu
   assert.doesNotMatch(redactString(`the body was {"code":"${issued}"} and more`), new RegExp(issued));
   assert.doesNotMatch(redactString(`{"client_secret":"short"} text`), /short/);
 });
+
+test("a section's listed secrets are masked by value, whatever their shape; --show-secrets keeps them", () => {
+  // An opaque token has no JWT shape and, in a row, no field name: only the list catches it.
+  const opaque = 'op4que-t0ken-value';
+  const report = makeReport({ command: 'launch', sections: [{ title: 'Token response', rows: [['access_token', `${opaque}  (Bearer, 18 characters, opaque, not a JWT)`], ['scope', 'openid']], lines: [`echo ${opaque}`], secrets: [opaque] }] });
+  const section = redactReport(report, false).sections[0];
+  assert.deepEqual(section?.rows, [['access_token', `${REDACTED}  (Bearer, 18 characters, opaque, not a JWT)`], ['scope', 'openid']]);
+  assert.deepEqual(section?.lines, [`echo ${REDACTED}`]);
+  assert.equal(section?.secrets, undefined, 'the list itself is dropped');
+  assert.ok(!JSON.stringify(redactReport(report, false)).includes(opaque));
+  assert.equal(redactReport(report, true).sections[0]?.rows?.[0]?.[1], `${opaque}  (Bearer, 18 characters, opaque, not a JWT)`);
+});
+
+test('report.output (the value --output asked for) is passed on unredacted, and is not part of the JSON document', async () => {
+  const { toJsonDocument } = await import('../../src/report/report.js');
+  const report = makeReport({ command: 'token', data: { tokenResponse: { access_token: 'abc-opaque-123' } }, output: { field: 'access_token', value: 'abc-opaque-123' } });
+  const redacted = redactReport(report, false);
+  assert.equal(redacted.output?.value, 'abc-opaque-123');
+  assert.ok(!JSON.stringify(toJsonDocument(redacted)).includes('abc-opaque-123'));
+});

@@ -7,14 +7,16 @@ import { GENERIC } from './generic.js';
 import { KEYCLOAK } from './keycloak.js';
 import { OIDC_PROVIDER } from './oidc-provider.js';
 import { OKTA } from './okta.js';
+import { OPENEMR } from './openemr.js';
 import { ORACLE_HEALTH } from './oracle-health.js';
+import { ORY } from './ory.js';
 import { SMART_LAUNCHER } from './smart-launcher.js';
 import { mayMatch, requiredWords, type RequiredWords } from './required-words.js';
 import type { VendorPhrase } from './types.js';
 
 export type { VendorPhrase } from './types.js';
 
-export const VENDOR_PHRASES: readonly VendorPhrase[] = [...ORACLE_HEALTH, ...ENTRA, ...KEYCLOAK, ...OKTA, ...AUTH0, ...OIDC_PROVIDER, ...SMART_LAUNCHER, ...EPIC, ...GENERIC];
+export const VENDOR_PHRASES: readonly VendorPhrase[] = [...ORACLE_HEALTH, ...ENTRA, ...KEYCLOAK, ...OKTA, ...AUTH0, ...OIDC_PROVIDER, ...ORY, ...OPENEMR, ...SMART_LAUNCHER, ...EPIC, ...GENERIC];
 
 /**
  * Rules ask about the same few texts (one answer's words) dozens of times in a run: each
@@ -54,6 +56,11 @@ const clientRows = memoized(CLIENT_LIBRARIES);
 /** Rows whose wording appears in the text, in table order (vendor-specific before generic). */
 export function phrasesIn(text: string): readonly VendorPhrase[] {
   return vendorRows(text);
+}
+
+/** The same, without the generic table (its rows, a bare "redirect_uri", "invalid audience", are too weak for free text). */
+export function specificPhrasesIn(text: string): VendorPhrase[] {
+  return phrasesIn(text).filter((p) => !GENERIC.includes(p));
 }
 
 /** Rows of the client-library table whose wording appears in an app's error message. */

@@ -26,6 +26,29 @@ export function relativeTime(epochSeconds: number, now: Date): string {
   return delta >= 0 ? `in ${describeSeconds(delta)}` : `${describeSeconds(delta)} ago`;
 }
 
+/** The NumericDate claims shown as dates (RFC 7519 §4.1, OpenID Connect Core §2). */
+export const TIME_CLAIMS: readonly string[] = ['iat', 'nbf', 'exp', 'auth_time'];
+
+/**
+ * A claim as a person reads it: time claims as seconds, the ISO time and how long ago or
+ * until ("1796177068  2026-12-02T02:04:28.000Z (expires in 60 min)"); strings as they are;
+ * anything else as JSON. decode, launch and token show claims with it.
+ */
+export function readableClaim(name: string, value: unknown, now: Date): string {
+  if (TIME_CLAIMS.includes(name) && typeof value === 'number') {
+    const when = isoTime(value);
+    if (when === undefined) return `${value}  (outside the range of dates)`;
+    const rel = relativeTime(value, now);
+    return name === 'exp' ? `${value}  ${when} (${value * 1000 <= now.getTime() ? `expired ${rel}` : `expires ${rel}`})` : `${value}  ${when} (${rel})`;
+  }
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** Label/value rows of a JWT header or claim set, with readable times. */
+export function readableClaimRows(claims: Record<string, unknown>, now: Date): Array<[string, string]> {
+  return Object.entries(claims).map(([k, v]): [string, string] => [k, readableClaim(k, v, now)]);
+}
+
 export function lintTimeClaims(payload: Record<string, unknown>, now: Date, what: string, maxSkewSeconds = DEFAULT_SKEW_SECONDS): Finding[] {
   const nowS = now.getTime() / 1000;
   const out: Finding[] = [];

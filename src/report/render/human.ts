@@ -147,11 +147,8 @@ function eventLine(c: ChalkInstance, e: TraceEvent): string {
   return `#${e.id} ${c.dim(line(e.name))} ${line(e.message)}`;
 }
 
-function renderTrace(c: ChalkInstance, trace: readonly TraceEntry[], verbose: boolean): string {
-  const lines = trace.slice(0, MAX_ITEMS * 5).map((entry) => {
-    if (entry.type === 'event') return eventLine(c, entry);
-    return verbose ? exchangeDetail(c, entry) : exchangeLine(c, entry);
-  });
+function renderTrace(c: ChalkInstance, trace: readonly TraceEntry[]): string {
+  const lines = trace.slice(0, MAX_ITEMS * 5).map((entry) => (entry.type === 'event' ? eventLine(c, entry) : exchangeDetail(c, entry)));
   if (trace.length > MAX_ITEMS * 5) lines.push(c.dim(moreLine(trace.length, MAX_ITEMS * 5)));
   return `${c.bold('Trace')}\n${indent(lines.join('\n'), '  ')}`;
 }
@@ -161,7 +158,8 @@ export function renderHuman(report: Report, options: HumanRenderOptions): string
   const blocks: string[] = [];
   if (!options.quiet) {
     for (const section of report.sections) blocks.push(renderSection(c, section));
-    if (report.trace !== undefined && report.trace.length > 0) blocks.push(renderTrace(c, report.trace, options.verbose));
+    // The trace (every exchange, in full) only with --verbose; else one line says it is there.
+    if (report.trace !== undefined && report.trace.length > 0 && options.verbose) blocks.push(renderTrace(c, report.trace));
   }
   const shown = options.quiet ? report.findings.filter((f) => f.severity !== 'info') : report.findings;
   if (shown.length > 0) {
@@ -169,6 +167,8 @@ export function renderHuman(report: Report, options: HumanRenderOptions): string
     if (shown.length > MAX_ITEMS) rendered.push(`  ${c.dim(moreLine(shown.length, MAX_ITEMS))}`);
     blocks.push(`${c.bold(`Findings (${shown.length})`)}\n${rendered.join('\n\n')}`);
   }
+  const exchanges = (report.trace ?? []).filter((e) => e.type === 'exchange').length;
+  if (!options.verbose && !options.quiet && exchanges > 0) blocks.push(c.dim(`${groupDigits(exchanges)} HTTP exchange${exchanges === 1 ? '' : 's'} in the trace: --verbose shows them in full`));
   const errors = report.findings.filter((f) => f.severity === 'error').length;
   const warnings = report.findings.filter((f) => f.severity === 'warning').length;
   const counts = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;

@@ -128,3 +128,24 @@ test('safeLine escapes the line feed too; safeText keeps it and reads CRLF as LF
   assert.equal(safeLine('a\nb\u001b'), 'a\\nb\\x1b');
   assert.equal(safeText('a\r\nb\rc\u009b'), 'a\nb\\rc\\u009b');
 });
+
+/** Bidi formatting characters (Trojan Source) and the line/paragraph separators. */
+const BIDI = ['\u061c', '\u200e', '\u200f', '\u2028', '\u2029', '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069'];
+const RAW_BIDI = /[\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
+
+test('bidi overrides and isolates from a server are shown escaped in the human view, the JSON view, narration and errors', () => {
+  for (const ch of BIDI) {
+    const code = `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    const outputs = renderAllWays(hostileReport(`<${ch}>`));
+    for (const text of outputs) assert.equal(RAW_BIDI.exec(text), null, `${code} raw in the human view`);
+    assert.ok((outputs[2] ?? '').includes(`<${code}>`), `${code} is shown, not dropped`);
+    const json = renderJson(hostileReport(`<${ch}>`));
+    assert.equal(RAW_BIDI.exec(json), null, `${code} raw in --json`);
+    assert.equal((JSON.parse(json) as { summary?: string; findings: Array<{ fix: string }> }).findings[0]?.fix, `fix <${ch}>`, 'the JSON still carries the character');
+  }
+  // "https://evil.example/\u202Eelpmaxe.ko//:sptth" would read as ending in https://ok.example.
+  const stderr = new Collect();
+  makeNarrator({ json: false, color: false, verbose: true, quiet: false } as GlobalOptions, { stderr }).step('issuer https://evil.example/\u202eelpmaxe.ko//:sptth');
+  assert.match(stderr.text, /evil\.example\/\\u202eelpmaxe/);
+  assert.match(formatError(networkError('not-json', 'token: \u2066x\u2069', undefined), false), /\\u2066x\\u2069/);
+});

@@ -5,7 +5,7 @@
 // rule knows) is not claimed here: its own rule or unknown-failure says what it is.
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import type { Evidence } from '../../evidence.js';
-import { saidLine, type DiagnosisRule } from '../../rule.js';
+import { reportedLine, saidLine, type DiagnosisRule } from '../../rule.js';
 import { phrasesIn } from '../../vendors/index.js';
 import { answerUrn, authorizeAnswer, describeAnswer, authorizeSays } from './authorize-exchange.js';
 
@@ -24,7 +24,7 @@ export const accessDenied: DiagnosisRule = {
     // access_denied is also how some servers (Okta) send other refusals: words naming another cause leave it to that rule.
     if (said === undefined && answer !== undefined && phrasesIn(answer.words).some((p) => p.findingId !== 'access-denied-by-user')) return [];
     const byUser = said !== undefined || USER_WORDS.test(`${answer?.description ?? ''}`);
-    const lines = [...(answer !== undefined ? [describeAnswer(answer)] : []), ...(said !== undefined ? [saidLine(said.phrase)] : [])];
+    const lines = [...(answer !== undefined ? [describeAnswer(answer)] : []), ...(said?.message !== undefined ? [reportedLine(said.message)] : []), ...(said !== undefined ? [saidLine(said.phrase)] : [])];
     if (!byUser) lines.push('access_denied alone does not say who refused: the user on the consent screen, or a server policy (Oracle notes other causes surface as access_denied too)');
     return [
       makeFinding({

@@ -4,7 +4,7 @@
 // server words name the audience (root cause only of a bare invalid_request it alone explains).
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import type { Evidence } from '../../evidence.js';
-import { orderCauses, saidLine, type DiagnosisRule } from '../../rule.js';
+import { orderCauses, reportedLine, saidLine, type DiagnosisRule } from '../../rule.js';
 import { authorizeAnswer, authorizeParams, bareAnswerLine, describeAnswer, isBareInvalidRequest, lintRole, authorizeSays, ehrLaunch } from './authorize-exchange.js';
 
 /** What looks wrong with an aud value by itself (no FHIR base to compare with). */
@@ -47,7 +47,7 @@ export const audMissingOrWrong: DiagnosisRule = {
         }),
       ];
     }
-    const lines = [...(said !== undefined && answer !== undefined ? [describeAnswer(answer)] : []), ...(said !== undefined ? [saidLine(said.phrase)] : []), ...facts];
+    const lines = [...(said !== undefined && answer !== undefined ? [describeAnswer(answer)] : []), ...(said?.message !== undefined ? [reportedLine(said.message)] : []), ...(said !== undefined ? [saidLine(said.phrase)] : []), ...facts];
     const evidenceWords = `${facts.join(' ')} ${aud === undefined && params !== undefined ? 'aud-absent' : ''}`;
     return [
       makeFinding({

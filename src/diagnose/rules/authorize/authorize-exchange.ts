@@ -3,7 +3,7 @@
 // error answer (often an HTML page, RFC 6749 §4.1.2.1) at the authorization server.
 import { parseVendorErrorUri, type VendorErrorUri } from '../../../protocol/oauth-error.js';
 import { innerAuthorizeUrl, type Evidence, type ResponseEvidence } from '../../evidence.js';
-import { callbackWords, safeDecode, serverWords, vendorSays } from '../../rule.js';
+import { callbackWords, messageRelays, safeDecode, serverWords, vendorSays } from '../../rule.js';
 import { phrasesIn, type VendorPhrase } from '../../vendors/index.js';
 
 /** The parameters of the authorize request, when the evidence holds one. */
@@ -96,14 +96,17 @@ const AUTHORIZE_SIDE: ReadonlyArray<ResponseEvidence['endpoint']> = ['authorize'
  * prove findingId: serverSays restricted to the authorize step, so the same words from a FHIR
  * server or the token endpoint ("The audience is invalid") are left to those phases' rules.
  */
-export function authorizeSays(e: Evidence, findingId: string): { response?: ResponseEvidence | undefined; phrase: VendorPhrase } | undefined {
+export function authorizeSays(e: Evidence, findingId: string): { response?: ResponseEvidence | undefined; phrase: VendorPhrase; message?: string | undefined } | undefined {
   for (const r of e.responses) {
     if (r.status < 400 || !AUTHORIZE_SIDE.includes(r.endpoint)) continue;
     const phrase = vendorSays(r, findingId);
     if (phrase !== undefined) return { response: r, phrase };
   }
   const phrase = phrasesIn(callbackWords(e)).find((p) => p.findingId === findingId);
-  return phrase === undefined ? undefined : { phrase };
+  if (phrase !== undefined) return { phrase };
+  // Last, the app's message quoting the server's page or redirect (a vendor's own wording, not the generic rows).
+  const relayed = messageRelays(e, findingId);
+  return relayed?.phrase === undefined ? undefined : { phrase: relayed.phrase, message: relayed.message };
 }
 
 /** For a lint that answers a bare invalid_request: what was said, and which needed parameters the request lacks. */

@@ -5,7 +5,7 @@
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import { parseScopes, type ResourceScope } from '../../../protocol/scopes/parse.js';
 import type { Evidence } from '../../evidence.js';
-import { callbackWords, describeError, exchangeIdOf, orderCauses, saidLine, serverSays, serverWords, type DiagnosisRule } from '../../rule.js';
+import { callbackWords, describeError, exchangeIdOf, messageRelays, orderCauses, reportedLine, saidLine, serverSays, serverWords, type DiagnosisRule } from '../../rule.js';
 import { syntaxRejection } from '../scopes/scope-v1-v2-syntax-mismatch.js';
 
 export const invalidScope: DiagnosisRule = {
@@ -16,9 +16,11 @@ export const invalidScope: DiagnosisRule = {
     const r = e.responses.find((x) => x.status >= 400 && x.oauthError?.error === 'invalid_scope' && !/(^|&)grant_type=refresh_token(&|$)/.test(x.requestBody ?? '') && x.step !== 'refresh'); // refresh-scope-broadening
     const cb = e.callbackError?.error === 'invalid_scope' ? e.callbackError : undefined;
     const said = serverSays(e, 'invalid-scope');
-    if (r === undefined && cb === undefined && said === undefined) return [];
+    // No answer says it: the app's message (or a server log line) quoting a vendor's refusal of the scopes.
+    const relayed = r === undefined && cb === undefined && said === undefined ? messageRelays(e, 'invalid-scope') : undefined;
+    if (r === undefined && cb === undefined && said === undefined && relayed?.phrase === undefined) return [];
     if (syntaxRejection(e) !== undefined) return [];
-    const words = r !== undefined ? serverWords(r) : cb !== undefined ? callbackWords(e) : said?.response !== undefined ? serverWords(said.response) : '';
+    const words = r !== undefined ? serverWords(r) : cb !== undefined ? callbackWords(e) : said?.response !== undefined ? serverWords(said.response) : (relayed?.message ?? '');
     const requested = parseScopes(e.requestedScope ?? '');
     const resources = requested.filter((s): s is ResourceScope => s.kind === 'resource');
     const facts = [
@@ -26,8 +28,9 @@ export const invalidScope: DiagnosisRule = {
       resources.some((s) => s.syntax === 'v2') ? 'v2-requested' : '',
       requested.some((s) => s.kind === 'launch-context' || s.kind === 'launch') ? 'context-scopes' : '',
     ].join(' ');
-    const lines = [r !== undefined ? describeError(r) : cb !== undefined ? `callback error invalid_scope${cb.error_description !== undefined ? `: "${cb.error_description}"` : ''}` : `the server said: ${JSON.stringify(words.slice(0, 200))}`];
+    const lines = [r !== undefined ? describeError(r) : cb !== undefined ? `callback error invalid_scope${cb.error_description !== undefined ? `: "${cb.error_description}"` : ''}` : relayed !== undefined ? reportedLine(relayed.message) : `the server said: ${JSON.stringify(words.slice(0, 200))}`];
     if (said !== undefined) lines.push(saidLine(said.phrase));
+    if (relayed?.phrase !== undefined) lines.push(saidLine(relayed.phrase));
     if (e.requestedScope !== undefined) lines.push(`requested: "${e.requestedScope}"`);
     return [
       makeFinding({

@@ -6,7 +6,7 @@
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import type { SpecKey } from '../../../report/spec-links.js';
 import type { Evidence, ResponseEvidence } from '../../evidence.js';
-import { describeError, exchangeIdOf, orderCauses, responsesAt, saidLine, serverWords, vendorSays, type Cause, type DiagnosisRule } from '../../rule.js';
+import { describeError, exchangeIdOf, messageRelays, orderCauses, reportedLine, responsesAt, saidLine, serverWords, vendorSays, type Cause, type DiagnosisRule } from '../../rule.js';
 import type { VendorPhrase } from '../../vendors/index.js';
 import { preflight, refusesClient, type AssertionCheck, type CheckName, type Preflight } from './preflight.js';
 
@@ -66,6 +66,21 @@ function build(s: AssertionRuleSpec, r: ResponseEvidence, p: Preflight | undefin
   });
 }
 
+/** The finding from an app message relaying the server's words: no request to preflight. */
+function relayedFinding(s: AssertionRuleSpec, id: string, message: string, phrase: VendorPhrase): Finding {
+  return makeFinding({
+    id,
+    severity: 'error',
+    role: 'root-cause',
+    basis: 'server-words',
+    title: s.title,
+    detail: [reportedLine(message), saidLine(phrase), 'the token request itself is not in the evidence: give it (--curl, or --request-body) to preflight the assertion'].join('\n'),
+    causes: orderCauses(s.causes, message),
+    fix: s.fix,
+    spec: s.spec,
+  });
+}
+
 export function assertionRule(s: AssertionRuleSpec): DiagnosisRule {
   const ids = [s.id, ...(s.siblings ?? [])];
   return {
@@ -94,6 +109,12 @@ export function assertionRule(s: AssertionRuleSpec): DiagnosisRule {
         const p = preflight(e, r);
         const failed = s.check === undefined ? undefined : p?.checks.find((c) => c.check === s.check && c.status === 'fail');
         if (failed !== undefined) return [build(s, r, p, undefined, failed, 'also-noticed')];
+      }
+      // No saved answer: the app's message quoting a vendor's refusal of the assertion (MSAL, a Keycloak broker log).
+      if (token.some((x) => x.status >= 400)) return [];
+      for (const id of ids) {
+        const relayed = messageRelays(e, id);
+        if (relayed?.phrase !== undefined) return [relayedFinding(s, id, relayed.message, relayed.phrase)];
       }
       return [];
     },

@@ -3,7 +3,7 @@
 // opaque invalid_client. Advisory: only when every local check of the assertion passes and
 // the assertion names no jku, since Epic cannot say more.
 import { makeFinding, type Finding } from '../../../report/finding.js';
-import { grantTypeOf, type Evidence } from '../../evidence.js';
+import { grantTypeOf, statusText, type Evidence } from '../../evidence.js';
 import { exchangeIdOf, type DiagnosisRule } from '../../rule.js';
 import { epicRefusal } from './epic-invalid-client-opaque.js';
 
@@ -24,7 +24,7 @@ export const epicBackendRequiresJku: DiagnosisRule = {
         role: 'root-cause',
         basis: 'circumstance',
         title: 'Epic backend apps need a hosted JWK Set URL; an uploaded public key no longer works',
-        detail: `a client_credentials request to Epic was refused (HTTP ${r.status} invalid_client, no description); every local check of the assertion passes and its header names no jku, so Epic must find the key from the app's registration. Since the February 2024 Epic version, keys uploaded to the developer site are not distributed to customer systems: an app without a JWK Set URL (app-level "Production JWK Set URL" or per license) is refused there`,
+        detail: `a client_credentials request to Epic was refused (${statusText(r)} invalid_client, no description); every local check of the assertion passes and its header names no jku, so Epic must find the key from the app's registration. Since the February 2024 Epic version, keys uploaded to the developer site are not distributed to customer systems: an app without a JWK Set URL (app-level "Production JWK Set URL" or per license) is refused there`,
         causes: ['The app relies on a public key uploaded to Epic on FHIR / Vendor Services, and has no JWK Set URL registered (app level or per license).', 'The JWK Set URL is registered but not reachable from the customer\'s system (not public, not TLS, needs auth).', 'The key is registered for another environment or the app is not active yet (see epic-invalid-client-opaque).'],
         fix: 'Host the public JWKS over https without auth, register it as the app\'s JWK Set URL (and on each license), and keep the kid of the signing key in it; optionally send its URL as jku in the JWS header.',
         spec: 'epic-jwks',

@@ -13,6 +13,8 @@ export const discoveryMissingPkceMethods: DiagnosisRule = {
   phase: 'discovery',
   catalog: ['discovery-missing-pkce-methods'],
   siblings: ['pkce-s256-not-advertised', 'pkce-plain-advertised'],
+  // discover's metadata lint names the same missing field generically.
+  replaces: (lint) => lint.id === 'smart-configuration-field-missing' && lint.title.includes('"code_challenge_methods_supported"'),
   diagnose(e: Evidence): Finding[] {
     const smart = discoveryDocuments(e).find((d) => d.kind === 'smart-configuration');
     if (smart === undefined) return [];

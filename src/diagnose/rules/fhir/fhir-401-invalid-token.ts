@@ -113,6 +113,11 @@ export function classify401(e: Evidence, now: Date): Unauthorized | undefined {
   return { kind: 'fhir-401-invalid-token', response: r, basis: said ? 'server-words' : 'circumstance', sure: said, lines, text };
 }
 
+/** Neither the token's exp nor the time since it was issued is in the evidence. */
+function expiryUnknown(r: ResponseEvidence, e: Evidence): boolean {
+  return accessTokenClaims(r, e).exp === undefined && expiresInPassed(e, r) === undefined;
+}
+
 export const fhirUnauthorized: DiagnosisRule = {
   id: 'fhir-401-invalid-token',
   phase: 'fhir',
@@ -130,7 +135,15 @@ export const fhirUnauthorized: DiagnosisRule = {
         basis: c.basis,
         title: noToken ? 'the FHIR request carried no access token' : 'the FHIR server rejected the access token',
         detail: c.lines.join('\n'),
-        causes: noToken ? ['The Authorization: Bearer header is missing.'] : ['The token was revoked, or issued by another server or environment.', 'The token was altered or truncated when stored.', 'Its signature does not verify with the keys the FHIR server trusts (another issuer or a rotated key).'],
+        causes: noToken
+          ? ['The Authorization: Bearer header is missing.']
+          : [
+              // Nothing here gives the token's exp or age (an opaque token, no token response): expiry is not ruled out, and it is the usual reason (Cerner tokens live 570 s).
+              ...(expiryUnknown(c.response, e) ? ['The token expired: nothing in the evidence gives its exp or its age (add the token response, or the request\'s Authorization header if the token is a JWT, to tell).'] : []),
+              'The token was revoked, or issued by another server or environment.',
+              'The token was altered or truncated when stored.',
+              'Its signature does not verify with the keys the FHIR server trusts (another issuer or a rotated key).',
+            ],
         fix: 'Send the access_token from this server unchanged as "Authorization: Bearer <token>"; re-authorize if it was revoked.',
         spec: 'rfc6750-www-authenticate',
         exchanges: c.response.exchangeId === undefined ? undefined : [c.response.exchangeId],

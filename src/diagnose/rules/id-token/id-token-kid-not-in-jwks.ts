@@ -16,7 +16,7 @@ export const idTokenKidNotInJwks: DiagnosisRule = {
   diagnose(e: Evidence): Finding[] {
     const said = messageSays(e, 'id-token-kid-not-in-jwks');
     const idToken = receivedIdToken(e);
-    const kid = typeof idToken?.token.header['kid'] === 'string' ? idToken.token.header['kid'] : (said !== undefined ? /key ID '([^']+)'|"kid":"([^"]+)"|kid:? '?([\w.:-]+)'?/i.exec(said.message)?.slice(1).find((x) => x !== undefined) : undefined);
+    const kid = typeof idToken?.token.header['kid'] === 'string' ? idToken.token.header['kid'] : (said !== undefined ? /key ID '([^']+)'|"kid"\s*:\s*"([^"]+)"|\bkid\s*[:=]\s*'?([\w.:-]+)'?|\bkid '([^']+)'|\bkid "([^"]+)"/i.exec(said.message)?.slice(1).find((x) => x !== undefined) : undefined);
     const fetches = jwksFetches(e);
     const first = fetches[0];
     const missingFirst = kid !== undefined && first !== undefined && !first.kids.includes(kid);

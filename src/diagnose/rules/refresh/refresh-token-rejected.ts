@@ -9,7 +9,7 @@ import { makeFinding, type Finding } from '../../../report/finding.js';
 import { parseScopes } from '../../../protocol/scopes/parse.js';
 import { parseVendorErrorUri } from '../../../protocol/oauth-error.js';
 import { grantTypeOf, parseObject, type Evidence, type ResponseEvidence } from '../../evidence.js';
-import { describeError, exchangeIdOf, orderCauses, saidLine, serverWords, tokenErrorResponses, vendorSays, type DiagnosisRule } from '../../rule.js';
+import { describeError, exchangeIdOf, messageRelays, orderCauses, reportedLine, saidLine, serverWords, tokenErrorResponses, vendorSays, type DiagnosisRule } from '../../rule.js';
 
 /** A refresh_token value that is no token: the app lost it (see refresh-response-omits-refresh-token). */
 export const PLACEHOLDER_REFRESH = /^(|undefined|null|none|nil|\[object object\])$/i;
@@ -43,13 +43,41 @@ function reusedRotated(e: Evidence, r: ResponseEvidence): boolean {
   return e.responses.slice(0, i).some((x) => x.endpoint === 'token' && x.status === 200 && grantTypeOf(x) === 'refresh_token' && form(x).get('refresh_token') === sent && typeof parseObject(x.responseBody)?.['refresh_token'] === 'string' && parseObject(x.responseBody)?.['refresh_token'] !== sent);
 }
 
+/** No saved answer: the app's message or the server's log line naming a refused refresh (Keycloak's REFRESH_TOKEN_ERROR event, "Session not active"). */
+function relayedRefusal(e: Evidence): Finding[] {
+  if (e.responses.some((x) => x.endpoint === 'token' && x.status >= 400)) return [];
+  const relayed = messageRelays(e, 'refresh-token-rejected');
+  if (relayed?.phrase === undefined) return [];
+  return [
+    makeFinding({
+      id: 'refresh-token-rejected',
+      severity: 'error',
+      role: 'root-cause',
+      basis: 'server-words',
+      title: 'the refresh token was rejected (invalid_grant)',
+      detail: [reportedLine(relayed.message), saidLine(relayed.phrase)].join('\n'),
+      causes: orderCauses(
+        [
+          { text: 'The user session behind the refresh token ended (logout, idle or maximum session time), or the server lost it (a restart of a server that keeps sessions in memory).', when: /session/i },
+          { text: 'The refresh token expired, or was issued before a not-before push.', when: /not active|expired/i },
+          { text: 'The refresh token was rotated: an earlier refresh returned a new one and the app reused the old one.' },
+          { text: 'Access was revoked by the user, an administrator or the app.' },
+        ],
+        relayed.message,
+      ),
+      fix: 'Offer re-authorization; always store the newest refresh_token from each refresh answer and refresh once at a time.',
+      spec: 'smart-refresh',
+    }),
+  ];
+}
+
 export const refreshTokenRejected: DiagnosisRule = {
   id: 'refresh-token-rejected',
   phase: 'refresh',
   catalog: ['refresh-revoked-or-session-ended'],
   diagnose(e: Evidence): Finding[] {
     const r = tokenErrorResponses(e, 'invalid_grant').find((x) => isRefreshGrant(x) && !PLACEHOLDER_REFRESH.test(form(x).get('refresh_token') ?? 'x'));
-    if (r === undefined) return [];
+    if (r === undefined) return relayedRefusal(e);
     const words = serverWords(r);
     const phrase = vendorSays(r, 'refresh-token-rejected');
     const described = (r.oauthError?.error_description ?? '').trim() !== '' || r.oauthError?.error_uri !== undefined;

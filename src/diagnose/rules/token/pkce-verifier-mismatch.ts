@@ -5,7 +5,8 @@
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import { s256Challenge as s256 } from './pkce-s256.js';
 import { formOf, grantTypeOf, innerAuthorizeUrl, type Evidence, type ResponseEvidence } from '../../evidence.js';
-import { describeError, exchangeIdOf, orderCauses, responsesAt, saidLine, serverWords, vendorSays, type DiagnosisRule } from '../../rule.js';
+import { describeError, exchangeIdOf, messageRelays, orderCauses, reportedLine, responsesAt, saidLine, serverWords, vendorSays, type DiagnosisRule } from '../../rule.js';
+import type { VendorPhrase } from '../../vendors/index.js';
 
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 
@@ -54,30 +55,34 @@ export const pkceVerifierMismatch: DiagnosisRule = {
       if (said !== undefined) lines.push(saidLine(said));
       if (problem !== undefined) lines.push(problem);
       else if (verifierMatches(e, r)) lines.push('the code_verifier sent does hash to the code_challenge of the authorize URL given: the verifier of another attempt reached the server, or the server stored another challenge');
-      const words = `${serverWords(r)} ${problem ?? ''}`;
-      return [
-        makeFinding({
-          id: 'pkce-verifier-mismatch',
-          severity: 'error',
-          role: 'root-cause',
-          basis: said !== undefined ? 'server-words' : 'request-shape',
-          title: 'the PKCE code_verifier does not match the code_challenge',
-          detail: lines.join('\n'),
-          causes: orderCauses(
-            [
-              { text: 'The code_verifier sent is not the one whose S256 hash was sent as code_challenge (a new verifier was generated between the two requests, or the verifier of another attempt or tab was used).', when: /does not match|mismatch|verification failed|expected BASE64URL|another attempt/i },
-              { text: 'The verifier is not 43..128 characters of [A-Za-z0-9-._~] (base64 with + / = instead of base64url; too short).', when: /characters|at least 43|length|base64/i },
-              { text: 'The code_verifier is missing from the token request although a challenge was sent.', when: /missing|got none|required/i },
-              { text: 'The challenge was computed with another encoding (it must be BASE64URL(SHA-256(ASCII(verifier))) without padding), or plain was sent as the method.', when: /plain|encoding|padding/i },
-            ],
-            words,
-          ),
-          fix: 'Generate one base64url verifier of 43..128 characters per attempt, keep it with its state, and send it unchanged to the token endpoint; send code_challenge = BASE64URL(SHA256(verifier)) with code_challenge_method=S256.',
-          spec: 'rfc7636-token-error',
-          exchanges: exchangeIdOf(r),
-        }),
-      ];
+      return [verifierFinding(lines, `${serverWords(r)} ${problem ?? ''}`, said, exchangeIdOf(r))];
     }
-    return [];
+    // No saved answer: the app's message relaying the server's words (AppAuth, Duende's log line, a token endpoint's text).
+    const relayed = messageRelays(e, 'pkce-verifier-mismatch', { generic: true });
+    if (relayed === undefined) return [];
+    return [verifierFinding([reportedLine(relayed.message), ...(relayed.phrase !== undefined ? [saidLine(relayed.phrase)] : [])], relayed.message, relayed.phrase, undefined)];
   },
 };
+
+function verifierFinding(lines: string[], words: string, said: VendorPhrase | undefined, exchanges: number[] | undefined): Finding {
+  return makeFinding({
+    id: 'pkce-verifier-mismatch',
+    severity: 'error',
+    role: 'root-cause',
+    basis: said !== undefined ? 'server-words' : 'request-shape',
+    title: 'the PKCE code_verifier does not match the code_challenge',
+    detail: lines.join('\n'),
+    causes: orderCauses(
+      [
+        { text: 'The code_verifier sent is not the one whose S256 hash was sent as code_challenge (a new verifier was generated between the two requests, or the verifier of another attempt or tab was used).', when: /does not match|mismatch|verification failed|expected BASE64URL|another attempt/i },
+        { text: 'The verifier is not 43..128 characters of [A-Za-z0-9-._~] (base64 with + / = instead of base64url; too short).', when: /characters|at least 43|length|base64/i },
+        { text: 'The code_verifier is missing from the token request although a challenge was sent.', when: /missing|got none|required/i },
+        { text: 'The challenge was computed with another encoding (it must be BASE64URL(SHA-256(ASCII(verifier))) without padding), or plain was sent as the method.', when: /plain|encoding|padding/i },
+      ],
+      words,
+    ),
+    fix: 'Generate one base64url verifier of 43..128 characters per attempt, keep it with its state, and send it unchanged to the token endpoint; send code_challenge = BASE64URL(SHA256(verifier)) with code_challenge_method=S256.',
+    spec: 'rfc7636-token-error',
+    exchanges,
+  });
+}

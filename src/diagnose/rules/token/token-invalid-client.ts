@@ -4,7 +4,7 @@
 // assertion is preflighted (each failed check is its own assertion-* root cause).
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import type { Evidence, ResponseEvidence } from '../../evidence.js';
-import { describeError, exchangeIdOf, orderCauses, responsesAt, saidLine, serverWords, vendorSays, type DiagnosisRule } from '../../rule.js';
+import { describeError, exchangeIdOf, messageRelays, orderCauses, reportedLine, responsesAt, saidLine, serverWords, vendorSays, type DiagnosisRule } from '../../rule.js';
 import { namesInvalidClientCredentials } from './cerner-invalid-client-credentials.js';
 import { basicHeaderProblems, namesInvalidAuthorizationHeader } from './cerner-invalid-authorization-header-basic.js';
 import { authMethodOf, invalidClientCauses } from './client-auth-method.js';
@@ -25,6 +25,28 @@ function explainedElsewhere(e: Evidence, r: ResponseEvidence): boolean {
   return auth !== undefined && basicHeaderProblems(auth, e.clientId).length > 0;
 }
 
+const SERVER_FAULT = /\b(an )?unexpected error (has )?occurred|try (this operation |the request )?again later|temporarily unavailable|internal (server )?error/i;
+
+/** No saved answer: the app's message quoting a vendor's refusal of the client (Keycloak's "Invalid client or Invalid client credentials"). */
+function relayedRefusal(e: Evidence): Finding[] {
+  if (responsesAt(e, 'token').some((x) => x.status >= 400)) return [];
+  const relayed = messageRelays(e, 'token-invalid-client');
+  if (relayed?.phrase === undefined) return [];
+  return [
+    makeFinding({
+      id: 'token-invalid-client',
+      severity: 'error',
+      role: 'root-cause',
+      basis: 'server-words',
+      title: 'the token endpoint did not accept the client authentication (invalid_client)',
+      detail: [reportedLine(relayed.message), saidLine(relayed.phrase), 'the client authentication used is not in the evidence'].join('\n'),
+      causes: orderCauses(invalidClientCauses(undefined, new Set()).map((text) => ({ text })), relayed.message),
+      fix: 'Give the token request as sent (--curl, or --request-header and --request-body) so smartctl can tell which authentication failed; check the client id, secret and registered method for this environment.',
+      spec: 'rfc6749-token-error',
+    }),
+  ];
+}
+
 export const invalidClient: DiagnosisRule = {
   id: 'token-invalid-client',
   phase: 'token',
@@ -32,7 +54,10 @@ export const invalidClient: DiagnosisRule = {
   diagnose(e: Evidence): Finding[] {
     // Keycloak answers unauthorized_client for wrong client credentials; its wording says so.
     const r = responsesAt(e, 'token').find((x) => x.status >= 400 && (x.oauthError?.error === 'invalid_client' || (x.oauthError?.error === 'unauthorized_client' && vendorSays(x, 'token-invalid-client') !== undefined)) && !explainedElsewhere(e, x));
-    if (r === undefined) return [];
+    if (r === undefined) return relayedRefusal(e);
+    // The server says it failed itself ("An unexpected error has occurred. Please try this operation again later."):
+    // invalid_client is then no statement about the client; cannot tell (athenahealth answered so during a restart).
+    if (SERVER_FAULT.test(serverWords(r))) return [];
     const method = authMethodOf(e, r);
     const p = method === 'private_key_jwt' ? preflight(e, r) : undefined;
     const said = vendorSays(r, 'token-invalid-client');

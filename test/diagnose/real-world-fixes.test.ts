@@ -1,0 +1,84 @@
+// Regressions from the held-out real-world corpus (test/diagnose/corpus/real-world): what the
+// corpus cannot assert, the wording of the finding. Each case names the post it comes from.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { diagnose, evidenceFromSaved } from '../../src/diagnose/index.js';
+import { statusOfUnstatedAnswer, type Evidence } from '../../src/diagnose/evidence.js';
+import type { Finding } from '../../src/report/finding.js';
+import { NOW } from '../helpers/jwt.js';
+
+const run = (e: Evidence): Finding[] => diagnose(e, { now: NOW });
+
+test('an OAuth error body pasted without its status is an error answer, and the finding does not invent a status', () => {
+  // https://github.com/dcangulo/react-native-pkce-challenge/issues/229
+  const [top] = run(evidenceFromSaved({ endpoint: 'token', body: '{"error":"invalid_grant","error_description":"PKCE verification failed"}' }));
+  assert.equal(top?.id, 'pkce-verifier-mismatch');
+  assert.match(top?.detail ?? '', /answered an error \(status not given\)/);
+  assert.doesNotMatch(top?.detail ?? '', /HTTP 400/);
+  assert.equal(statusOfUnstatedAnswer('{"access_token":"x","token_type":"Bearer"}', undefined), 0);
+  assert.equal(statusOfUnstatedAnswer('<form><input name="redirect_uri"></form>', undefined), 0, 'generic wording alone is no error');
+  assert.equal(statusOfUnstatedAnswer('Invalid parameter: redirect_uri', undefined), 400, 'a vendor\'s error wording is');
+});
+
+test('a token request pasted without method is a POST (RFC 6749 §3.2), not a GET', () => {
+  // https://github.com/smart-on-fhir/client-js/issues/87
+  const e = evidenceFromSaved({ endpoint: 'token', url: 'https://fhir.epic.com/interconnect-fhir-oauth/oauth2/token', body: '{ "error": "invalid_grant",  "error_description": null}' });
+  assert.equal(e.responses[0]?.method, 'POST');
+  assert.match(e.failures[0]?.seen ?? '', /^POST https:\/\/fhir\.epic\.com/);
+});
+
+test('an app message quoting the server\'s refusal is read as the server\'s words (MSAL, AppAuth)', () => {
+  // https://github.com/Azure-Samples/ms-identity-javascript-v2/issues/18
+  const [msal] = run(evidenceFromSaved({ messages: ["ServerError: invalid_client: 7000218 - [2020-09-25 07:40:47Z]: AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'."] }));
+  assert.deepEqual([msal?.id, msal?.basis], ['public-confidential-mismatch', 'server-words']);
+  assert.match(msal?.detail ?? '', /^the app reported: "ServerError: invalid_client: 7000218/);
+  // https://github.com/openid/AppAuth-iOS/issues/452
+  const [appauth] = run(evidenceFromSaved({ messages: ['exchange error: invalid_grant: The code_verifier sent does not match code_challenge included in the authorization request'] }));
+  assert.equal(appauth?.id, 'pkce-verifier-mismatch');
+});
+
+test('"kid or alg" in a library message is not a kid value', () => {
+  // https://github.com/DuendeArchive/Support/issues/500
+  const [top] = run(evidenceFromSaved({ messages: ['No key matching kid or alg found in signing keys'] }));
+  assert.equal(top?.id, 'id-token-kid-not-in-jwks');
+  assert.doesNotMatch(`${top?.title ?? ''} ${top?.detail ?? ''}`, /kid "or"/);
+  const [quoted] = run(evidenceFromSaved({ messages: ["could not find key ID '2025-09-29T02:43:24.322.rsa' in available keys"] }));
+  assert.match(quoted?.title ?? '', /kid "2025-09-29T02:43:24\.322\.rsa"/);
+});
+
+test('a bare invalid_token from the FHIR server keeps expiry among the causes when nothing dates the token', () => {
+  // https://github.com/smart-on-fhir/client-js/issues/124 (Cerner)
+  const [top] = run(evidenceFromSaved({ status: 401, endpoint: 'fhir', body: '{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"login","diagnostics":"Bearer realm=\\"fhir-ehr-code.cerner.com\\", error=\\"invalid_token\\""}]}' }));
+  assert.equal(top?.id, 'fhir-401-invalid-token');
+  assert.match(top?.causes?.[0] ?? '', /^The token expired/);
+});
+
+test('redirect_uri refused at authorize: causes the evidence rules out are not listed', () => {
+  // https://github.com/keycloak/keycloak/issues/10528
+  const [top] = run(evidenceFromSaved({ endpoint: 'authorize', url: 'https://auth.mydomain.com/auth/realms/master/protocol/openid-connect/auth?client_id=dashy&redirect_uri=https%3A%2F%2Fdashboard.mydomain.com%2F&response_type=code&scope=openid&state=s', body: 'Invalid parameter: redirect_uri' }));
+  assert.equal(top?.id, 'redirect-uri-mismatch');
+  const causes = (top?.causes ?? []).join('\n');
+  assert.doesNotMatch(causes, /carries no redirect_uri/, 'a redirect_uri was sent');
+  assert.doesNotMatch(causes, /token request sent a different redirect_uri/, 'no token request came');
+});
+
+test('invalid_client with the server saying it failed itself is not blamed on the client', () => {
+  // https://github.com/athenahealth/apiserver-athenaFlex/issues/93
+  const findings = run(evidenceFromSaved({ endpoint: 'token', body: '{"expires_in": 0, "error": "invalid_client", "error_description": "An unexpected error has occurred. Please try this operation again later."}' }));
+  assert.equal(findings.some((f) => f.id === 'token-invalid-client'), false);
+  assert.equal(findings[0]?.id, 'unknown-failure');
+});
+
+test('a refused redirect URI on the authorization server\'s own host is its upstream sign-in, not the app\'s registration', () => {
+  // https://github.com/athenahealth/apiserver-athenaFlex/issues/242
+  const url = 'https://cpsapisandbox.fhirapi.athenahealth.com/demoAPIServer/oauth2/authorize/?aud=https://cpsapisandbox.fhirapi.athenahealth.com/demoAPIServer&response_type=code%20id_token&client_id=[ClientId]&state=mystate&scope=openid%20profile%20user%2F*.read&redirect_uri=[RedirectUri]';
+  const body = "The redirect URI 'https://cpsapisandbox.fhirapi.athenahealth.com/demoAPIServer/oauth2/authorize/-callback' specified in the request does not match the redirect URIs configured for the application";
+  const [top] = run(evidenceFromSaved({ endpoint: 'authorize', url, authorizeUrl: url, body }));
+  assert.equal(top?.id, 'redirect-uri-mismatch');
+  assert.match(top?.title ?? '', /own upstream sign-in/);
+  assert.match(top?.fix ?? '', /does not fix it/);
+  // The app's own redirect URI quoted by the server is the app's registration.
+  const app = 'https://login.example.org/authorize?client_id=c&response_type=code&redirect_uri=https%3A%2F%2Fapp.example.org%2Fcb';
+  const [own] = run(evidenceFromSaved({ endpoint: 'authorize', url: app, authorizeUrl: app, body: "AADSTS50011: The redirect URI 'https://app.example.org/cb' specified in the request does not match the redirect URIs configured for the application 'x'." }));
+  assert.equal(own?.title, 'the redirect_uri does not match the registration');
+});
