@@ -68,6 +68,8 @@ const PEM_PRIVATE = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]
 /** A scheme and what follows it; whether that is a credential is decided by isCredential. */
 // A word followed by "(" is prose ("Basic base64(id:secret)"); a sentence's final "." is kept.
 const SCHEME_VALUE = /\b(Bearer|Basic|DPoP)(\s+)([A-Za-z0-9._~+/-]+=*\.*)(?![A-Za-z0-9._~+/=(-])/gi;
+/** SCHEME_VALUE's scheme names, lowercased (it ignores case, and without the u flag only ASCII letters match them). */
+const SCHEME_NAMES = ['bearer', 'basic', 'dpop'];
 
 /**
  * Whether the word after "Bearer"/"Basic" is a credential (RFC 6750 b64token, RFC 7617
@@ -91,24 +93,35 @@ const SECRET_JSON_IN_TEXT = new RegExp(`((?:^|[{,\\s])\\\\?"(?:${SECRET_NAME_ALT
 const V2_SCOPE_BEFORE = /(?:patient|user|system)\/[A-Za-z*]+\.[cruds]+\?[^\s]*$/;
 
 export function redactString(text: string, mask: Mask = PLAIN): string {
-  return text
-    .replace(PEM_PRIVATE, (m, label: string) => `-----BEGIN ${label}-----\n${mask(m)}\n-----END ${label}-----`)
-    .replace(JWT_SHAPE, (m) => mask(m))
-    .replace(SCHEME_VALUE, (match, scheme: string, space: string, word: string) => {
+  // Each pattern runs only on text holding what every match of it holds ("-----BEGIN ", "eyJ",
+  // a scheme name, a quote, an "="): most report text has none of them, and a pattern V8 never
+  // runs is never compiled. Skipping a pattern that cannot match changes nothing.
+  let out = text;
+  if (out.includes('-----BEGIN ')) out = out.replace(PEM_PRIVATE, (m, label: string) => `-----BEGIN ${label}-----\n${mask(m)}\n-----END ${label}-----`);
+  if (out.includes('eyJ')) out = out.replace(JWT_SHAPE, (m) => mask(m));
+  const lower = out.toLowerCase();
+  if (SCHEME_NAMES.some((name) => lower.includes(name))) {
+    out = out.replace(SCHEME_VALUE, (match, scheme: string, space: string, word: string) => {
       const value = word.replace(/\.+$/, '');
       return isCredential(value) && !isMasked(value) ? `${scheme}${space}${mask(value)}${word.slice(value.length)}` : match;
-    })
-    .replace(SECRET_JSON_IN_TEXT, (match, prefix: string, value: string) => {
+    });
+  }
+  if (out.includes('"')) {
+    out = out.replace(SECRET_JSON_IN_TEXT, (match, prefix: string, value: string) => {
       if (value === '' || isMasked(value)) return match;
       // "code"/"token" in quoted JSON is often an OperationOutcome issue code ("forbidden"): as in redactValue, only an issued-looking value is secret.
       const name = /\\?"([^"\\]+)\\?"\s*:\s*\\?"$/.exec(prefix)?.[1]?.toLowerCase();
       if (name !== undefined && AMBIGUOUS_KEYS.has(name) && !looksLikeIssuedSecret(value)) return match;
       return `${prefix}${mask(value)}`;
-    })
-    .replace(SECRET_PARAM_IN_TEXT, (match, prefix: string, offset: number, whole: string) =>
+    });
+  }
+  if (out.includes('=')) {
+    out = out.replace(SECRET_PARAM_IN_TEXT, (match, prefix: string, offset: number, whole: string) =>
       // A SMART v2 scope restriction (patient/Observation.rs?code=...) is not a secret.
       isMasked(match.slice(prefix.length)) || V2_SCOPE_BEFORE.test(whole.slice(Math.max(0, offset - 80), offset + 1)) ? match : `${prefix}${mask(match.slice(prefix.length))}`,
     );
+  }
+  return out;
 }
 
 function redactParams(params: URLSearchParams, mask: Mask = PLAIN): boolean {
