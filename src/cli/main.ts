@@ -59,7 +59,7 @@ async function writeErrorDocument(io: CliIo, command: string, error: ReportError
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const debug = argv.includes('--debug');
   const state: ProgramState = { exitCode: EXIT.ok };
-  const program = buildProgram(io, state);
+  const program = buildProgram(io, state, argv[0]);
   const commandName = (): string => state.command ?? argv.find((a) => program.commands.some((c) => c.name() === a)) ?? 'smartctl';
   const fail = async (exitCode: number, error: ReportError): Promise<number> => {
     if (wantsJson(argv) && state.printed !== true) await writeErrorDocument(io, commandName(), error, argv.includes('--show-secrets'));

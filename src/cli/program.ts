@@ -189,7 +189,24 @@ export interface ProgramState {
   printed?: boolean | undefined;
 }
 
-export function buildProgram(io: CliIo, state: ProgramState): Command {
+/** What a command that is not run is declared on: every call does nothing and returns it again. */
+const SKIPPED: Command = new Proxy({}, { get: () => () => SKIPPED }) as Command;
+
+/**
+ * The command tree. With `only` (argv's first word), only that command gets its options
+ * and arguments (three hundred options cost milliseconds at every start); the others are
+ * declared on SKIPPED. When `only` names no command, or names completion (which lists
+ * them all), the whole tree is built: top-level help and suggestions need every command.
+ */
+export function buildProgram(io: CliIo, state: ProgramState, only?: string): Command {
+  if (only !== undefined && only !== 'completion') {
+    const program = defineProgram(io, state, only);
+    if (program.commands.some((c) => c.name() === only)) return program;
+  }
+  return defineProgram(io, state, undefined);
+}
+
+function defineProgram(io: CliIo, state: ProgramState, only: string | undefined): Command {
   const program = new Command('smartctl');
 
   const action =
@@ -265,11 +282,13 @@ export function buildProgram(io: CliIo, state: ProgramState): Command {
 
   // Every subcommand inherits exitOverride and output from the program.
   const command = (name: string, description: string): Command =>
-    program
-      .command(name)
-      .description(description)
-      .exitOverride()
-      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(safeText(s)), outputError: (s) => io.stderr.write(safeText(formatCommanderError(s, name))) });
+    only !== undefined && name !== only
+      ? SKIPPED
+      : program
+          .command(name)
+          .description(description)
+          .exitOverride()
+          .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(safeText(s)), outputError: (s) => io.stderr.write(safeText(formatCommanderError(s, name))) });
 
   /** --config and --profile, as check has them (src/commands/profile-options.ts applies them). */
   const withProfileOptions = (c: Command): Command =>
