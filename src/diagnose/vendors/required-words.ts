@@ -13,9 +13,6 @@
 /** Shorter runs would let nearly every text through. */
 const MIN_WORD = 3;
 
-/** Characters that stand for themselves when escaped (`\.`, `\(`, `\/` ...). */
-const ESCAPED_LITERAL = /^[^A-Za-z0-9]$/;
-const PLAIN_LITERAL = /^[ -~]$/;
 
 export interface RequiredWords {
   /** Lowercased when the pattern ignores case. */
@@ -64,6 +61,22 @@ function skipBracketed(alt: string, i: number): number {
   return alt.length;
 }
 
+// Character codes (this runs over every row's pattern once per process, unoptimized).
+const BACKSLASH = 92;
+const OPEN_GROUP = 40;
+const OPEN_CLASS = 91;
+const OPEN_BRACE = 123;
+/** . ^ $ | ) ] * + ? { } */
+const SPECIAL = new Set([46, 94, 36, 124, 41, 93, 42, 43, 63, 123, 125]);
+/** * + ? { */
+const QUANTIFIER = new Set([42, 43, 63, 123]);
+/** d D w W s S b B n r t f v: a class, a boundary or a control character. */
+const RUN_ENDING_ESCAPE = new Set([100, 68, 119, 87, 115, 83, 98, 66, 110, 114, 116, 102, 118]);
+
+function isAlphanumeric(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
 /** The longest run of characters every match of this alternative contains, in order. */
 function longestRun(alt: string): string {
   let best = '';
@@ -74,27 +87,27 @@ function longestRun(alt: string): string {
   };
   let i = 0;
   while (i < alt.length) {
-    const c = alt[i] as string;
-    let literal: string | undefined;
+    const c = alt.charCodeAt(i);
+    let literal = -1;
     let next = i + 1;
-    if (c === '\\') {
-      const escaped = alt[i + 1] ?? '';
-      if (ESCAPED_LITERAL.test(escaped)) literal = escaped;
+    if (c === BACKSLASH) {
+      const escaped = alt.charCodeAt(i + 1);
+      if (escaped >= 32 && escaped <= 126 && !isAlphanumeric(escaped)) literal = escaped;
       // A class (\d, \w, \s) or a boundary (\b) ends a run; escapes with a payload (\x41, \u0041, \1, \k<n>) are not read at all.
-      else if (!/^[dDwWsSbBnrtfv]$/.test(escaped)) return '';
+      else if (!RUN_ENDING_ESCAPE.has(escaped)) return '';
       next = i + 2;
-    } else if (c === '(' || c === '[') {
+    } else if (c === OPEN_GROUP || c === OPEN_CLASS) {
       next = skipBracketed(alt, i);
-    } else if (c === '{') {
+    } else if (c === OPEN_BRACE) {
       const close = alt.indexOf('}', i);
       next = close === -1 ? alt.length : close + 1;
-    } else if (PLAIN_LITERAL.test(c) && !'.^$|)]*+?{}'.includes(c)) {
+    } else if (c >= 32 && c <= 126 && !SPECIAL.has(c)) {
       literal = c;
     }
     // A quantified atom may be absent or repeated: it ends the run and is not part of one.
-    const quantified = next < alt.length && '*+?{'.includes(alt[next] as string);
-    if (literal === undefined || quantified) end();
-    else run += literal;
+    const quantified = next < alt.length && QUANTIFIER.has(alt.charCodeAt(next));
+    if (literal === -1 || quantified) end();
+    else run += String.fromCharCode(literal);
     i = next;
   }
   end();

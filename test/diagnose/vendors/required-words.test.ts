@@ -77,6 +77,7 @@ test('patterns the reader cannot follow get no words, and are always run', () =>
   assert.equal(requiredWords(/abcdef/g), undefined);
   assert.deepEqual(requiredWords(/x.{0,40}abcd(ef)?gh+ij/i)?.words, ['abcd']);
   assert.deepEqual(requiredWords(/Foo Bar|baz qux/)?.words, ['Foo Bar', 'baz qux']);
+  assert.deepEqual(requiredWords(/ab.cdef\bxyz/)?.words, ['cdef'], 'any character and a boundary end a run');
 });
 
 test('phrasesIn with the skip gives the rows a full match gives', () => {
