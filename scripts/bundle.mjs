@@ -61,15 +61,17 @@ const builtinsByRequire = {
 // combinations, so splitting gives each its own small chunk. Imported from the command
 // (and from each other there), they get a copy inside the command's chunk, in a namespace
 // named after it (the metafile lists them as "<namespace>:<absolute path>"); every other
-// importer keeps the shared one. errors.ts and report/ stay shared (error classes are
-// matched with instanceof; the renderers take the report).
+// importer keeps the shared one. errors.ts stays shared (its error class is matched with
+// instanceof); the report modules below are pure functions and data (a report is a plain
+// object, so the renderers take one made by any copy).
 const rel = (file) => path.relative(root, file).split(path.sep).join('/');
+const REPORT_CORE = ['src/report/report.ts', 'src/report/finding.ts', 'src/report/spec-links.ts', 'src/report/trace.ts', 'src/report/view-limits.ts', 'src/version.ts'];
 const INLINE = [
   {
     // What every command loads with commander: the version, the fault names for sandbox
     // --help, the terminal-text escaping of error lines (errors.ts stays shared).
     namespace: 'main-inline',
-    command: ['src/cli/main.ts', 'src/cli/program.ts', 'src/cli/version.ts'],
+    command: ['src/cli/main.ts', 'src/cli/program.ts', 'src/cli/version.ts', 'src/cli/output.ts', 'src/cli/progress.ts'],
     inline: (file) => ['src/version.ts', 'src/report/render/terminal-text.ts', 'src/sandbox/faults/index.ts'].includes(file),
   },
   {
@@ -87,6 +89,7 @@ const INLINE = [
         'src/protocol/json-depth.ts',
         'src/commands/input.ts',
         'src/flows/local-file.ts',
+        ...REPORT_CORE,
       ].includes(file),
   },
   {
@@ -96,18 +99,18 @@ const INLINE = [
     namespace: 'render-inline',
     command: ['src/cli/program.ts', 'src/cli/main.ts'],
     entry: (file) => ['src/report/redact.ts', 'src/report/render/human.ts', 'src/report/render/json.ts'].includes(file),
-    inline: (file) => ['src/report/trace.ts', 'src/report/render/terminal-text.ts'].includes(file),
+    inline: (file) => ['src/report/render/terminal-text.ts', ...REPORT_CORE].includes(file),
   },
   {
     // The diagnosis rules and what they read (about ten chunks shared with launch, check and token).
     namespace: 'explain-inline',
     command: 'src/commands/explain.ts',
-    inline: (file) => /^src\/(diagnose|protocol)\//.test(file) || file === 'src/commands/input.ts' || file === 'src/flows/local-file.ts',
+    inline: (file) => /^src\/(diagnose|protocol)\//.test(file) || ['src/commands/input.ts', 'src/flows/local-file.ts', 'src/report/correlation.ts', 'src/report/json-object.ts', ...REPORT_CORE].includes(file),
   },
   {
     namespace: 'diff-scopes-inline',
     command: 'src/commands/diff-scopes.ts',
-    inline: (file) => /^src\/protocol\/scopes\//.test(file),
+    inline: (file) => /^src\/protocol\/scopes\//.test(file) || REPORT_CORE.includes(file),
   },
 ];
 const commandInline = {

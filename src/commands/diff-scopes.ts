@@ -6,7 +6,8 @@ import path from 'node:path';
 import { inputError, usageError } from '../errors.js';
 import { compareScopes, scopeFindings, type ScopeClassification, type ScopeComparison, type ScopeComparisonEntry } from '../protocol/scopes/compare.js';
 import { parseScopes } from '../protocol/scopes/parse.js';
-import { makeReport, SECTION_LINES_SHOWN, type Report, type ReportSection } from '../report/report.js';
+import { makeReport, type Report, type ReportSection } from '../report/report.js';
+import { SECTION_LINES_SHOWN } from '../report/view-limits.js';
 import type { CommandContext } from './context.js';
 
 type Side = 'requested' | 'granted';

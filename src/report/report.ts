@@ -9,9 +9,6 @@ import { VERSION } from '../version.js';
  */
 export const SCHEMA_VERSION = 1;
 
-/** Lines of one section a renderer shows at most; a command may build only these (see ReportSection.lineCount). */
-export const SECTION_LINES_SHOWN = 200;
-
 /** A block of the human view. Commands describe what to show; renderers decide how. */
 export interface ReportSection {
   title: string;
@@ -20,7 +17,7 @@ export interface ReportSection {
   /** Free lines of text. */
   lines?: string[] | undefined;
   /**
-   * How many lines there are when `lines` holds only the first SECTION_LINES_SHOWN of them
+   * How many lines there are when `lines` holds only the first SECTION_LINES_SHOWN (view-limits.ts) of them
    * (a 40 000-scope table is not built for a view that shows 200): renderers show what
    * `lines` holds and count the rest as not shown.
    */

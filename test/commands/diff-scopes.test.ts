@@ -7,7 +7,7 @@ import { diffScopesCommand } from '../../src/commands/diff-scopes.js';
 import type { CommandContext } from '../../src/commands/context.js';
 import { isSmartctlError } from '../../src/errors.js';
 import { redactReport } from '../../src/report/redact.js';
-import { SECTION_LINES_SHOWN } from '../../src/report/report.js';
+import { SECTION_LINES_SHOWN } from '../../src/report/view-limits.js';
 import { renderHuman } from '../../src/report/render/human.js';
 import type { ScopeComparisonEntry } from '../../src/protocol/scopes/compare.js';
 

@@ -2,7 +2,8 @@
 // nothing: the colour choice and verbosity come in as arguments.
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Finding, FindingRole, Severity } from '../finding.js';
-import { SECTION_LINES_SHOWN, type Report, type ReportSection } from '../report.js';
+import type { Report, ReportSection } from '../report.js';
+import { SECTION_LINES_SHOWN } from '../view-limits.js';
 import { headerValue, type HttpExchange, type TraceEntry, type TraceEvent } from '../trace.js';
 import { clip, groupDigits, safeLine, safeText } from './terminal-text.js';
 
