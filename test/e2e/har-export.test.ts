@@ -6,7 +6,6 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,66 +15,13 @@ import { launchCommand } from '../../src/commands/launch.js';
 import { tokenCommand } from '../../src/commands/token.js';
 import { FAULTS } from '../../src/sandbox/faults/index.js';
 import { startSandbox } from '../../src/sandbox/index.js';
-import { headerValue, isExchange, type TraceEntry } from '../../src/report/trace.js';
 import type { Report } from '../../src/report/report.js';
 import { testContext } from '../helpers/command-context.js';
+import { assertValidHar } from '../helpers/har.js';
 import { parseJsonOutput, runCli } from '../helpers/run-cli.js';
-
-const require = createRequire(import.meta.url);
-const harValidator = require('har-validator') as { har(data: unknown): Promise<boolean> };
+import { leakedSlices, secretsOf } from '../helpers/secrets.js';
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'smartctl-har-export-'));
-
-async function assertValidHar(file: string): Promise<Record<string, unknown>> {
-  const doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  await harValidator.har(doc).catch((error: { errors?: unknown }) => assert.fail(`not valid HAR 1.2: ${JSON.stringify(error.errors ?? error)}`));
-  return doc;
-}
-
-const SECRET_PARAMS = ['code', 'code_verifier', 'client_secret', 'client_assertion', 'refresh_token', 'assertion'];
-const SECRET_FIELDS = ['access_token', 'refresh_token', 'id_token'];
-
-/** Every secret the run sent or received, from its unredacted trace. */
-function secretsOf(entries: readonly TraceEntry[]): Set<string> {
-  const found = new Set<string>();
-  const add = (value: string | null | undefined): void => {
-    if (typeof value === 'string' && value.length >= 16) found.add(value);
-  };
-  for (const e of entries.filter(isExchange)) {
-    const url = new URL(e.request.url);
-    for (const p of SECRET_PARAMS) add(url.searchParams.get(p));
-    const body = e.request.body;
-    if (body !== undefined && /^[\w.~%+-]+=/.test(body)) for (const p of SECRET_PARAMS) add(new URLSearchParams(body).get(p));
-    const auth = headerValue(e.request.headers, 'authorization');
-    if (auth !== undefined) add(auth.replace(/^\S+\s+/, ''));
-    const cookie = headerValue(e.request.headers, 'cookie');
-    if (cookie !== undefined) for (const part of cookie.split(/;\s*/)) add(part.slice(part.indexOf('=') + 1));
-    const location = e.response === undefined ? undefined : headerValue(e.response.headers, 'location');
-    if (location !== undefined && URL.canParse(location, e.request.url)) add(new URL(location, e.request.url).searchParams.get('code'));
-    if (e.response !== undefined && e.response.body.trim().startsWith('{')) {
-      try {
-        const json = JSON.parse(e.response.body) as Record<string, unknown>;
-        for (const f of SECRET_FIELDS) add(typeof json[f] === 'string' ? json[f] : undefined);
-      } catch {
-        // not JSON
-      }
-    }
-  }
-  return found;
-}
-
-function leakedSlices(text: string, secrets: Iterable<string>): string[] {
-  const leaks: string[] = [];
-  for (const s of secrets) {
-    for (let i = 0; i + 16 <= s.length; i++) {
-      if (text.includes(s.slice(i, i + 16))) {
-        leaks.push(`${s.length}-char secret, slice at ${i}`);
-        break;
-      }
-    }
-  }
-  return leaks;
-}
 
 function launchOptions(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { sandbox: true, headless: true, callbackTimeout: 10, pkce: true, open: true, ...extra };

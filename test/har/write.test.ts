@@ -2,15 +2,13 @@
 // exchange, the markers, and the marker read back by the classifier.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { restoreJwtMarkers } from '../../src/har/jwt-marker.js';
 import { lengthMask, traceToHar } from '../../src/har/write.js';
 import { decodeJwt } from '../../src/protocol/jwt/decode.js';
 import { Trace } from '../../src/report/trace.js';
+import { assertValidHarDocument } from '../helpers/har.js';
 
-const require = createRequire(import.meta.url);
-const harValidator = require('har-validator') as { har(data: unknown): Promise<boolean> };
 
 const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
 const CODE = 'Zq8xW2vLp0RtY7uNcE4sKd';
@@ -27,7 +25,7 @@ function browserTrace(): Trace {
 describe('traceToHar', () => {
   it("a browser run: the listener's callback is an entry, in order, its code masked; a failed exchange has status 0 and _error; valid HAR 1.2", async () => {
     const har = traceToHar(browserTrace().entries, { version: '9.9.9', command: 'launch', showSecrets: false });
-    await harValidator.har(har);
+    await assertValidHarDocument(har);
     const [preflight, callback, token] = har.log.entries;
     assert.equal(har.log.entries.length, 3);
     assert.equal(preflight?.response.redirectURL, 'https://ehr.example/login');
