@@ -2,7 +2,7 @@
 // --show-secrets, mode 0600 (a HAR can hold tokens and codes, and cookies even when redacted).
 import { open } from 'node:fs/promises';
 import { inputError } from '../errors.js';
-import { traceToHar } from '../har/write.js';
+import { groupsToHar, traceToHar } from '../har/write.js';
 import { makeReport, type Report } from '../report/report.js';
 import type { Trace } from '../report/trace.js';
 import type { CommandContext } from './context.js';
@@ -14,7 +14,9 @@ function unwritable(path: string, error: unknown): Error {
 }
 
 export async function writeHarFile(path: string, report: Report, o: { version: string; showSecrets: boolean }): Promise<number> {
-  const har = traceToHar(report.trace ?? [], { version: o.version, command: report.command, showSecrets: o.showSecrets });
+  const options = { version: o.version, command: report.command, showSecrets: o.showSecrets };
+  // check has no single trace: each test's exchanges, on a page per test.
+  const har = report.exchangeGroups !== undefined ? groupsToHar(report.exchangeGroups, options) : traceToHar(report.trace ?? [], options);
   try {
     // Created 0600; an existing file is truncated and made 0600 before anything is written to it.
     const file = await open(path, 'w', 0o600);

@@ -88,16 +88,29 @@ export function keyFileSecrets(file: string): string[] {
   return out.filter((s) => s.length >= SLICE);
 }
 
-/** The secrets of which some 16-character slice is in the text: "<n>-char secret, slice at <i>" (never the secret itself). */
+/**
+ * The secrets of which some 16-character slice is in the text: "<n>-char secret, slice at <i>"
+ * (i the first such offset in the secret; never the secret itself). One pass over the text
+ * with every secret's slices in a map: outputs of a check run are megabytes.
+ */
 export function leakedSlices(text: string, secrets: Iterable<string>): string[] {
-  const leaks: string[] = [];
-  for (const s of secrets) {
-    for (let i = 0; i + SLICE <= s.length; i++) {
-      if (text.includes(s.slice(i, i + SLICE))) {
-        leaks.push(`${s.length}-char secret, slice at ${i}`);
-        break;
-      }
+  const list = [...secrets];
+  const slices = new Map<string, Array<{ secret: number; at: number }>>();
+  list.forEach((s, secret) => {
+    for (let at = 0; at + SLICE <= s.length; at++) {
+      const key = s.slice(at, at + SLICE);
+      const hits = slices.get(key) ?? [];
+      if (!hits.some((h) => h.secret === secret)) slices.set(key, [...hits, { secret, at }]);
+    }
+  });
+  const first = new Map<number, number>();
+  if (slices.size > 0) {
+    for (let i = 0; i + SLICE <= text.length; i++) {
+      for (const h of slices.get(text.slice(i, i + SLICE)) ?? []) first.set(h.secret, Math.min(first.get(h.secret) ?? h.at, h.at));
     }
   }
-  return leaks;
+  return list.flatMap((s, secret) => {
+    const at = first.get(secret);
+    return at === undefined ? [] : [`${s.length}-char secret, slice at ${at}`];
+  });
 }
