@@ -13,22 +13,16 @@ import path from 'node:path';
 import { FAULTS } from '../../src/sandbox/faults/index.js';
 import { DEMO_REDIRECT_URIS } from '../../src/sandbox/clients.js';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/index.js';
-import { leaksOf, runEveryOutput, shownBy, type TappedRun } from '../helpers/leak-check.js';
+import { leaksOf, OUTPUT_PRODUCERS, runEveryOutput, shownBy, type TappedRun } from '../helpers/leak-check.js';
 import { REPO_ROOT, runCli } from '../helpers/run-cli.js';
-import { basicPasswordsOf, keyFileSecrets } from '../helpers/secrets.js';
+import { basicPasswordsOf, keyFileSecrets, leakedSlices } from '../helpers/secrets.js';
 import { tapHttpServers } from '../helpers/wiretap.js';
 
 const LAUNCH = ['launch', '--sandbox', '--headless', '--callback-timeout', '10'];
 
-/** What a fault needs beyond the default flow (as in har-export.test.ts). */
-function faultArgs(name: string, dir: string): string[] {
-  if (name === 'force-authn-stale-session') return ['--cookie-jar', path.join(dir, 'jar.json'), '--force-authn'];
-  return [];
-}
-
-/** Faults a headless public-client launch does not trip, and why. */
+/** Faults a headless public-client launch does not trip, and why (and where they are tripped). */
 const UNTRIPPED: Record<string, string> = {
-  'strict-client-auth-header': 'a public client sends no Authorization header to the token endpoint',
+  'strict-client-auth-header': 'a public client sends no Authorization header to the token endpoint (token --assertion-in-header below trips it)',
 };
 
 function assertNoLeaks(runs: readonly TappedRun[], minSecrets: number): void {
@@ -46,17 +40,28 @@ describe('no secret of a launch in its --json, human, --verbose or HAR output', 
     assertNoLeaks(runs, 5);
   });
 
+  it('an EHR launch with --refresh (the launch handle, the rotated refresh tokens)', async () => {
+    const runs = await runEveryOutput([...LAUNCH, '--ehr', '--refresh']);
+    for (const run of runs) assert.equal(run.result.code, 0, run.result.stderr);
+    assertNoLeaks(runs, 8);
+  });
+
   for (const fault of FAULTS) {
     it(`fault ${fault.name}`, async () => {
-      const dir = mkdtempSync(path.join(os.tmpdir(), 'smartctl-leak-fault-'));
-      // The fault needs a login session: a first run leaves one in the jar.
-      if (fault.name === 'force-authn-stale-session') assert.equal((await runCli([...LAUNCH, '--cookie-jar', path.join(dir, 'jar.json')])).code, 0);
-      const runs = await runEveryOutput([...LAUNCH, '--sandbox-fault', fault.name, ...faultArgs(fault.name, dir)]);
+      const extra: string[] = [];
+      if (fault.name === 'force-authn-stale-session') {
+        // The fault needs a login session: a first run leaves one in the jar (its cookie is then a secret of every run).
+        const jar = path.join(mkdtempSync(path.join(os.tmpdir(), 'smartctl-leak-fault-')), 'jar.json');
+        assert.equal((await runCli([...LAUNCH, '--cookie-jar', jar])).code, 0);
+        extra.push('--cookie-jar', jar, '--force-authn');
+      }
+      const runs = await runEveryOutput([...LAUNCH, '--sandbox-fault', fault.name, ...extra]);
       for (const run of runs) assert.ok(run.result.code === 0 || run.result.code === 1, `${run.mode}: exit ${run.result.code}: ${run.result.stderr}`);
       // The fault happened: its finding is in the run (unless this client cannot trip it).
       const json = runs.find((r) => r.mode === 'json');
       const ids = (JSON.parse(json?.result.stdout ?? '{}') as { findings?: Array<{ id: string }> }).findings?.map((f) => f.id) ?? [];
       if (!(fault.name in UNTRIPPED)) assert.ok(ids.includes(fault.findingId), `${fault.findingId} in ${ids.join(', ')}`);
+      // Faults that stop the flow at discovery or authorize leave no secret on the wire at all.
       assertNoLeaks(runs, 0);
     });
   }
@@ -134,6 +139,15 @@ describe('confidential clients: no client secret, assertion or key in any output
     // The assertion, the access token and the key.
     assertNoLeaks(keyed, 3);
     assertNoLeaks(posted, 2);
+    // --show-secrets: --json and the HAR hold the assertion and the client secret (so the checks above can fail).
+    const producers = OUTPUT_PRODUCERS.filter((p) => p.name === 'json' || p.name === 'har');
+    const [shownKeyed] = await runEveryOutput(['token', '--grant', 'client_credentials', '--iss', sb.fhirBaseUrl, '--client-id', sb.demoClients.backend, '--key', backend, '--scope', 'system/*.rs'], { serverTap: tap, producers, showSecrets: true });
+    const [shownPosted] = await runEveryOutput(['token', '--grant', 'client_credentials', '--iss', sb.fhirBaseUrl, '--client-id', 'svc-secret', '--client-secret', SERVICE_SECRET, '--auth-method', 'client_secret_post', '--scope', 'system/*.rs'], { serverTap: tap, producers, showSecrets: true });
+    const assertion = shownKeyed?.wire.map((e) => new URLSearchParams(e.request.body ?? '').get('client_assertion')).findLast((a) => a !== null) ?? '';
+    for (const [run, secret] of [[shownKeyed, assertion], [shownPosted, SERVICE_SECRET]] as const) {
+      assert.ok(secret.length >= 16 && run !== undefined);
+      for (const t of run.texts.filter((x) => x.where !== 'json stderr')) assert.equal(leakedSlices(t.text, [secret]).length, 1, t.where);
+    }
   });
 
   it('token --assertion-in-header (401 invalid_client from strict-client-auth-header): the assertion stays out of the findings', async () => {
