@@ -547,6 +547,7 @@ function defineProgram(io: CliIo, state: ProgramState, only: string | undefined)
     .option('--skip <test-ids>', 'leave out these tests (comma-separated ids)')
     .option('--junit <file>', 'also write JUnit XML (one testsuite per group)')
     .option('--report <file.md>', REPORT_HELP)
+    .option('--har <file>', "write every test's HTTP exchanges as HAR 1.2, in time order, each tagged with its test id (secrets redacted unless --show-secrets; mode 0600)")
     .addOption(new Option('--fail-on <level>', 'exit 1 on failed tests (error) or on warnings too (warning)').choices(['error', 'warning']).default('error'))
     .option('--concurrency <n>', 'tests at once', parseInteger('--concurrency', 1, 32), 4)
     .option('--config <file>', 'config file with profiles (default ./smartctl.config.json, then $XDG_CONFIG_HOME/smartctl/config.json)')
@@ -557,7 +558,7 @@ function defineProgram(io: CliIo, state: ProgramState, only: string | undefined)
     .option('--oidc-client-id <id>', 'a client of that provider, for the live login test')
     .option('--oidc-client-secret-file <file>', 'its client secret (also SMARTCTL_OIDC_CLIENT_SECRET)')
     .option('--oidc-claim <name>', 'a claim user mapping needs besides preferred_username (repeatable)', collect)
-    .addHelpText('after', `${examples(['smartctl check --sandbox', 'smartctl check --sandbox --sandbox-fault drop-openid --json', 'smartctl check https://fhir.example.org/r4 --client-id my-app --junit check.xml', 'smartctl check https://ehr.example.org/fhir --backend-client-id svc --backend-key svc.private.pem --only discovery,backend-services'])}\nExit codes: 0 every test passed (or warned), 1 a test failed, 2 usage or config error, 3 the server could not be reached.\n`)
+    .addHelpText('after', `${examples(['smartctl check --sandbox', 'smartctl check --sandbox --sandbox-fault drop-openid --json', 'smartctl check https://fhir.example.org/r4 --client-id my-app --junit check.xml --har check.har', 'smartctl check https://ehr.example.org/fhir --backend-client-id svc --backend-key svc.private.pem --only discovery,backend-services'])}\nExit codes: 0 every test passed (or warned), 1 a test failed, 2 usage or config error, 3 the server could not be reached.\n`)
     .action(action(async (ctx, args, opts) => (await import('../commands/check.js')).checkCommand(ctx, args[0], opts)));
 
   // ---- completion ---------------------------------------------------------

@@ -8,7 +8,7 @@ import { isSmartctlError, networkError, usageError, type SmartctlError } from '.
 import { makeFinding } from '../report/finding.js';
 import { redactReport } from '../report/redact.js';
 import { makeReport, type Report } from '../report/report.js';
-import { Trace } from '../report/trace.js';
+import { Trace, type HttpExchange } from '../report/trace.js';
 import type { SandboxHandle } from '../sandbox/types.js';
 import { checkSections, reportFindings, summaryLine, testLine } from '../check/render.js';
 import { GROUPS, type CheckInputs, type CheckTest, type LoginRunner, type Need, type OidcInputs, type TestResult } from '../check/types.js';
@@ -121,6 +121,8 @@ export interface CheckRun {
   durationMs: number;
   unreachable?: SmartctlError | undefined;
   fhirBaseUrl?: string | undefined;
+  /** The shared discovery's exchanges (the discovery tests' evidence; --har lists them once). */
+  discoveryExchanges?: readonly HttpExchange[] | undefined;
 }
 
 /** Builds the report: ok follows the tests and --fail-on, not the findings alone. */
@@ -141,6 +143,8 @@ export function checkReport(run: CheckRun, failOn: 'error' | 'warning'): Report 
     data: { fhirBaseUrl: run.fhirBaseUrl ?? null, summary, durationMs: Math.round(run.durationMs), tests: results },
     sections: checkSections(results),
     summary: summaryLine(summary, run.durationMs),
+    // For --har: every test's exchanges, on a page per test (the tests ran concurrently, each with its own trace).
+    exchangeGroups: [{ id: 'discovery', title: 'the shared discovery', exchanges: run.discoveryExchanges ?? [] }, ...results.map((r) => ({ id: r.id, title: r.title, exchanges: r.exchanges }))],
   });
   const ok = run.unreachable === undefined && summary.failed === 0 && (failOn !== 'warning' || summary.warned === 0);
   return { ...report, ok };
@@ -204,7 +208,7 @@ async function runSuite(ctx: CommandContext, inputs: CheckInputs, tests: CheckTe
   let discovery;
   let discoveryError: SmartctlError | undefined;
   const trace = new Trace();
-  // A server that cannot be reached ends the run in an error: --report still shows these exchanges.
+  // A server that cannot be reached ends the run in an error: --har and --report still show these exchanges.
   ctx.traceStarted?.(trace);
   if (base !== undefined) {
     ctx.narrate.step(`discovering ${base}`);
@@ -242,7 +246,7 @@ async function runSuite(ctx: CommandContext, inputs: CheckInputs, tests: CheckTe
       if (ctx.globals.verbose) ctx.narrate.info(testLine(r));
     },
   });
-  return { results, durationMs: performance.now() - started, fhirBaseUrl: base };
+  return { results, durationMs: performance.now() - started, fhirBaseUrl: base, discoveryExchanges: trace.exchanges() };
 }
 
 async function writeJunit(ctx: CommandContext, report: Report, file: string): Promise<void> {

@@ -1,13 +1,15 @@
 // --har <file>: the run's trace written as HAR 1.2 (src/har/write.ts), redacted unless
 // --show-secrets, mode 0600 (a HAR can hold tokens and codes, and cookies even when redacted).
-import { traceToHar } from '../har/write.js';
+import { groupsToHar, traceToHar } from '../har/write.js';
 import { makeReport, type Report } from '../report/report.js';
 import type { Trace } from '../report/trace.js';
 import type { CommandContext } from './context.js';
 import { writePrivateFile } from './private-file.js';
 
 export async function writeHarFile(path: string, report: Report, o: { version: string; showSecrets: boolean }): Promise<number> {
-  const har = traceToHar(report.trace ?? [], { version: o.version, command: report.command, showSecrets: o.showSecrets });
+  const options = { version: o.version, command: report.command, showSecrets: o.showSecrets };
+  // check has no single trace: each test's exchanges, on a page per test.
+  const har = report.exchangeGroups !== undefined ? groupsToHar(report.exchangeGroups, options) : traceToHar(report.trace ?? [], options);
   await writePrivateFile(path, `${JSON.stringify(har, null, 2)}\n`, 'HAR file');
   return har.log.entries.length;
 }

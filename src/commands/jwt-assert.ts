@@ -165,7 +165,7 @@ export async function jwtAssertCommand(ctx: CommandContext, opts: Record<string,
     findings,
     data,
     sections,
-    summary: `built a ${key.alg} client assertion for ${tokenEndpoint}`,
+    summary: `built an ${key.alg} client assertion for ${tokenEndpoint}`,
     trace: trace.entries.length > 0 ? trace.entries : undefined,
     unredacted: ['assertion', 'formBody'],
     // --quiet: the assertion alone on stdout, for ASSERTION=$(smartctl jwt-assert … --quiet); problems go to stderr. --json keeps its document.

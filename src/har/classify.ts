@@ -8,7 +8,7 @@
 // flow taught it (endpoints from discovery, the redirect_uri of the authorize request).
 import type { AuthMethod, RunContext } from '../diagnose/evidence.js';
 import type { HeaderMap, HttpExchange, TraceEntry, TraceEvent } from '../report/trace.js';
-import { restoreJwtMarkers } from './jwt-marker.js';
+import { restoreJwtMarkers, restoreJwtMarkersInBody } from './jwt-marker.js';
 import { contentText, type HarEntry, type HarNameValue } from './read.js';
 
 /** Bodies kept from flow entries are cut to this many characters (an event says so). */
@@ -336,7 +336,7 @@ export class HarClassifier {
       type: 'exchange',
       id: this.nextId++,
       step,
-      request: { method: entry.request.method, url: this.fullUrl(entry), headers: headerMap(entry.request.headers, entry.request.cookies), body: step === 'authorize.page' ? undefined : this.cut(entry, step, 'request', requestBody(entry), events) },
+      request: { method: entry.request.method, url: this.fullUrl(entry), headers: restoreHeaderMarkers(headerMap(entry.request.headers, entry.request.cookies)), body: step === 'authorize.page' ? undefined : restoreBodyMarkers(this.cut(entry, step, 'request', requestBody(entry), events)) },
       response: failed ? undefined : { status: r.status, headers: headerMap(r.headers), body: restoreJwtMarkers(this.cut(entry, step, 'response', safeContentText(entry), events) ?? '') },
       startedAt: entry.startedDateTime ?? '',
       durationMs: entry.time !== undefined && entry.time >= 0 ? entry.time : 0,
@@ -344,6 +344,17 @@ export class HarClassifier {
     };
     return [exchange, ...events.map((e) => ({ ...e, id: this.nextId++ }))];
   }
+}
+
+/** A HAR smartctl wrote keeps a redacted JWT's header and claims in its marker: the request's (a Bearer assertion, a client_assertion) are read back as the response's are. */
+function restoreHeaderMarkers(headers: HeaderMap): HeaderMap {
+  const out: HeaderMap = {};
+  for (const [name, value] of Object.entries(headers)) out[name] = Array.isArray(value) ? value.map(restoreJwtMarkers) : restoreJwtMarkers(value);
+  return out;
+}
+
+function restoreBodyMarkers(body: string | undefined): string | undefined {
+  return body === undefined ? undefined : restoreJwtMarkersInBody(body);
 }
 
 function safeContentText(entry: HarEntry): string | undefined {

@@ -1,8 +1,9 @@
 // A redacted JWT in a HAR smartctl wrote: "[REDACTED jwt, 736 chars; header {alg: RS256,
 // kid: k1}; claims {iss: https://..., aud: app, exp: 1796173402}]". Written by write.ts;
-// read back by classify.ts so `explain --har` can still judge the token's header and
-// non-secret claims (kid, aud, iss, time claims). The token rebuilt here has no signature
-// and never leaves the diagnosis. Pure.
+// read back by classify.ts (response bodies, request headers, form bodies) so `explain --har`
+// can still judge the token's header and non-secret claims (kid, aud, iss, time claims). The
+// token rebuilt here has no signature (the client-assertion preflight reads that as "sub and
+// jti withheld") and never leaves the diagnosis. Pure.
 
 /** Characters a marker value never holds: they would end a JSON string, a parameter, a header or the marker. */
 const UNSAFE = /[\u0000-\u001f\u007f"\\&#<>{}]/g;
@@ -45,4 +46,13 @@ const b64url = (value: Record<string, unknown>): string => Buffer.from(JSON.stri
 export function restoreJwtMarkers(text: string): string {
   if (!text.includes('[REDACTED jwt')) return text;
   return text.replace(MARKER, (_m, header: string, claims: string) => `${b64url(parseMembers(header))}.${b64url(parseMembers(claims))}.`);
+}
+
+/** A form body's JWT markers restored: the writer's marker is percent-encoded there (client_assertion=%5BREDACTED+jwt...). */
+export function restoreJwtMarkersInBody(body: string): string {
+  if (body.includes('[REDACTED jwt')) return restoreJwtMarkers(body);
+  if (!/%5BREDACTED(?:\+|%20)jwt/i.test(body) || !/^[^\s=&]+=/.test(body.trim())) return body;
+  const form = new URLSearchParams(body.trim());
+  for (const [name, value] of [...form]) if (value.startsWith('[REDACTED jwt')) form.set(name, restoreJwtMarkers(value));
+  return form.toString();
 }

@@ -7,6 +7,7 @@
 import { decodeJwt } from '../protocol/jwt/decode.js';
 import { markerMembers as members } from './jwt-marker.js';
 import { redactBody, redactHeaderValue, redactUrl, type Mask } from '../report/redact.js';
+import type { ExchangeGroup } from '../report/report.js';
 import { headerValue, isExchange, type HeaderMap, type HttpExchange, type TraceEntry, type TraceEvent } from '../report/trace.js';
 
 export interface HarNameValuePair {
@@ -51,6 +52,8 @@ export interface HarOutEntry {
   timings: { blocked: number; dns: number; connect: number; send: number; wait: number; receive: number; ssl: number };
   /** The step of smartctl's flow this exchange was (discovery.smart-configuration, authorize, token ...). */
   _step: string;
+  /** In a check run's HAR: the id of the test that made it ("discovery": the shared discovery). */
+  _check?: string | undefined;
   comment?: string | undefined;
 }
 
@@ -261,7 +264,37 @@ export function traceToHar(entries: readonly TraceEntry[], o: HarWriteOptions): 
       creator: { name: 'smartctl', version: o.version },
       pages: [{ startedDateTime, id: PAGE_ID, title: `smartctl ${o.command}`, pageTimings: {}, ...(events.length > 0 ? { comment: r.body(events.join('\n')) } : {}) }],
       entries: out,
-      comment: o.showSecrets ? 'written with --show-secrets: this file holds live secrets' : 'secrets (tokens, codes, verifiers, client secrets, assertions, cookies, Authorization values) are replaced by [REDACTED n chars] markers',
+      comment: logComment(o.showSecrets),
     },
   };
+}
+
+function logComment(showSecrets: boolean): string {
+  return showSecrets ? 'written with --show-secrets: this file holds live secrets' : 'secrets (tokens, codes, verifiers, client secrets, assertions, cookies, Authorization values) are replaced by [REDACTED n chars] markers';
+}
+
+const byStart = (a: { startedDateTime: string }, b: { startedDateTime: string }): number => Date.parse(a.startedDateTime) - Date.parse(b.startedDateTime);
+
+/**
+ * A run made of parts with their own exchanges (check's tests, run concurrently) as one HAR
+ * 1.2 document: every exchange in time order, each on its part's page and tagged _check with
+ * the part's id. An exchange in several parts (the shared discovery) is listed once, in the first.
+ */
+export function groupsToHar(groups: readonly ExchangeGroup[], o: HarWriteOptions): HarDocument {
+  const r = redactor(o.showSecrets);
+  const listed = new Set<HttpExchange>();
+  const pages: HarDocument['log']['pages'] = [];
+  const out: HarOutEntry[] = [];
+  for (const group of groups) {
+    const own = group.exchanges.filter((e) => !listed.has(e));
+    if (own.length === 0) continue;
+    for (const e of own) {
+      listed.add(e);
+      out.push({ ...exchangeEntry(e, r), pageref: group.id, _check: group.id });
+    }
+    const first = [...own].sort((a, b) => Date.parse(a.startedAt) - Date.parse(b.startedAt))[0] as HttpExchange;
+    pages.push({ startedDateTime: first.startedAt, id: group.id, title: `smartctl ${o.command}: ${r.body(group.title)}`, pageTimings: {} });
+  }
+  // Array.prototype.sort is stable: exchanges that started in the same millisecond keep their order.
+  return { log: { version: '1.2', creator: { name: 'smartctl', version: o.version }, pages: pages.sort(byStart), entries: out.sort(byStart), comment: logComment(o.showSecrets) } };
 }

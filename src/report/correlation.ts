@@ -34,7 +34,7 @@ export interface CorrelationId {
  */
 export const ID_HEADERS: ReadonlyArray<{ header: string; name: string; seenAt: string }> = [
   { header: 'x-request-id', name: 'X-Request-Id', seenAt: 'https://docs.oracle.com/en/industries/health/millennium-platform-apis/mfrap/r4_overview.html (Oracle Health Millennium FHIR)' },
-  { header: 'cerner-correlation-id', name: 'Cerner-Correlation-Id', seenAt: 'quoted by the force-authn-rejected rule (src/diagnose/rules/authorize/force-authn-rejected.ts); no public Oracle documentation of it was found' },
+  { header: 'cerner-correlation-id', name: 'Cerner-Correlation-Id', seenAt: 'the failure catalog (Parsing Cerner / Oracle Health error_uri: keep the instance uuid and the Cerner-Correlation-Id response header), also quoted by the force-authn-rejected rule' },
   { header: 'x-correlation-id', name: 'X-Correlation-Id', seenAt: 'https://github.com/heremaps/here-aaa-java-sdk/issues/65' },
   { header: 'request-id', name: 'Request-Id', seenAt: 'https://github.com/microsoftgraph/msgraph-sdk-dotnet-auth/issues/54 (Microsoft Graph)' },
   { header: 'correlation-id', name: 'Correlation-Id', seenAt: 'https://docs.pingidentity.com/pingdirectory/9.3/pingdatametrics_server_administration_guide/pd_met_config_corr_id_resp_header.html' },

@@ -252,5 +252,6 @@ export function redactReport(report: Report, showSecrets: boolean): Report {
     sections: report.sections.map((section) => (section.reveal === true ? section : redactSection(section))),
     summary: report.summary === undefined ? undefined : redactString(report.summary),
     trace: report.trace === undefined ? undefined : (redactValue(report.trace) as Report['trace']),
+    exchangeGroups: report.exchangeGroups?.map((g) => ({ ...g, exchanges: redactValue(g.exchanges) as typeof g.exchanges })),
   };
 }

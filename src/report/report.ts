@@ -1,6 +1,6 @@
 // The report every command returns: data plus findings, redacted once, then rendered.
 import { hasErrors, type Finding, compareForReport } from './finding.js';
-import type { TraceEntry } from './trace.js';
+import type { HttpExchange, TraceEntry } from './trace.js';
 import { VERSION } from '../version.js';
 
 /**
@@ -34,6 +34,14 @@ export interface ReportSection {
   secrets?: string[] | undefined;
 }
 
+/** A part of a run with exchanges of its own (check: one test); --har puts each on a page of its own. */
+export interface ExchangeGroup {
+  /** A stable id (check: the test id). */
+  id: string;
+  title: string;
+  exchanges: readonly HttpExchange[];
+}
+
 export interface Report {
   command: string;
   ok: boolean;
@@ -45,6 +53,8 @@ export interface Report {
   /** One line summing up the run, shown last in the human view. */
   summary?: string | undefined;
   trace?: TraceEntry[] | undefined;
+  /** Exchanges by the part of the run that made them, when the run has no single trace (check); not part of the JSON document. */
+  exchangeGroups?: ExchangeGroup[] | undefined;
   /**
    * Data keys holding what the user asked the command to produce (a signed assertion
    * from jwt-assert), which redaction must leave alone. Never a token a server sent.
@@ -71,6 +81,7 @@ export interface ReportInput {
   sections?: ReportSection[] | undefined;
   summary?: string | undefined;
   trace?: TraceEntry[] | undefined;
+  exchangeGroups?: ExchangeGroup[] | undefined;
   unredacted?: string[] | undefined;
   output?: ReportOutput | undefined;
 }
@@ -86,6 +97,7 @@ export function makeReport(input: ReportInput): Report {
     sections: input.sections ?? [],
     summary: input.summary,
     trace: input.trace,
+    exchangeGroups: input.exchangeGroups,
     unredacted: input.unredacted,
     output: input.output,
   };

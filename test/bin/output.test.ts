@@ -185,7 +185,7 @@ test('jwt-assert --quiet: stdout is the signed assertion alone; without --quiet 
   assert.equal(decoded.payload['iss'], sandbox.demoClients.backend);
   assert.equal(decoded.payload['sub'], sandbox.demoClients.backend);
   assert.doesNotMatch(r.stdout, /Claims|built a/);
-  assert.match(r.stderr, /✔ built a ES384 client assertion/);
+  assert.match(r.stderr, /✔ built an ES384 client assertion/);
   const loud = await runCli(args);
   assert.equal(loud.code, 0);
   assert.match(loud.stdout, /Client assertion\n\s+eyJ/);

@@ -4,11 +4,9 @@
 // is in it unless --show-secrets, which keeps them all.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { explainCommand } from '../../src/commands/explain.js';
 import { writeHarFile } from '../../src/commands/har-export.js';
@@ -16,46 +14,20 @@ import { launchCommand } from '../../src/commands/launch.js';
 import { tokenCommand } from '../../src/commands/token.js';
 import { FAULTS } from '../../src/sandbox/faults/index.js';
 import { startSandbox } from '../../src/sandbox/index.js';
-import type { Report } from '../../src/report/report.js';
+import { makeReport, type Report } from '../../src/report/report.js';
+import { Trace } from '../../src/report/trace.js';
 import { testContext } from '../helpers/command-context.js';
+import { assertValidHar } from '../helpers/har.js';
+import { launchAssertionInHeaderWithHar, launchFaultWithHar, launchOptions, launchWithHar, tmpHarDir } from '../helpers/exported-har.js';
 import { parseJsonOutput, runCli } from '../helpers/run-cli.js';
 import { leakedSlices, secretsOf } from '../helpers/secrets.js';
 
-const require = createRequire(import.meta.url);
-const harValidator = require('har-validator') as { har(data: unknown): Promise<boolean> };
-
-const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), 'smartctl-har-export-'));
-
-async function assertValidHar(file: string): Promise<Record<string, unknown>> {
-  const doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  await harValidator.har(doc).catch((error: { errors?: unknown }) => assert.fail(`not valid HAR 1.2: ${JSON.stringify(error.errors ?? error)}`));
-  return doc;
-}
-
-function launchOptions(extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { sandbox: true, headless: true, callbackTimeout: 10, pkce: true, open: true, ...extra };
-}
-
-async function launchWithHar(opts: Record<string, unknown>, showSecrets = false): Promise<{ report: Report; file: string; text: string }> {
-  const report = await launchCommand(testContext(), opts);
-  const file = path.join(tmp(), 'run.har');
-  await writeHarFile(file, report, { version: 'test', showSecrets });
-  return { report, file, text: readFileSync(file, 'utf8') };
-}
+const tmp = tmpHarDir;
 
 describe('--har: explain on a run\'s own HAR gives the run\'s own top finding', () => {
   for (const fault of FAULTS) {
     it(`fault ${fault.name}`, async () => {
-      const dir = tmp();
-      let extra: Record<string, unknown> = {};
-      if (fault.name === 'force-authn-stale-session') {
-        // The fault needs a login session: a first run leaves one in the jar.
-        const jar = path.join(dir, 'jar.json');
-        await launchCommand(testContext(), launchOptions({ cookieJar: jar }));
-        extra = { cookieJar: jar, forceAuthn: true };
-      }
-      if (fault.name === 'no-refresh-token') extra = { scope: 'openid fhirUser launch/patient offline_access patient/*.rs' };
-      const { report, file, text } = await launchWithHar(launchOptions({ sandboxFault: [fault.name], ...extra }));
+      const { report, file, text } = await launchFaultWithHar(fault.name);
       await assertValidHar(file);
       const explained = await explainCommand(testContext(), { har: file });
       const both = `run: ${report.findings.map((f) => f.id).join(', ')}; explain: ${explained.findings.map((f) => f.id).join(', ')}`;
@@ -123,6 +95,34 @@ describe('--har: redaction', () => {
     } finally {
       await sb.close();
     }
+  });
+});
+
+describe('explain --har reads a redacted client assertion back from its marker', () => {
+  it('in the form body: the redacted HAR explains as the --show-secrets one does (assertion-aud-mismatch first)', async () => {
+    const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    const assertion = `${b64({ alg: 'ES384', kid: 'k1', typ: 'JWT' })}.${b64({ iss: 'svc', sub: 'svc', aud: 'https://ehr.example/fhir', exp: now + 60, iat: now, jti: 'jti-0123456789' })}.${'c2lnbmF0dXJl'.repeat(8)}`;
+    const trace = new Trace();
+    const body = new URLSearchParams({ grant_type: 'client_credentials', scope: 'system/*.rs', client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion }).toString();
+    trace.addExchange({ step: 'client-credentials', request: { method: 'POST', url: 'https://ehr.example/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }, response: { status: 401, headers: { 'content-type': 'application/json', date: new Date(now * 1000).toUTCString() }, body: '{"error":"invalid_client"}' }, startedAt: new Date(now * 1000).toISOString(), durationMs: 3 });
+    const ids: string[][] = [];
+    for (const showSecrets of [true, false]) {
+      const file = path.join(tmp(), 'assertion.har');
+      await writeHarFile(file, makeReport({ command: 'token', trace: trace.entries }), { version: 'test', showSecrets });
+      assert.equal(readFileSync(file, 'utf8').includes(assertion), showSecrets);
+      ids.push((await explainCommand(testContext(), { har: file })).findings.map((f) => f.id));
+    }
+    assert.equal(ids[0]?.[0], 'assertion-aud-mismatch');
+    assert.deepEqual(ids[1], ids[0]);
+  });
+
+  it('as "Authorization: Bearer" (strict-client-auth-header): explain gives the run\'s own top finding, and no finding about the withheld sub and jti', async () => {
+    const { report, file } = await launchAssertionInHeaderWithHar('strict-client-auth-header');
+    assert.equal(report.findings[0]?.id, 'client-assertion-in-authorization-header', report.findings.map((f) => f.id).join(', '));
+    const explained = await explainCommand(testContext(), { har: file });
+    assert.deepEqual(explained.findings.map((f) => f.id), ['client-assertion-in-authorization-header']);
+    assert.match(explained.findings[0]?.detail ?? '', /not checked {2}assertion-jti-reused: jti not in the HAR/);
   });
 });
 

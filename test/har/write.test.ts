@@ -2,15 +2,13 @@
 // exchange, the markers, and the marker read back by the classifier.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { restoreJwtMarkers } from '../../src/har/jwt-marker.js';
-import { lengthMask, traceToHar } from '../../src/har/write.js';
+import { groupsToHar, lengthMask, traceToHar } from '../../src/har/write.js';
 import { decodeJwt } from '../../src/protocol/jwt/decode.js';
 import { Trace } from '../../src/report/trace.js';
+import { assertValidHarDocument } from '../helpers/har.js';
 
-const require = createRequire(import.meta.url);
-const harValidator = require('har-validator') as { har(data: unknown): Promise<boolean> };
 
 const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
 const CODE = 'Zq8xW2vLp0RtY7uNcE4sKd';
@@ -27,7 +25,7 @@ function browserTrace(): Trace {
 describe('traceToHar', () => {
   it("a browser run: the listener's callback is an entry, in order, its code masked; a failed exchange has status 0 and _error; valid HAR 1.2", async () => {
     const har = traceToHar(browserTrace().entries, { version: '9.9.9', command: 'launch', showSecrets: false });
-    await harValidator.har(har);
+    await assertValidHarDocument(har);
     const [preflight, callback, token] = har.log.entries;
     assert.equal(har.log.entries.length, 3);
     assert.equal(preflight?.response.redirectURL, 'https://ehr.example/login');
@@ -58,6 +56,40 @@ describe('traceToHar', () => {
     assert.deepEqual(entry?.request.headers.find((h) => h.name === 'authorization'), { name: 'authorization', value: 'Bearer [REDACTED 30 chars]' });
     assert.deepEqual(entry?.request.cookies, [{ name: 'sid', value: '[REDACTED 20 chars]' }, { name: 'theme', value: '[REDACTED 4 chars]' }]);
     assert.deepEqual(entry?.response.cookies, [{ name: 'sid', value: '[REDACTED 20 chars]' }]);
+  });
+});
+
+describe('groupsToHar (check --har)', () => {
+  it('every group\'s exchanges in time order, each on its group\'s page and tagged _check; a shared exchange once, in its first group; valid HAR 1.2', async () => {
+    const shared = new Trace().addExchange({ step: 'discovery.smart-configuration', request: { method: 'GET', url: 'https://ehr.example/fhir/.well-known/smart-configuration', headers: {} }, response: { status: 200, headers: {}, body: '{}' }, startedAt: '2026-01-01T00:00:00.000Z', durationMs: 1 });
+    const a = new Trace();
+    const b = new Trace();
+    // Concurrent tests: their exchanges interleave in time, and their ids repeat.
+    a.addExchange({ step: 'authorize', request: { method: 'GET', url: `https://ehr.example/authorize?code=${CODE}`, headers: {} }, response: { status: 302, headers: { location: `http://127.0.0.1/cb?code=${CODE}` }, body: '' }, startedAt: '2026-01-01T00:00:01.000Z', durationMs: 1 });
+    b.addExchange({ step: 'client-credentials', request: { method: 'POST', url: 'https://ehr.example/token', headers: { authorization: `Basic ${Buffer.from(`svc:${CODE}`).toString('base64')}` }, body: 'grant_type=client_credentials' }, response: { status: 200, headers: {}, body: `{"access_token":"${CODE}"}` }, startedAt: '2026-01-01T00:00:02.000Z', durationMs: 1 });
+    a.addExchange({ step: 'token', request: { method: 'POST', url: 'https://ehr.example/token', headers: {}, body: `grant_type=authorization_code&code=${CODE}` }, response: { status: 200, headers: {}, body: '{}' }, startedAt: '2026-01-01T00:00:03.000Z', durationMs: 1 });
+    const groups = [
+      { id: 'discovery', title: 'the shared discovery', exchanges: [shared] },
+      { id: 'discovery-smart-configuration', title: 'smart-configuration', exchanges: [shared] },
+      { id: 'launch-a', title: 'a launch', exchanges: a.exchanges() },
+      { id: 'backend-b', title: 'a backend token', exchanges: b.exchanges() },
+      { id: 'skipped', title: 'a skipped test', exchanges: [] },
+    ];
+    const har = groupsToHar(groups, { version: 'x', command: 'check', showSecrets: false });
+    await assertValidHarDocument(har);
+    assert.deepEqual(har.log.entries.map((e) => [e._check, e.pageref, e._step]), [
+      ['discovery', 'discovery', 'discovery.smart-configuration'],
+      ['launch-a', 'launch-a', 'authorize'],
+      ['backend-b', 'backend-b', 'client-credentials'],
+      ['launch-a', 'launch-a', 'token'],
+    ]);
+    assert.deepEqual(har.log.pages.map((p) => [p.id, p.title, p.startedDateTime]), [
+      ['discovery', 'smartctl check: the shared discovery', '2026-01-01T00:00:00.000Z'],
+      ['launch-a', 'smartctl check: a launch', '2026-01-01T00:00:01.000Z'],
+      ['backend-b', 'smartctl check: a backend token', '2026-01-01T00:00:02.000Z'],
+    ]);
+    assert.equal(JSON.stringify(har).includes(CODE), false);
+    assert.equal(JSON.stringify(groupsToHar(groups, { version: 'x', command: 'check', showSecrets: true })).includes(CODE), true);
   });
 });
 
