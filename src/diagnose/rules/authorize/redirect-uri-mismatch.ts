@@ -47,6 +47,11 @@ function serversOwnRedirect(words: string, e: Evidence, sentAtAuthorize: string 
 /** A refused redirect URI in free text: the error code, or "redirect_uri ... does not match / not registered". */
 const MESSAGE_WORDS = /\binvalid[_ ]redirect[_ ]?ur[il]\b|invalid parameter:? redirect_uri|redirect[_ ]?ur[il]'?\W{0,3}(parameter\W+)?(specified in the request\W+)?(does not|doesn't|did not) match|redirect[_ ]?ur[il]\W{1,3}(is |was )?(not (registered|allowed|valid|whitelisted)|mismatch)|\b(unregistered|mismatched|mismatching) redirect[_ ]?ur[il]/i;
 
+/** Both findings of this rule: a root cause in the server's own words. */
+function mismatch(f: Omit<Parameters<typeof makeFinding>[0], 'id' | 'severity' | 'role' | 'basis'>): Finding {
+  return makeFinding({ id: 'redirect-uri-mismatch', severity: 'error', role: 'root-cause', basis: 'server-words', ...f });
+}
+
 export const redirectUriMismatch: DiagnosisRule = {
   id: 'redirect-uri-mismatch',
   phase: 'authorize',
@@ -81,11 +86,7 @@ export const redirectUriMismatch: DiagnosisRule = {
       // The refused URI is the authorization server's own callback (its federated sign-in), not the app's: no app registration fixes it.
       lines.push(`the refused redirect URI "${upstream}" is on the authorization server's own host, not the app's redirect_uri${sentAtAuthorize !== undefined ? ` ("${sentAtAuthorize}")` : ''}: the server's sign-in with its upstream identity provider failed`);
       return [
-        makeFinding({
-          id: 'redirect-uri-mismatch',
-          severity: 'error',
-          role: 'root-cause',
-          basis: 'server-words',
+        mismatch({
           title: 'the authorization server\'s own upstream sign-in refused its redirect URI (not the app\'s)',
           detail: lines.join('\n'),
           causes: [
@@ -99,11 +100,7 @@ export const redirectUriMismatch: DiagnosisRule = {
       ];
     }
     return [
-      makeFinding({
-        id: 'redirect-uri-mismatch',
-        severity: 'error',
-        role: 'root-cause',
-        basis: 'server-words',
+      mismatch({
         title: missing ? 'the redirect_uri is missing from the request' : 'the redirect_uri does not match the registration',
         detail: lines.join('\n'),
         causes: orderCauses(
