@@ -82,3 +82,30 @@ test('a refused redirect URI on the authorization server\'s own host is its upst
   const [own] = run(evidenceFromSaved({ endpoint: 'authorize', url: app, authorizeUrl: app, body: "AADSTS50011: The redirect URI 'https://app.example.org/cb' specified in the request does not match the redirect URIs configured for the application 'x'." }));
   assert.equal(own?.title, 'the redirect_uri does not match the registration');
 });
+
+test('a code refused under invalid_request, or relayed in an app message, is invalid-grant-code; other invalid_request answers are not', () => {
+  // https://github.com/FusionAuth/fusionauth-issues/issues/211
+  const [fusion] = run(evidenceFromSaved({ endpoint: 'token', status: 400, body: '{"error":"invalid_request","error_description":"Invalid Authorization Code","error_reason":"auth_code_not_found"}' }));
+  assert.deepEqual([fusion?.id, fusion?.role], ['invalid-grant-code', 'root-cause']);
+  assert.match(fusion?.title ?? '', /\(invalid_request\)$/);
+  // https://github.com/oktadev/okta-smartfhir-docs/issues/13
+  const [okta] = run(evidenceFromSaved({ messages: ['Error: The authorization code is invalid or has expired.'] }));
+  assert.deepEqual([okta?.id, okta?.basis], ['invalid-grant-code', 'server-words']);
+  assert.match(okta?.detail ?? '', /^the app reported: "Error: The authorization code is invalid or has expired\."/);
+  // Not the code: a missing parameter, a PKCE complaint, a bare "invalid code" of something else.
+  for (const description of ['Missing parameter: code', 'code_challenge is invalid', 'The authorization code parameter is required', 'invalid redirect_uri for this authorization code flow']) {
+    const ids = run(evidenceFromSaved({ endpoint: 'token', status: 400, body: JSON.stringify({ error: 'invalid_request', error_description: description }) })).map((f) => f.id);
+    assert.ok(!ids.includes('invalid-grant-code'), `${description}: ${ids.join(', ')}`);
+  }
+});
+
+test('vendor wording in app messages: Entra AADSTS9002325, ASOS nonce, athenahealth aud', () => {
+  // https://github.com/microsoft/fhir-server/issues/3980
+  assert.equal(run(evidenceFromSaved({ messages: ['AADSTS9002325: Proof Key for Code Exchange is required for cross-origin authorization code redemption.'] }))[0]?.id, 'pkce-missing');
+  // https://github.com/aspnet-contrib/AspNet.Security.OpenIdConnect.Server/issues/549
+  assert.equal(run(evidenceFromSaved({ messages: ['nonce (xdafadsfdsa) does not match nonce from token ()'] }))[0]?.id, 'id-token-nonce-mismatch');
+  // https://github.com/athenahealth/apiserver-athenaFlex/issues/313
+  assert.equal(run(evidenceFromSaved({ messages: ['Invalid audience parameter https://gecps-v23.checkinasyst.com:9443/cpsdemoAPIServer'] }))[0]?.id, 'aud-missing-or-wrong');
+  // The generic table stays out of free text: a message that only says "invalid audience" is not enough.
+  assert.notEqual(run(evidenceFromSaved({ messages: ['invalid audience'] }))[0]?.id, 'aud-missing-or-wrong');
+});

@@ -1,4 +1,5 @@
 // All vendor tables, most specific first; phrasesIn() finds the rows a server's words match.
+import { ATHENAHEALTH } from './athenahealth.js';
 import { AUTH0 } from './auth0.js';
 import { CLIENT_LIBRARIES } from './client-libraries.js';
 import { ENTRA } from './entra.js';
@@ -16,7 +17,7 @@ import type { VendorPhrase } from './types.js';
 
 export type { VendorPhrase } from './types.js';
 
-export const VENDOR_PHRASES: readonly VendorPhrase[] = [...ORACLE_HEALTH, ...ENTRA, ...KEYCLOAK, ...OKTA, ...AUTH0, ...OIDC_PROVIDER, ...ORY, ...OPENEMR, ...SMART_LAUNCHER, ...EPIC, ...GENERIC];
+export const VENDOR_PHRASES: readonly VendorPhrase[] = [...ORACLE_HEALTH, ...ENTRA, ...KEYCLOAK, ...OKTA, ...AUTH0, ...OIDC_PROVIDER, ...ORY, ...OPENEMR, ...ATHENAHEALTH, ...SMART_LAUNCHER, ...EPIC, ...GENERIC];
 
 /**
  * Rules ask about the same few texts (one answer's words) dozens of times in a run: each

@@ -6,7 +6,7 @@
 // stays silent and rules/refresh/refresh-token-rejected explains it.
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import { formOf, grantTypeOf, innerAuthorizeUrl, type Evidence, type ResponseEvidence } from '../../evidence.js';
-import { describeError, exchangeIdOf, mentionsInError, orderCauses, responsesAt, saidLine, serverWords, tokenErrorResponses, vendorSays, type DiagnosisRule } from '../../rule.js';
+import { describeError, exchangeIdOf, mentionsInError, messageRelays, orderCauses, reportedLine, responsesAt, saidLine, serverWords, tokenErrorResponses, vendorSays, type DiagnosisRule } from '../../rule.js';
 import { verifierMatches, verifierProblem } from './pkce-verifier-mismatch.js';
 import { isRefreshGrant } from '../refresh/refresh-token-rejected.js';
 
@@ -25,6 +25,16 @@ function requestFacts(e: Evidence, r: ResponseEvidence): string[] {
 }
 
 const CODE_WORDS = /\bcode\b|authorization[_ ]code|AADSTS54005|AADSTS70008/i;
+/**
+ * invalid_request whose description says the code itself is bad (FusionAuth answers an
+ * unknown or expired code with invalid_request "Invalid Authorization Code",
+ * https://github.com/FusionAuth/fusionauth-issues/issues/211).
+ */
+const CODE_REFUSED = /\b(invalid|expired|unknown)\s+authori[sz]ation[_ ]code\b|\bauthori[sz]ation[_ ]code\b.{0,40}\b(is invalid|invalid or (has )?expired|has expired|not found|is unknown)\b/i;
+
+function codeRefusals(e: Evidence): ResponseEvidence[] {
+  return [...tokenErrorResponses(e, 'invalid_grant'), ...tokenErrorResponses(e, 'invalid_request').filter((r) => CODE_REFUSED.test(r.oauthError?.error_description ?? ''))];
+}
 const REFRESH_WORDS = /refresh[_ ]token|refresh token|session not active|offline/i;
 
 export const invalidGrant: DiagnosisRule = {
@@ -33,8 +43,14 @@ export const invalidGrant: DiagnosisRule = {
   catalog: ['invalid-grant-code'],
   diagnose(e: Evidence): Finding[] {
     // A refresh refused is the refresh phase's (refresh-token-rejected), whatever its words.
-    const r = tokenErrorResponses(e, 'invalid_grant').find((x) => !mentionsInError(x, /redirect[_ ]uri/i) && !isRefreshGrant(x));
-    if (r === undefined) return [];
+    const r = codeRefusals(e).find((x) => !mentionsInError(x, /redirect[_ ]uri/i) && !isRefreshGrant(x));
+    if (r === undefined) {
+      // No saved answer: the app's message relaying the server's words (Okta's "The authorization code is invalid or has expired.").
+      const relayed = messageRelays(e, 'invalid-grant-code');
+      if (relayed === undefined || responsesAt(e, 'token').length > 0) return [];
+      const lines = [reportedLine(relayed.message), ...(relayed.phrase !== undefined ? [saidLine(relayed.phrase)] : [])];
+      return [codeFinding(lines, relayed.message, 'server-words', undefined, false)];
+    }
     // The refresh flow's own step counts even when its body is not known.
     const grant = grantTypeOf(r) ?? (r.step?.split('.')[0] === 'refresh' ? 'refresh_token' : undefined);
     const words = serverWords(r);
@@ -50,13 +66,17 @@ export const invalidGrant: DiagnosisRule = {
     lines.push(...facts);
     if (verifierMatches(e, r)) lines.push('the code_verifier sent hashes to the code_challenge of the authorize URL: PKCE is not the problem');
     const all = `${words} ${facts.join(' ')}`;
-    return [
-      makeFinding({
+    return [codeFinding(lines, all, said !== undefined || described ? 'server-words' : facts.length > 0 ? 'request-shape' : 'circumstance', r, verifierMatches(e, r))];
+  },
+};
+
+function codeFinding(lines: string[], all: string, basis: 'server-words' | 'request-shape' | 'circumstance', r: ResponseEvidence | undefined, pkceRuledOut: boolean): Finding {
+  return makeFinding({
         id: 'invalid-grant-code',
         severity: 'error',
         role: 'root-cause',
-        basis: said !== undefined || described ? 'server-words' : facts.length > 0 ? 'request-shape' : 'circumstance',
-        title: 'the authorization code was rejected (invalid_grant)',
+        basis,
+        title: r === undefined || r.oauthError?.error === 'invalid_grant' ? 'the authorization code was rejected (invalid_grant)' : `the authorization code was rejected (${r.oauthError?.error ?? 'error'})`,
         detail: lines.join('\n'),
         causes: orderCauses(
           [
@@ -64,14 +84,12 @@ export const invalidGrant: DiagnosisRule = {
             { text: 'The code expired (SMART codes live about a minute; a breakpoint or a slow login step outlives it).', when: /expired?|AADSTS70008|too old|invalid or expired/i },
             { text: 'The code was issued to another client id (a different client_id, or the credentials of another app).', when: /another client|different client|client_id|issued to/i },
             { text: 'The redirect_uri of the token request differs from the one sent to authorize (or is missing).', when: /redirect_uri/i },
-            ...(verifierMatches(e, r) ? [] : [{ text: 'The PKCE code_verifier is not the one of this authorization (a server may answer invalid_grant without saying so).', when: /verifier|pkce/i }]),
+            ...(pkceRuledOut ? [] : [{ text: 'The PKCE code_verifier is not the one of this authorization (a server may answer invalid_grant without saying so).', when: /verifier|pkce/i }]),
           ],
           all,
         ),
         fix: 'Exchange each code once, right after the callback, with the same client_id and exactly the redirect_uri sent to authorize (and the verifier of that attempt).',
         spec: 'rfc6749-token-error',
-        exchanges: exchangeIdOf(r),
-      }),
-    ];
-  },
-};
+        exchanges: r === undefined ? undefined : exchangeIdOf(r),
+      });
+}
