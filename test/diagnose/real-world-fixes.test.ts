@@ -109,3 +109,14 @@ test('vendor wording in app messages: Entra AADSTS9002325, ASOS nonce, athenahea
   // The generic table stays out of free text: a message that only says "invalid audience" is not enough.
   assert.notEqual(run(evidenceFromSaved({ messages: ['invalid audience'] }))[0]?.id, 'aud-missing-or-wrong');
 });
+
+test('athenahealth\'s plain-text "Client ID is required in the Authorization header" after a Bearer header: client-secret-basic-malformed in the server\'s words', () => {
+  // https://github.com/athenahealth/apiserver-athenaFlex/issues/182
+  const [top] = run(evidenceFromSaved({ endpoint: 'token', requestHeaders: { authorization: 'Bearer Base64EncodedClientID:ClientSecret' }, body: 'Client ID is required in the Authorization header for confidential apps and as a query parameter for public apps' }));
+  assert.deepEqual([top?.id, top?.basis], ['client-secret-basic-malformed', 'server-words']);
+  assert.match(top?.detail ?? '', /scheme: expected "Basic", got "Bearer"/);
+  // The same words with no header at all: the header is what is missing.
+  const [none] = run(evidenceFromSaved({ endpoint: 'token', body: 'Client ID is required in the Authorization header for confidential apps and as a query parameter for public apps' }));
+  assert.equal(none?.id, 'client-secret-basic-malformed');
+  assert.match(none?.detail ?? '', /no Authorization header was sent/);
+});

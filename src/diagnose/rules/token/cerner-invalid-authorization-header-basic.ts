@@ -7,7 +7,7 @@ import { makeFinding, type Finding } from '../../../report/finding.js';
 import { headerValue } from '../../../report/trace.js';
 import { parseVendorErrorUri } from '../../../protocol/oauth-error.js';
 import type { Evidence, ResponseEvidence } from '../../evidence.js';
-import { describeError, exchangeIdOf, orderCauses, responsesAt, type DiagnosisRule } from '../../rule.js';
+import { describeError, exchangeIdOf, orderCauses, responsesAt, saidLine, vendorSays, type DiagnosisRule } from '../../rule.js';
 
 const URN = /:oauth2:token:invalid-authorization-header$/i;
 
@@ -63,15 +63,18 @@ export const cernerInvalidAuthorizationHeaderBasic: DiagnosisRule = {
   siblings: ['client-secret-basic-malformed'],
   diagnose(e: Evidence): Finding[] {
     for (const r of responsesAt(e, 'token')) {
-      if (r.status < 400 || r.status >= 500 || r.oauthError?.error !== 'invalid_client') continue;
+      // invalid_client, or a server's own words for an unreadable client header (athenahealth answers in plain text).
+      const said = vendorSays(r, 'client-secret-basic-malformed');
+      if (r.status < 400 || r.status >= 500 || (r.oauthError?.error !== 'invalid_client' && said === undefined)) continue;
       const header = headerValue(r.requestHeaders, 'authorization');
       // A client assertion as Bearer is client-assertion-in-authorization-header.
-      if (header === undefined || /^Bearer\s+eyJ[\w-]+\.[\w-]+\.[\w-]*\s*$/i.test(header)) continue;
+      if ((header === undefined && said === undefined) || (header !== undefined && /^Bearer\s+eyJ[\w-]+\.[\w-]+\.[\w-]*\s*$/i.test(header))) continue;
       const urn = namesInvalidAuthorizationHeader(r);
-      const problems = basicHeaderProblems(header, e.clientId);
+      const problems = header === undefined ? ['no Authorization header was sent (expected "Basic base64(client_id:client_secret)")'] : basicHeaderProblems(header, e.clientId);
       if (!urn && problems.length === 0) continue;
-      const v = parseVendorErrorUri(r.oauthError.error_uri);
+      const v = parseVendorErrorUri(r.oauthError?.error_uri);
       const lines = [describeError(r)];
+      if (said !== undefined) lines.push(saidLine(said));
       if (urn) lines.push(`error_uri names ${v?.urn ?? ''}${v?.client !== undefined ? `, client=${v.client}` : ''}${v?.tenant !== undefined ? `, tenant=${v.tenant}` : ''}${v?.instance !== undefined ? ` (instance ${v.instance})` : ''}`);
       lines.push(problems.length > 0 ? `the Authorization header sent: ${problems.join('; ')}` : 'the Authorization header sent reads as "Basic base64(id:secret)" with the body\'s client id');
       const words = `${problems.join(' ')} ${v?.client === 'unknown' ? 'client=unknown' : ''}`;
@@ -80,7 +83,7 @@ export const cernerInvalidAuthorizationHeaderBasic: DiagnosisRule = {
           id: urn ? 'cerner-invalid-authorization-header-basic' : 'client-secret-basic-malformed',
           severity: 'error',
           role: 'root-cause',
-          basis: urn ? 'server-words' : 'request-shape',
+          basis: urn || said !== undefined ? 'server-words' : 'request-shape',
           title: urn ? 'the server could not read the Basic Authorization header as this client\'s credentials (invalid-authorization-header)' : 'the Basic Authorization header is malformed',
           detail: lines.join('\n'),
           causes: orderCauses(
