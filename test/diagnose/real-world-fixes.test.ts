@@ -120,3 +120,69 @@ test('athenahealth\'s plain-text "Client ID is required in the Authorization hea
   assert.equal(none?.id, 'client-secret-basic-malformed');
   assert.match(none?.detail ?? '', /no Authorization header was sent/);
 });
+
+// Second held-out round (test/diagnose/corpus/real-world/held-out-2026-12-02b.json): wording no row knew.
+
+test('held-out b: Auth0 "Invalid authorisation code" in an app message is a refused code', () => {
+  // https://github.com/auth0/nextjs-auth0/issues/170
+  const [top] = run(evidenceFromSaved({ messages: ['invalid_grant (Invalid authorisation code)'] }));
+  assert.deepEqual([top?.id, top?.basis], ['invalid-grant-code', 'server-words']);
+  assert.match(top?.detail ?? '', /Auth0 wording/);
+});
+
+test('held-out b: oidc-provider error classes in a host log (logto) name the refused code or client', () => {
+  // https://github.com/logto-io/logto/issues/6007
+  const [code] = run(evidenceFromSaved({ messages: ['{"stack":"InvalidGrant: invalid_grant\\n    at authorizationCodeHandler (file:///etc/logto/node_modules/.pnpm/oidc-provider@8.2.2/node_modules/oidc-provider/lib/actions/grants/authorization_code.js:42:11)'] }));
+  assert.equal(code?.id, 'invalid-grant-code');
+  // https://github.com/owncloud/ocis/issues/10843
+  const [client] = run(evidenceFromSaved({ messages: ['{"stack":"InvalidClientAuth: invalid_client\\n    at auth (file:///etc/logto/node_modules/oidc-provider/lib/shared/token_auth.js:177:17)'] }));
+  assert.equal(client?.id, 'token-invalid-client');
+  // The same class thrown by the refresh grant handler is no code refusal.
+  const refresh = run(evidenceFromSaved({ messages: ['{"stack":"InvalidGrant: invalid_grant\\n    at refreshTokenHandler (file:///x/node_modules/oidc-provider/lib/actions/grants/refresh_token.js:60:11)'] }));
+  assert.ok(!refresh.some((f) => f.id === 'invalid-grant-code'));
+});
+
+test('held-out b: Keycloak "Incorrect redirect_uri" and "Stale refresh token" relayed by an app', () => {
+  // https://github.com/marcospereirampj/python-keycloak/issues/207
+  const [redirect] = run(evidenceFromSaved({ messages: ['keycloak.exceptions.KeycloakGetError: 400: b\'{"error":"invalid_grant","error_description":"Incorrect redirect_uri"}\''] }));
+  assert.equal(redirect?.id, 'redirect-uri-mismatch');
+  // https://github.com/marcospereirampj/python-keycloak/issues/53
+  const [stale] = run(evidenceFromSaved({ messages: ['400: b\'{\\"error\\":\\"invalid_grant\\",\\"error_description\\":\\"Stale refresh token\\"}\''] }));
+  assert.equal(stale?.id, 'refresh-token-rejected');
+});
+
+test('held-out b: openid-client OPError invalid_client and library key-lookup failures', () => {
+  // https://github.com/panva/openid-client/issues/300
+  const [client] = run(evidenceFromSaved({ messages: ['OPError: invalid_client (Invalid JWT token)'] }));
+  assert.equal(client?.id, 'token-invalid-client');
+  // https://github.com/panva/openid-client/issues/155
+  const [key] = run(evidenceFromSaved({ messages: ['AssertionError [ERR_ASSERTION]: no valid key found'] }));
+  assert.equal(key?.id, 'id-token-kid-not-in-jwks');
+  // https://github.com/OpenIDC/mod_auth_openidc/issues/180
+  const [kid] = run(evidenceFromSaved({ messages: ['oidc_proto_jwt_verify: JWT signature verification failed: [src/jose.c:843: oidc_jwt_verify]: could not find key with kid: pw9td\\n'] }));
+  assert.equal(kid?.id, 'id-token-kid-not-in-jwks');
+});
+
+test('held-out b: athenahealth "Requested scope not authorized" is a scope refusal', () => {
+  // https://github.com/athenahealth/apiserver-athenaFlex/issues/314
+  const [top] = run(evidenceFromSaved({ messages: ['Microsoft.AspNetCore.Authentication.AuthenticationFailureException: unauthorized_client;Description=Requested scope not authorized'] }));
+  assert.equal(top?.id, 'invalid-scope');
+});
+
+test('held-out b: Entra AADSTS700016 on the sign-in page is an unknown client_id, at the token endpoint a client refusal', () => {
+  // https://github.com/Yvand/EntraCP/issues/337
+  const page = "Sign in\nSorry, but we’re having trouble signing you in.\n\nAADSTS700016: Application with identifier 'Entra APP ID' was not found in the directory 'Tenant Name. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.";
+  const [top] = run(evidenceFromSaved({ endpoint: 'authorize', body: page }));
+  assert.equal(top?.id, 'client-not-yet-active');
+  const token = run(evidenceFromSaved({ status: 400, endpoint: 'token', body: '{"error":"unauthorized_client","error_description":"AADSTS700016: Application with identifier \'x\' was not found in the directory \'y\'."}' }));
+  assert.ok(!token.some((f) => f.id === 'client-not-yet-active'));
+});
+
+test('held-out b: NHS England\'s assertion refusals name the check', () => {
+  // https://developer.community.nhs.uk/t/int-jwks-endpoint-error/5033
+  const [jwks] = run(evidenceFromSaved({ status: 403, endpoint: 'token', requestBody: 'grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=x.y.z', body: '{"error":"public_key error","error_description":"The JWKS endpoint, for your client_assertion can\'t be reached"}' }));
+  assert.equal(jwks?.id, 'assertion-key-not-resolvable');
+  // https://developer.community.nhs.uk/t/invalid-iss-sub-claims-in-client-assertion-jwt/8080
+  const [iss] = run(evidenceFromSaved({ endpoint: 'token', body: '{"error":"invalid_request","error_description":"Invalid \'iss\'/\'sub\' claims in client_assertion JWT"}' }));
+  assert.equal(iss?.id, 'assertion-iss-sub-mismatch');
+});

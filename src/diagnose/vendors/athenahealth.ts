@@ -6,4 +6,5 @@ export const ATHENAHEALTH: readonly VendorPhrase[] = [
   { vendor: 'athenahealth', match: /not an approved redirect location/i, findingId: 'redirect-uri-mismatch', meaning: 'the redirect URL is not registered for the app', seenAt: 'https://github.com/athenahealth/apiserver-athenaFlex/issues/300' },
   { vendor: 'athenahealth', match: /Invalid client_id: .*Contact FHIR Server Administrator/i, findingId: 'client-not-yet-active', meaning: 'the client id is not (yet) known to this server', seenAt: 'https://github.com/athenahealth/apiserver-athenaFlex/issues/383' },
   { vendor: 'athenahealth', match: /Client ID is required in the Authorization header/i, findingId: 'client-secret-basic-malformed', meaning: 'a confidential client must send its id and secret as "Authorization: Basic base64(id:secret)"', seenAt: 'https://github.com/athenahealth/apiserver-athenaFlex/issues/182' },
+  { vendor: 'athenahealth', match: /Requested scope not authorized/i, findingId: 'invalid-scope', meaning: 'a requested scope is not authorized for the app (unauthorized_client)', seenAt: 'https://github.com/athenahealth/apiserver-athenaFlex/issues/314' },
 ];

@@ -6,6 +6,7 @@ import { ENTRA } from './entra.js';
 import { EPIC } from './epic.js';
 import { GENERIC } from './generic.js';
 import { KEYCLOAK } from './keycloak.js';
+import { NHS_ENGLAND } from './nhs-england.js';
 import { OIDC_PROVIDER } from './oidc-provider.js';
 import { OKTA } from './okta.js';
 import { OPENEMR } from './openemr.js';
@@ -17,7 +18,7 @@ import type { VendorPhrase } from './types.js';
 
 export type { VendorPhrase } from './types.js';
 
-export const VENDOR_PHRASES: readonly VendorPhrase[] = [...ORACLE_HEALTH, ...ENTRA, ...KEYCLOAK, ...OKTA, ...AUTH0, ...OIDC_PROVIDER, ...ORY, ...OPENEMR, ...ATHENAHEALTH, ...SMART_LAUNCHER, ...EPIC, ...GENERIC];
+export const VENDOR_PHRASES: readonly VendorPhrase[] = [...ORACLE_HEALTH, ...ENTRA, ...KEYCLOAK, ...OKTA, ...AUTH0, ...OIDC_PROVIDER, ...ORY, ...OPENEMR, ...ATHENAHEALTH, ...SMART_LAUNCHER, ...EPIC, ...NHS_ENGLAND, ...GENERIC];
 
 /**
  * Rules ask about the same few texts (one answer's words) dozens of times in a run: each

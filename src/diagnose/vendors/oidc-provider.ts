@@ -19,5 +19,8 @@ export const OIDC_PROVIDER: readonly VendorPhrase[] = [
   { vendor: V, match: /\balg mismatch\b/i, findingId: 'assertion-alg-unsupported', meaning: 'the assertion alg is not one the client or server allows', seenAt: 'https://github.com/panva/node-oidc-provider/blob/main/lib/shared/jwt_client_auth.js' },
   { vendor: V, match: /audience \(aud\) must equal|list of audience \(aud\) must include/i, findingId: 'assertion-aud-mismatch', meaning: 'the assertion aud is not the issuer or token endpoint', seenAt: 'https://github.com/panva/node-oidc-provider/blob/main/lib/shared/jwt_client_auth.js' },
   { vendor: V, match: /requested scope is not allowed|scope.* not allowed/i, findingId: 'invalid-scope', meaning: 'a scope is not allowed for this client', seenAt: 'https://github.com/panva/node-oidc-provider/blob/main/lib/actions/authorization/check_scope.js' },
+  // The error class in a host's log (logto logs oidc-provider's stack): the grant handler or token_auth.js names the step.
+  { vendor: V, match: /\bInvalidGrant: invalid_grant\b[\s\S]{0,200}\bgrants\/authorization_code\.js/, findingId: 'invalid-grant-code', meaning: 'the authorization_code grant handler refused the code (not found, expired, used, or not this client\'s)', seenAt: 'https://github.com/logto-io/logto/issues/6007' },
+  { vendor: V, match: /\bInvalidClientAuth: invalid_client\b/, findingId: 'token-invalid-client', meaning: 'client authentication at the token endpoint failed (token_auth.js)', seenAt: 'https://github.com/owncloud/ocis/issues/10843' },
   { vendor: V, match: /End-User aborted interaction/i, findingId: 'access-denied-by-user', meaning: 'the user aborted login or consent', seenAt: 'https://github.com/panva/node-oidc-provider/blob/main/docs/README.md' },
 ];
