@@ -186,3 +186,45 @@ test('held-out b: NHS England\'s assertion refusals name the check', () => {
   const [iss] = run(evidenceFromSaved({ endpoint: 'token', body: '{"error":"invalid_request","error_description":"Invalid \'iss\'/\'sub\' claims in client_assertion JWT"}' }));
   assert.equal(iss?.id, 'assertion-iss-sub-mismatch');
 });
+
+test('held-out b: a preflight lint the server did not name is only noticed when its words name another assertion check', () => {
+  // https://developer.community.nhs.uk/t/invalid-iss-sub-claims-in-client-assertion-jwt/8080 (an RS512 assertion, iss = sub = client_id)
+  const requestBody = 'grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=eyJhbGciOiJSUzUxMiIsImtpZCI6InRlc3QtMSIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJSdFVNMTdrWUpQNjhzcXFqVkFjSjR4MU5GSTB5U3RBRyIsInN1YiI6IlJ0VU0xN2tZSlA2OHNxcWpWQWNKNHgxTkZJMHlTdEFHIiwiYXVkIjoiaHR0cHM6Ly9hcGkuc2VydmljZS5uaHMudWsvb2F1dGgyL3Rva2VuIiwiZXhwIjoxNzYwMDEwMTQ4LCJpYXQiOjE3NjAwMDk4NDgsImp0aSI6IjlkYzc4ZDViLTYyZmQtNDdkOS05ZWFjLTFlNGUwMWQzMjIyMCJ9.0iNJ7cwAbxxflAKg80DOSioXN2yhCAH03_K01P8KVma1c4P8H9DePNfTduENd7L0nMqoXVJD1dih_4geBXez1IQdvma9SR3aA9t84QftyUM0TChv5nL1mXIScZBEnqxDFFlq2vmw5cvJurpDhMyhasiBj54HHy5G_lqF2Zc-1IxXCXcxDPbkYCeIc52dSWNuKMqJABRS7ZDivYdsi7l2ORCfMevF_TKA0hUDr1nCsHJrIE5pPDeneo-GypNMW-ck3RPZt2IT_l_PtV89LvQwbTW5gcc5Or68MQ3CydeDlhfBIVdW91km5vry9QSh1SD0d15HIOEEOjPlEwyXE6r3RB1sjH931atAmAAk3W0wDwEnRsYxosNhW8UouEO20SFFmDpltKY0FMcef3Gnd9EkTMLFPONQ98cXLgOpVF86qbEAocp1YTET5QkcGXfDzWOkZ1eW6RPfA-ZNpRxKjkm7Iy6UOax9xP6kprbmXmHHk0EVtZbBHIviTlQ57oUGDWWHJktQ9sk24Hz2yOQF4pUjLbzX6IhAf_IBNXwZhq0ApL914q5waybxiy-yPJ_cRXgRxYOXLoXEATNUG0qE3q-dJx8z_ro97PyV3yIAWPzaaFTRS-10_GY9ZMDLl92iKJAbubKZXDnLSbPWyHBh3JiLZOS1w7UVklsXP2MFDvRmHbA&client_id=RtUM17kYJP68sqqjVAcJ4x1NFI0yStAG';
+  const findings = run(evidenceFromSaved({ endpoint: 'token', requestBody, body: '{"error":"invalid_request","error_description":"Invalid \'iss\'/\'sub\' claims in client_assertion JWT"}' }));
+  assert.equal(findings[0]?.id, 'assertion-iss-sub-mismatch');
+  const alg = findings.find((f) => f.id === 'assertion-alg-unsupported');
+  assert.deepEqual([alg?.role, alg?.severity], ['also-noticed', 'warning']);
+  // A bare invalid_client names nothing: the same lint still leads.
+  const [bare] = run(evidenceFromSaved({ status: 401, endpoint: 'token', requestBody, body: '{"error":"invalid_client"}' }));
+  assert.deepEqual([bare?.id, bare?.role], ['assertion-alg-unsupported', 'root-cause']);
+});
+
+test('held-out b: a pasted callback request line with error=invalid_scope is the server\'s refusal of the scopes', () => {
+  // https://github.com/smart-on-fhir/sample-apps/issues/1
+  const [top] = run(evidenceFromSaved({ messages: ['GET /?error=invalid_scope&error_description=Invalid%20scope.....'] }));
+  assert.deepEqual([top?.id, top?.basis], ['invalid-scope', 'server-words']);
+  const other = run(evidenceFromSaved({ messages: ['GET /callback?error=access_denied&error_description=invalid_scope%20denied'] }));
+  assert.ok(!other.some((f) => f.id === 'invalid-scope'));
+});
+
+test('held-out b: a 401 from the token endpoint without an OAuth error is a likely client refusal, as a warning', () => {
+  // https://github.com/auth0/laravel-auth0/issues/42
+  const [top] = run(evidenceFromSaved({ status: 401, endpoint: 'token', url: 'https://example.auth0.com/oauth/token/', body: 'Unauthorized' }));
+  assert.deepEqual([top?.id, top?.severity, top?.role, top?.basis], ['token-invalid-client', 'warning', 'root-cause', 'circumstance']);
+  assert.match(top?.detail ?? '', /RFC 6749 §5\.2/);
+  const [fault] = run(evidenceFromSaved({ status: 401, endpoint: 'token', body: 'An unexpected error has occurred. Please try this operation again later' }));
+  assert.notEqual(fault?.id, 'token-invalid-client');
+});
+
+test('held-out b: an app saying the token response had no patient is token-response-missing-launch-context', () => {
+  // https://github.com/jwilleke/yourphr/issues/293 (CMS Blue Button 2.0)
+  const [top] = run(evidenceFromSaved({ messages: ['Connection failed: token response did not include a patient id (check the launch/patient scope)'] }));
+  assert.deepEqual([top?.id, top?.basis], ['token-response-missing-launch-context', 'server-words']);
+  assert.match(top?.detail ?? '', /give it \(--token-response\)/);
+});
+
+test('held-out b: Oracle Health\'s empty-scopes URN quoted by the app is a scope the app is not registered for', () => {
+  // https://forums.oracle.com/ords/apexds/post/invalid-scope-while-trying-to-authorize-using-jwt-0436
+  const [top] = run(evidenceFromSaved({ messages: ['The resulting token contains no scopes, either due to unsatisfied categories specified in the token request, or because the client is no longer authorized for the scopes associated with the refresh token.', 'Error Code: urn:cerner:error:authorization-server:oauth2:token:empty-scopes'] }));
+  assert.deepEqual([top?.id, top?.basis], ['cerner-unauthorized-client-unregistered-scope', 'server-words']);
+});

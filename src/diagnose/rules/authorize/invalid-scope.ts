@@ -8,6 +8,9 @@ import type { Evidence } from '../../evidence.js';
 import { callbackWords, describeError, exchangeIdOf, messageRelays, orderCauses, reportedLine, saidLine, serverSays, serverWords, type DiagnosisRule } from '../../rule.js';
 import { syntaxRejection } from '../scopes/scope-v1-v2-syntax-mismatch.js';
 
+/** A callback URL (or its request line) pasted as a message: the error parameter is the server's code (RFC 6749 §4.1.2.1). */
+const PASTED_CALLBACK = /[?&#]error=invalid_scope(?=[&#\s]|$)/;
+
 export const invalidScope: DiagnosisRule = {
   id: 'invalid-scope',
   phase: 'authorize',
@@ -17,8 +20,8 @@ export const invalidScope: DiagnosisRule = {
     const cb = e.callbackError?.error === 'invalid_scope' ? e.callbackError : undefined;
     const said = serverSays(e, 'invalid-scope');
     // No answer says it: the app's message (or a server log line) quoting a vendor's refusal of the scopes.
-    const relayed = r === undefined && cb === undefined && said === undefined ? messageRelays(e, 'invalid-scope') : undefined;
-    if (r === undefined && cb === undefined && said === undefined && relayed?.phrase === undefined) return [];
+    const relayed = r === undefined && cb === undefined && said === undefined ? messageRelays(e, 'invalid-scope', { also: PASTED_CALLBACK }) : undefined;
+    if (r === undefined && cb === undefined && said === undefined && relayed === undefined) return [];
     if (syntaxRejection(e) !== undefined) return [];
     const words = r !== undefined ? serverWords(r) : cb !== undefined ? callbackWords(e) : said?.response !== undefined ? serverWords(said.response) : (relayed?.message ?? '');
     const requested = parseScopes(e.requestedScope ?? '');

@@ -7,7 +7,7 @@ import { makeFinding, type Finding } from '../../../report/finding.js';
 import type { SpecKey } from '../../../report/spec-links.js';
 import type { Evidence, ResponseEvidence } from '../../evidence.js';
 import { describeError, exchangeIdOf, messageRelays, orderCauses, reportedLine, responsesAt, saidLine, serverWords, vendorSays, type Cause, type DiagnosisRule } from '../../rule.js';
-import type { VendorPhrase } from '../../vendors/index.js';
+import { phrasesIn, type VendorPhrase } from '../../vendors/index.js';
 import { preflight, refusesClient, type AssertionCheck, type CheckName, type Preflight } from './preflight.js';
 
 export interface AssertionRuleSpec {
@@ -32,6 +32,11 @@ export interface AssertionRuleSpec {
 function namedId(r: ResponseEvidence, ids: readonly string[]): string | undefined {
   const words = serverWords(r);
   return ids.find((id) => new RegExp(`\\(${id}\\)|\\b${id}\\b`).test(words));
+}
+
+/** A vendor row in the server's words names an assertion-* problem other than these ids. */
+function namesOtherAssertionCheck(r: ResponseEvidence, ids: readonly string[]): boolean {
+  return phrasesIn(serverWords(r)).some((p) => p.findingId.startsWith('assertion-') && !ids.includes(p.findingId));
 }
 
 function otherChecks(p: Preflight | undefined, except: CheckName | undefined): string | undefined {
@@ -102,6 +107,9 @@ export function assertionRule(s: AssertionRuleSpec): DiagnosisRule {
         const named = phrase === undefined ? namedId(r, ids) : undefined;
         const said = phrase !== undefined ? { id: own !== undefined ? phrase.findingId : (failed?.findingId ?? s.id), phrase } : named !== undefined ? { id: named } : undefined;
         if (said === undefined && (failed === undefined || !refusesClient(r))) continue;
+        // The server's words name another assertion check (NHS England: "Invalid 'iss'/'sub' claims" for an RS512
+        // assertion): this lint is true by SMART's rules but not what the server refused, so it is only noticed.
+        if (said === undefined && namesOtherAssertionCheck(r, ids)) return [build(s, r, p, said, failed, 'also-noticed')];
         return [build(s, r, p, said, failed, p?.inHeader === true && said === undefined ? 'contributing' : 'root-cause')];
       }
       // Accepted anyway: worth knowing (a stricter server, or the next release, will refuse it).

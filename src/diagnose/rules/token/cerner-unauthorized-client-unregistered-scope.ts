@@ -5,11 +5,44 @@
 import { makeFinding, type Finding } from '../../../report/finding.js';
 import { headerValue } from '../../../report/trace.js';
 import { formOf, grantTypeOf, type Evidence, type ResponseEvidence } from '../../evidence.js';
-import { describeError, exchangeIdOf, orderCauses, responsesAt, serverWords, vendorSays, type DiagnosisRule } from '../../rule.js';
+import { describeError, exchangeIdOf, messageRelays, orderCauses, reportedLine, responsesAt, saidLine, serverWords, vendorSays, type DiagnosisRule } from '../../rule.js';
 
 /** An Oracle Health (Cerner) authorization server answered. */
 export function isCerner(r: ResponseEvidence): boolean {
   return /(^|\.)cerner\.com$|(^|\.)sandboxcerner\.com$|oraclehealth/i.test(URL.canParse(r.url ?? '') ? new URL(r.url ?? '').hostname : '') || /authorization\.(sandbox)?cerner\.com|urn:cerner:/i.test(serverWords(r)) || headerValue(r.responseHeaders, 'cerner-correlation-id') !== undefined;
+}
+
+const ID = 'cerner-unauthorized-client-unregistered-scope';
+
+/**
+ * Oracle Health's empty-scopes URN ("The resulting token contains no scopes ..."): none of the
+ * requested scopes is registered for the app (Cerner staff on its developer group), whatever the
+ * error code; from a saved answer, or an app message quoting the page.
+ */
+function emptyScopes(e: Evidence): Finding[] {
+  const r = responsesAt(e, 'token').find((x) => x.status >= 400 && x.status < 500 && vendorSays(x, ID) !== undefined);
+  const phrase = r !== undefined ? vendorSays(r, ID) : undefined;
+  const relayed = r === undefined && responsesAt(e, 'token').every((x) => x.status < 400) ? messageRelays(e, ID) : undefined;
+  const said = phrase ?? relayed?.phrase;
+  if (said === undefined) return [];
+  const scope = (r !== undefined ? formOf(r.requestBody).get('scope') : null) ?? e.requestedScope;
+  return [
+    makeFinding({
+      id: ID,
+      severity: 'error',
+      role: 'root-cause',
+      basis: 'server-words',
+      title: 'the server refused a scope the app is not registered for (no requested scope is left)',
+      detail: [r !== undefined ? describeError(r) : reportedLine(relayed?.message ?? ''), saidLine(said), ...(scope !== undefined ? [`scope requested: "${scope}"`] : [])].join('\n'),
+      causes: [
+        `The requested scopes are not in the app registration${scope !== undefined ? ` (check each of "${scope}" against it)` : ''}: Oracle Health grants only registered scopes, and with none left it refuses the token.`,
+        'A refresh asked for scopes the client is no longer authorized for (the registration changed since the refresh token was issued).',
+      ],
+      fix: 'Add the scopes to the app registration in the Oracle Health code console (and re-authorize), or request only registered ones.',
+      spec: 'rfc6749-token-error',
+      exchanges: r !== undefined ? exchangeIdOf(r) : undefined,
+    }),
+  ];
 }
 
 export const cernerUnauthorizedClientUnregisteredScope: DiagnosisRule = {
@@ -19,7 +52,7 @@ export const cernerUnauthorizedClientUnregisteredScope: DiagnosisRule = {
   siblings: ['token-unauthorized-client'],
   diagnose(e: Evidence): Finding[] {
     const r = responsesAt(e, 'token').find((x) => x.status >= 400 && x.status < 500 && x.oauthError?.error === 'unauthorized_client');
-    if (r === undefined) return [];
+    if (r === undefined) return emptyScopes(e);
     // Another rule reads these words more precisely (Keycloak: "Client secret not provided in request").
     if (['public-confidential-mismatch', 'assertion-iss-sub-mismatch', 'token-invalid-client'].some((id) => vendorSays(r, id) !== undefined)) return [];
     const cerner = isCerner(r);

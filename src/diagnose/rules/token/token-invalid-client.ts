@@ -47,6 +47,31 @@ function relayedRefusal(e: Evidence): Finding[] {
   ];
 }
 
+/**
+ * A 401 from the token endpoint without an OAuth error body (Auth0 once answered a plain
+ * "Unauthorized"): RFC 6749 §5.2 gives 401 only to a failed client authentication, so that is
+ * the likely reading; without the server's words it stays a warning.
+ */
+function bareUnauthorized(e: Evidence): Finding[] {
+  const r = responsesAt(e, 'token').find((x) => x.status === 401 && x.oauthError === undefined && !SERVER_FAULT.test(serverWords(x)));
+  if (r === undefined) return [];
+  const method = authMethodOf(e, r);
+  return [
+    makeFinding({
+      id: 'token-invalid-client',
+      severity: 'warning',
+      role: 'root-cause',
+      basis: 'circumstance',
+      title: 'the token endpoint answered 401 without an OAuth error: most likely it did not accept the client authentication',
+      detail: [describeError(r), ...(serverWords(r).trim() !== '' ? [`the server said: ${JSON.stringify(serverWords(r).replace(/\s+/g, ' ').trim().slice(0, 200))}`] : []), 'RFC 6749 §5.2: the token endpoint answers 401 when client authentication failed (invalid_client); other refusals are 400', method !== undefined ? `client authentication used: ${method}` : 'the client authentication used is not in the evidence'].join('\n'),
+      causes: orderCauses(invalidClientCauses(method, new Set()).map((text) => ({ text })), serverWords(r)),
+      fix: 'Check the client id and secret (or key) for this environment and the registered authentication method; give the token request as sent (--curl) so smartctl can tell which part failed.',
+      spec: 'rfc6749-token-error',
+      exchanges: exchangeIdOf(r),
+    }),
+  ];
+}
+
 export const invalidClient: DiagnosisRule = {
   id: 'token-invalid-client',
   phase: 'token',
@@ -54,7 +79,7 @@ export const invalidClient: DiagnosisRule = {
   diagnose(e: Evidence): Finding[] {
     // Keycloak answers unauthorized_client for wrong client credentials; its wording says so.
     const r = responsesAt(e, 'token').find((x) => x.status >= 400 && (x.oauthError?.error === 'invalid_client' || (x.oauthError?.error === 'unauthorized_client' && vendorSays(x, 'token-invalid-client') !== undefined)) && !explainedElsewhere(e, x));
-    if (r === undefined) return relayedRefusal(e);
+    if (r === undefined) return [...bareUnauthorized(e), ...relayedRefusal(e)].slice(0, 1);
     // The server says it failed itself ("An unexpected error has occurred. Please try this operation again later."):
     // invalid_client is then no statement about the client; cannot tell (athenahealth answered so during a restart).
     if (SERVER_FAULT.test(serverWords(r))) return [];

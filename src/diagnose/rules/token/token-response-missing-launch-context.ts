@@ -5,7 +5,7 @@ import { makeFinding, type Finding } from '../../../report/finding.js';
 import { parseScopes } from '../../../protocol/scopes/parse.js';
 import { decodeJwt } from '../../../protocol/jwt/decode.js';
 import type { Evidence } from '../../evidence.js';
-import { responsesAt, exchangeIds, grantedScopeOf, messageSays, orderCauses, type DiagnosisRule } from '../../rule.js';
+import { responsesAt, exchangeIds, grantedScopeOf, messageSays, orderCauses, saidLine, type DiagnosisRule } from '../../rule.js';
 
 /** A context claim inside the access token JWT (patient, encounter, or a SMART-ish variant). */
 function claimInAccessToken(tokenResponse: Record<string, unknown>, context: string): string | undefined {
@@ -24,12 +24,40 @@ function claimInAccessToken(tokenResponse: Record<string, unknown>, context: str
   return undefined;
 }
 
+/** The app says the token response had no patient; the response itself is not in the evidence. */
+function reportedOnly(e: Evidence): Finding[] {
+  const said = messageSays(e, 'token-response-missing-launch-context');
+  if (said === undefined) return [];
+  return [
+    makeFinding({
+      id: 'token-response-missing-launch-context',
+      severity: 'error',
+      role: 'root-cause',
+      basis: 'server-words',
+      title: 'the token response has no patient, by the app\'s words',
+      detail: [`the app reported: "${said.message}"`, saidLine(said.phrase), 'the token response itself is not in the evidence: give it (--token-response) to see its keys and the granted scope'].join('\n'),
+      causes: orderCauses(
+        [
+          { text: 'launch/patient was not requested or not granted (the granted scope decides what context comes back).', when: /launch\/patient|scope/i },
+          { text: 'No patient was selected in the EHR session or the patient picker (a launch without context, or a skipped picker).' },
+          { text: 'The server sends the patient only in some responses or inside the access token (CMS Blue Button sends patient only on refresh; some IdPs put it in the JWT only).' },
+        ],
+        said.message,
+      ),
+      fix: 'Request launch/patient (and check it is granted); if the server does not return patient in this response, read it from the access token claim, a refresh response, or the FHIR API as the server documents.',
+      spec: 'smart-launch-context',
+    }),
+  ];
+}
+
 export const missingLaunchContext: DiagnosisRule = {
   id: 'token-response-missing-launch-context',
   phase: 'token',
   catalog: ['token-response-missing-launch-context'],
   diagnose(e: Evidence): Finding[] {
     const granted = grantedScopeOf(e);
+    // No token response saved: the app's own words that it came without a patient (a library row).
+    if (e.tokenResponse === undefined && e.responses.every((r) => r.endpoint !== 'token')) return reportedOnly(e);
     if (e.tokenResponse === undefined || granted === undefined) return [];
     const scopes = parseScopes(granted);
     const ehr = scopes.some((s) => s.kind === 'launch');
