@@ -182,6 +182,7 @@ test('held-out b: NHS England\'s assertion refusals name the check', () => {
   // https://developer.community.nhs.uk/t/int-jwks-endpoint-error/5033
   const [jwks] = run(evidenceFromSaved({ status: 403, endpoint: 'token', requestBody: 'grant_type=client_credentials&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=x.y.z', body: '{"error":"public_key error","error_description":"The JWKS endpoint, for your client_assertion can\'t be reached"}' }));
   assert.equal(jwks?.id, 'assertion-key-not-resolvable');
+  assert.match(jwks?.causes?.[0] ?? '', /JWKS URL cannot be fetched/, 'the cause the server names comes first');
   // https://developer.community.nhs.uk/t/invalid-iss-sub-claims-in-client-assertion-jwt/8080
   const [iss] = run(evidenceFromSaved({ endpoint: 'token', body: '{"error":"invalid_request","error_description":"Invalid \'iss\'/\'sub\' claims in client_assertion JWT"}' }));
   assert.equal(iss?.id, 'assertion-iss-sub-mismatch');

@@ -11,7 +11,7 @@ export const assertionKeyNotResolvable = assertionRule({
   title: 'the server found no registered key for the client assertion kid',
   causes: [
     { text: 'The kid is not in the JWKS registered for this client (the key was rotated, or belongs to the other environment: non-production vs production keys).', when: /no key with kid|kid .*(invalid|not found|unknown)|wasn't found|not in the jwks/i },
-    { text: 'The registered JWKS URL cannot be fetched by the server (not public, not TLS, needs auth, down).', when: /jwks_uri|could not be read|fetch|unreachable|timeout/i },
+    { text: 'The registered JWKS URL cannot be fetched by the server (not public, not TLS, needs auth, down).', when: /jwks_uri|could not be read|fetch|unreachable|can(no|')t be reached|not reachable|timeout/i },
     { text: 'jku in the header differs from the registered JWKS URL.', when: /jku/i },
     { text: 'Two keys share the kid, or kty does not fit alg (an EC key with RS384).', when: /duplicate|kty/i },
   ],
