@@ -127,7 +127,11 @@ test('held-out b: Auth0 "Invalid authorisation code" in an app message is a refu
   // https://github.com/auth0/nextjs-auth0/issues/170
   const [top] = run(evidenceFromSaved({ messages: ['invalid_grant (Invalid authorisation code)'] }));
   assert.deepEqual([top?.id, top?.basis], ['invalid-grant-code', 'server-words']);
-  assert.match(top?.detail ?? '', /Auth0 wording/);
+  assert.match(top?.detail ?? '', /^the app reported: "invalid_grant \(Invalid authorisation code\)"/);
+  // The wording is shared (FusionAuth answers it too): no vendor is named for it.
+  const [fusion] = run(evidenceFromSaved({ endpoint: 'token', body: '{"error":"invalid_request","error_description":"Invalid Authorization Code"}' }));
+  assert.equal(fusion?.id, 'invalid-grant-code');
+  assert.doesNotMatch(fusion?.detail ?? '', /Auth0/);
 });
 
 test('held-out b: oidc-provider error classes in a host log (logto) name the refused code or client', () => {

@@ -5,6 +5,4 @@ const V = 'Auth0';
 
 export const AUTH0: readonly VendorPhrase[] = [
   { vendor: V, match: /'exp' claim must specify a time that is no more than 5 minutes after 'iat'/i, findingId: 'assertion-exp-too-long', meaning: 'the assertion lives longer than five minutes', seenAt: 'https://community.auth0.com/t/invalid-client-error-with-private-key-jwt-authentication-when-requesting-an-access-token/191217' },
-  // invalid_grant "Invalid authorization code" (nextjs-auth0 quotes it "Invalid authorisation code").
-  { vendor: V, match: /\bInvalid authori[sz]ation code\b/i, findingId: 'invalid-grant-code', meaning: 'the code is unknown, expired or already used (a cached callback page redeems it again)', seenAt: 'https://github.com/auth0/nextjs-auth0/issues/170' },
 ];

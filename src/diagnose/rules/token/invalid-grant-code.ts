@@ -45,8 +45,9 @@ export const invalidGrant: DiagnosisRule = {
     // A refresh refused is the refresh phase's (refresh-token-rejected), whatever its words.
     const r = codeRefusals(e).find((x) => !mentionsInError(x, /redirect[_ ]uri/i) && !isRefreshGrant(x));
     if (r === undefined) {
-      // No saved answer: the app's message relaying the server's words (Okta's "The authorization code is invalid or has expired.").
-      const relayed = messageRelays(e, 'invalid-grant-code');
+      // No saved answer: the app's message relaying the server's words (Okta's "The authorization code is invalid or has expired.",
+      // Auth0's "Invalid authorization code" as nextjs-auth0 quotes it: https://github.com/auth0/nextjs-auth0/issues/170).
+      const relayed = messageRelays(e, 'invalid-grant-code', { also: CODE_REFUSED });
       if (relayed === undefined || responsesAt(e, 'token').length > 0) return [];
       const lines = [reportedLine(relayed.message), ...(relayed.phrase !== undefined ? [saidLine(relayed.phrase)] : [])];
       return [codeFinding(lines, relayed.message, 'server-words', undefined, false)];
