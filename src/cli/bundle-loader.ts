@@ -32,7 +32,12 @@ export interface BundleLoader {
   save(): void;
   /** Where the caches are read and written, or undefined when there is no cache. */
   readonly cacheDir: string | undefined;
+  /** The bundles loaded so far, in order, and what became of their cache. */
+  loaded(): ReadonlyArray<{ name: string; cache: CacheUse }>;
 }
+
+/** hit: V8 took the cache; miss: there was none; rejected: V8 refused it (another V8 or flags); off: no cache folder. */
+export type CacheUse = 'hit' | 'miss' | 'rejected' | 'off';
 
 export interface LoaderOptions {
   /** dist/bundle */
@@ -100,6 +105,7 @@ export function createBundleLoader(o: LoaderOptions): BundleLoader {
   const cacheDir = codeCacheDir(o);
   const modules = new Map<string, { exports: unknown }>();
   const pending: Array<{ script: Script; file: string }> = [];
+  const uses: Array<{ name: string; cache: CacheUse }> = [];
 
   const load: LoadBundle = (name) => {
     const seen = modules.get(name);
@@ -109,7 +115,9 @@ export function createBundleLoader(o: LoaderOptions): BundleLoader {
     const cacheFile = cacheDir === undefined ? undefined : path.join(cacheDir, cacheFileName(name, o.variant));
     const cachedData = readCache(cacheFile);
     const script = new Script(WRAPPER_HEAD + source + WRAPPER_TAIL, { filename: file, ...(cachedData !== undefined ? { cachedData } : {}) });
-    if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRejected === true)) pending.push({ script, file: cacheFile });
+    const cache: CacheUse = cacheFile === undefined ? 'off' : cachedData === undefined ? 'miss' : script.cachedDataRejected === true ? 'rejected' : 'hit';
+    uses.push({ name, cache });
+    if (cacheFile !== undefined && cache !== 'hit') pending.push({ script, file: cacheFile });
     const module = { exports: {} as unknown };
     modules.set(name, module);
     const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
@@ -131,5 +139,5 @@ export function createBundleLoader(o: LoaderOptions): BundleLoader {
     }
   };
 
-  return { load, save, cacheDir };
+  return { load, save, cacheDir, loaded: () => uses.map((u) => ({ ...u })) };
 }
