@@ -5,6 +5,7 @@
 //   smartctl.cjs           src/cli/main.ts: the CLI, commander, the renderers
 //   commands/<name>.cjs    one per command program.ts imports (explain, launch ...)
 //   parts/<name>.cjs       the embedded sandbox (launch, check and sandbox start it), the
+//                          diagnosis rules, the
 //                          HAR and Markdown writers (--har, --report), shell completion
 //   vendor/<name>.cjs      the large libraries: jose, undici, @inquirer/prompts, open
 //   build-id               a hash of the bundles: the code cache's folder is named after it
@@ -37,6 +38,8 @@ const SOURCE_BUNDLES = new Map([
   ['smartctl', 'src/cli/main.ts'],
   ...COMMANDS.map((c) => [`commands/${c}`, `src/commands/${c}.ts`]),
   ['parts/sandbox', 'src/sandbox/index.ts'],
+  // The diagnosis rules (explain, launch, token, discover and check run them).
+  ['parts/diagnose', 'src/diagnose/index.ts'],
   // What only --har, --report and `completion` need.
   ['parts/har-export', 'src/commands/har-export.ts'],
   ['parts/report-export', 'src/commands/report-export.ts'],
