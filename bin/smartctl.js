@@ -27,19 +27,19 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     process.stderr.write('smartctl: this copy is not built (dist/bundle/load.cjs is missing)\n  hint: run `npm run build` in the smartctl folder.\n');
     process.exitCode = 70;
   }
-  if (loader !== undefined) run(loader.createBundleLoader);
+  if (loader !== undefined) run(loader);
 }
 
-async function run(createBundleLoader) {
-  const path = require('node:path');
+async function run({ createBundleLoader, cacheVariant }) {
+  const bundleDir = require('node:path').join(__dirname, '..', 'dist', 'bundle');
   const { load, save } = createBundleLoader({
-    bundleDir: path.join(__dirname, '..', 'dist', 'bundle'),
+    bundleDir,
     env: process.env,
     home: require('node:os').homedir(),
     platform: process.platform,
     nodeVersion: process.version,
     arch: process.arch,
-    variant: /^[a-z][a-z-]*$/.test(argv[0] ?? '') ? argv[0] : 'other',
+    variant: cacheVariant(bundleDir, argv[0]),
   });
   const io = {
     env: process.env,
@@ -51,7 +51,16 @@ async function run(createBundleLoader) {
     stdout: process.stdout,
     stderr: process.stderr,
   };
-  process.exitCode = await load('smartctl').main(argv, io);
+  let cli;
+  try {
+    cli = load('smartctl');
+  } catch (error) {
+    if (error?.code !== 'ENOENT') throw error;
+    process.stderr.write('smartctl: this copy is not built completely (dist/bundle/smartctl.cjs is missing)\n  hint: run `npm run build` in the smartctl folder.\n');
+    process.exitCode = 70;
+    return;
+  }
+  process.exitCode = await cli.main(argv, io);
   // The compiled code of this run, for the next one (only what was not cached yet).
   save();
 }

@@ -17,7 +17,7 @@
 //   compiles as it would without one. SMARTCTL_CODE_CACHE=0 turns it off.
 // - Written after the command finished (save()), and only for the bundles whose cache was
 //   missing or rejected.
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Script } from 'node:vm';
@@ -71,6 +71,15 @@ export function codeCacheDir(o: Omit<LoaderOptions, 'variant'>): string | undefi
   if (id === undefined || o.home === '') return undefined;
   const safe = (s: string): string => s.replace(/[^A-Za-z0-9._-]/g, '_');
   return path.join(userCacheDir(o.env, o.home, o.platform), 'code', `${id}-node${safe(o.nodeVersion)}-${safe(o.arch)}`);
+}
+
+/**
+ * Which cache a run of `smartctl <argv0> …` keeps: the command's name when it has a bundle
+ * (commands/<name>.cjs) or is `completion`, else "other" (--help, a typo): a bounded set of files.
+ */
+export function cacheVariant(bundleDir: string, argv0: string | undefined): string {
+  if (argv0 === undefined || !/^[a-z][a-z-]{0,30}$/.test(argv0)) return 'other';
+  return argv0 === 'completion' || existsSync(path.join(bundleDir, 'commands', `${argv0}.cjs`)) ? argv0 : 'other';
 }
 
 function cacheFileName(name: string, variant: string): string {

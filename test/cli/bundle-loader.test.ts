@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { codeCacheDir, createBundleLoader, type LoaderOptions } from '../../src/cli/bundle-loader.js';
+import { cacheVariant, codeCacheDir, createBundleLoader, type LoaderOptions } from '../../src/cli/bundle-loader.js';
 import { isSmartctlError, usageError } from '../../src/errors.js';
 import { BIN, REPO_ROOT } from '../helpers/run-cli.js';
 
@@ -168,4 +168,15 @@ test('the package: a second run of a command takes the cache the first wrote, wi
   const third = await run(process.execPath, args, { env: { ...env, XDG_CACHE_HOME: off, SMARTCTL_CODE_CACHE: '0' } }).catch((e: { stdout: string }) => e);
   assert.equal(third.stdout, first.stdout);
   assert.deepEqual(readdirSync(off), []);
+});
+
+test('the cache kept for a run is its command’s, or "other": a bounded set of files', () => {
+  const dir = bundleDir();
+  mkdirSync(path.join(dir, 'commands'));
+  writeFileSync(path.join(dir, 'commands', 'explain.cjs'), '');
+  assert.equal(cacheVariant(dir, 'explain'), 'explain');
+  assert.equal(cacheVariant(dir, 'completion'), 'completion');
+  for (const other of [undefined, '--help', 'explian', 'help', '../explain', 'EXPLAIN', 'a'.repeat(40)]) assert.equal(cacheVariant(dir, other), 'other', String(other));
+  const real = path.join(REPO_ROOT, 'dist', 'bundle');
+  for (const command of ['check', 'decode', 'diff-scopes', 'discover', 'explain', 'jwt-assert', 'keygen', 'launch', 'sandbox', 'token']) assert.equal(cacheVariant(real, command), command);
 });
