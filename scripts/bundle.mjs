@@ -54,7 +54,9 @@ const VENDOR_BUNDLES = new Map([
   ['vendor/jose', { specifier: 'jose', contents: "export * from 'jose';" }],
   ['vendor/undici', { specifier: 'undici', file: 'scripts/bundle/undici.cjs' }],
   ['vendor/inquirer', { specifier: '@inquirer/prompts', contents: "export * from '@inquirer/prompts';" }],
-  ['vendor/open', { specifier: 'open', contents: "export { default } from 'open'; export * from 'open';" }],
+  // open is imported for its default export: the module standing for it is an ES module
+  // that re-exports it (a CommonJS stand-in's default would be its whole exports object).
+  ['vendor/open', { specifier: 'open', contents: "export { default } from 'open';", exports: ['default'] }],
 ]);
 
 const bySource = new Map([...SOURCE_BUNDLES].map(([name, file]) => [path.join(root, file), name]));
@@ -74,7 +76,12 @@ function otherBundles(self) {
         const name = bySource.get(resolved.path);
         return name !== undefined && name !== self ? { path: name, namespace: 'bundle-ref' } : undefined;
       });
-      b.onLoad({ filter: /.*/, namespace: 'bundle-ref' }, (args) => ({ contents: `module.exports = __smartctl_load(${JSON.stringify(args.path)});`, loader: 'js' }));
+      b.onLoad({ filter: /.*/, namespace: 'bundle-ref' }, (args) => {
+        const load = `__smartctl_load(${JSON.stringify(args.path)})`;
+        const names = VENDOR_BUNDLES.get(args.path)?.exports;
+        if (names === undefined) return { contents: `module.exports = ${load};`, loader: 'js' };
+        return { contents: `const bundle = ${load};\n${names.map((n) => (n === 'default' ? 'export default bundle.default;' : `export const ${n} = bundle.${n};`)).join('\n')}`, loader: 'js' };
+      });
     },
   };
 }

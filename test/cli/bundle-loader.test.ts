@@ -157,7 +157,7 @@ test('the package: a second run of a command takes the cache the first wrote, wi
   const first = await run(process.execPath, args, { env }).catch((e: { stdout: string }) => e);
   const id = readFileSync(path.join(REPO_ROOT, 'dist', 'bundle', 'build-id'), 'utf8').trim();
   const dir = path.join(cacheHome, 'smartctl', 'code', `${id}-node${process.version}-${process.arch}`);
-  assert.deepEqual(readdirSync(dir).sort(), ['commands_explain.explain.v8cache', 'smartctl.explain.v8cache']);
+  assert.deepEqual(readdirSync(dir).sort(), ['commands_explain.explain.v8cache', 'parts_diagnose.explain.v8cache', 'smartctl.explain.v8cache']);
   const written = readdirSync(dir).map((f) => statSync(path.join(dir, f)).mtimeMs);
   const second = await run(process.execPath, args, { env }).catch((e: { stdout: string }) => e);
   assert.equal(second.stdout, first.stdout);
