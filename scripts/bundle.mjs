@@ -1,13 +1,29 @@
-// Builds what the package runs: one ESM entry (src/cli/main.ts) bundled with its
-// dependencies by esbuild, split so each command's code and dependencies sit in chunks
-// that load only when that command runs. Output: dist/bundle/ (bin/smartctl.js imports
-// dist/bundle/smartctl.js). The metafile (which source went into which chunk) is
-// written to dist/bundle-meta.json, outside the package, for
-// test/bin/startup-imports.test.ts.
+// Builds what the package runs: CommonJS bundles in dist/bundle/, each compiled by
+// src/cli/bundle-loader.ts as a vm.Script with V8's code cache (see there why):
+//
+//   load.cjs               the loader itself (bin/smartctl.js requires it)
+//   smartctl.cjs           src/cli/main.ts: the CLI, commander, the renderers
+//   commands/<name>.cjs    one per command program.ts imports (explain, launch ...)
+//   parts/<name>.cjs       the embedded sandbox (launch, check and sandbox start it), the
+//                          diagnosis rules, the
+//                          HAR and Markdown writers (--har, --report), shell completion
+//   vendor/<name>.cjs      the large libraries: jose, undici, @inquirer/prompts, open
+//   build-id               a hash of the bundles: the code cache's folder is named after it
+//
+// A bundle that imports another bundle's entry (program.ts importing
+// ../commands/explain.js, a flow importing jose) gets, in its place, a module whose
+// exports are that bundle's, loaded on first use through the `__smartctl_load` the loader
+// passes in. So a process reads and compiles only what its command uses, and the code
+// cache is kept per bundle. Our own small modules are copied into each bundle that
+// imports them: errors.ts recognises its errors by a brand, not by class identity, for that.
+//
+// The metafile of every build (which sources went into which bundle) is written to
+// dist/bundle-meta.json, outside the package, for test/bin/startup-imports.test.ts.
 //
 //   node scripts/bundle.mjs        (npm run build runs it after tsc; npm pack runs the build)
 import { build } from 'esbuild';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,13 +31,60 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
 
-/** `undici` (src/http/client.ts) -> scripts/bundle/undici.cjs: its Agent and request only. */
-const leanUndici = {
-  name: 'lean-undici',
-  setup(b) {
-    b.onResolve({ filter: /^undici$/ }, () => ({ path: path.join(root, 'scripts', 'bundle', 'undici.cjs') }));
-  },
-};
+const COMMANDS = ['check', 'decode', 'diff-scopes', 'discover', 'explain', 'jwt-assert', 'keygen', 'launch', 'sandbox', 'token'];
+
+/** Bundles whose entry is one of our sources: name -> source. */
+const SOURCE_BUNDLES = new Map([
+  ['smartctl', 'src/cli/main.ts'],
+  ...COMMANDS.map((c) => [`commands/${c}`, `src/commands/${c}.ts`]),
+  ['parts/sandbox', 'src/sandbox/index.ts'],
+  // The diagnosis rules (explain, launch, token, discover and check run them).
+  ['parts/diagnose', 'src/diagnose/index.ts'],
+  // What only --har, --report and `completion` need.
+  ['parts/har-export', 'src/commands/har-export.ts'],
+  ['parts/report-export', 'src/commands/report-export.ts'],
+  ['parts/completion', 'src/cli/completion.ts'],
+]);
+
+/**
+ * Bundles of a library: name -> { specifier our sources import, what the entry contains }.
+ * `undici` is scripts/bundle/undici.cjs: its Agent and request only (see that file).
+ */
+const VENDOR_BUNDLES = new Map([
+  ['vendor/jose', { specifier: 'jose', contents: "export * from 'jose';" }],
+  ['vendor/undici', { specifier: 'undici', file: 'scripts/bundle/undici.cjs' }],
+  ['vendor/inquirer', { specifier: '@inquirer/prompts', contents: "export * from '@inquirer/prompts';" }],
+  // open is imported for its default export: the module standing for it is an ES module
+  // that re-exports it (a CommonJS stand-in's default would be its whole exports object).
+  ['vendor/open', { specifier: 'open', contents: "export { default } from 'open';", exports: ['default'] }],
+]);
+
+const bySource = new Map([...SOURCE_BUNDLES].map(([name, file]) => [path.join(root, file), name]));
+const bySpecifier = new Map([...VENDOR_BUNDLES].map(([name, v]) => [v.specifier, name]));
+
+/** An import of another bundle's entry becomes that bundle, loaded when first used. */
+function otherBundles(self) {
+  return {
+    name: 'other-bundles',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.kind === 'entry-point' || args.pluginData === 'other-bundles') return undefined;
+        const vendor = bySpecifier.get(args.path);
+        if (vendor !== undefined && vendor !== self) return { path: vendor, namespace: 'bundle-ref' };
+        if (!args.path.startsWith('.')) return undefined;
+        const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'other-bundles' });
+        const name = bySource.get(resolved.path);
+        return name !== undefined && name !== self ? { path: name, namespace: 'bundle-ref' } : undefined;
+      });
+      b.onLoad({ filter: /.*/, namespace: 'bundle-ref' }, (args) => {
+        const load = `__smartctl_load(${JSON.stringify(args.path)})`;
+        const names = VENDOR_BUNDLES.get(args.path)?.exports;
+        if (names === undefined) return { contents: `module.exports = ${load};`, loader: 'js' };
+        return { contents: `const bundle = ${load};\n${names.map((n) => (n === 'default' ? 'export default bundle.default;' : `export const ${n} = bundle.${n};`)).join('\n')}`, loader: 'js' };
+      });
+    },
+  };
+}
 
 /** commander's `node:child_process` -> scripts/bundle/lazy-child-process.cjs (loaded on first use). */
 const lazyChildProcess = {
@@ -31,132 +94,47 @@ const lazyChildProcess = {
   },
 };
 
-/**
- * `import process from 'node:process'` (chalk's supports-color, loaded for every
- * human-readable report) makes Node build an ES module facade of the built-in, which
- * reads every export: for node:process that includes the process.stdin getter, so stdin
- * is opened (for a pipe, a socket: 2 to 7 ms) by commands that never read it. The
- * built-ins chalk imports are served from require() instead (the banner defines it): no
- * facade, and nothing is read before it is used.
- */
-const CHALK_BUILTINS = new Set(['node:process', 'node:os', 'node:tty']);
-const builtinsByRequire = {
-  name: 'builtins-by-require',
-  setup(b) {
-    b.onResolve({ filter: /^node:(process|os|tty)$/ }, (args) =>
-      args.kind === 'import-statement' && CHALK_BUILTINS.has(args.path) && /[/\\]node_modules[/\\]chalk[/\\]/.test(args.importer) ? { path: args.path, namespace: 'builtin-by-require' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'builtin-by-require' }, (args) => ({
-      contents: args.path === 'node:process' ? 'module.exports = process;' : `module.exports = require(${JSON.stringify(args.path)});`,
-      loader: 'js',
-    }));
-  },
-};
-
-// decode (no --verify), explain and diff-scopes are start-up targets: every chunk they
-// load is one more module for Node's ESM loader to resolve, read (four round trips to the
-// thread pool), compile and link, about a millisecond each for a small one. The modules
-// below are pure and stateless (no module-level state a second copy could disagree
-// about, no class matched with instanceof), and other commands share them in other
-// combinations, so splitting gives each its own small chunk. Imported from the command
-// (and from each other there), they get a copy inside the command's chunk, in a namespace
-// named after it (the metafile lists them as "<namespace>:<absolute path>"); every other
-// importer keeps the shared one. errors.ts stays shared (its error class is matched with
-// instanceof); the report modules below are pure functions and data (a report is a plain
-// object, so the renderers take one made by any copy).
-const rel = (file) => path.relative(root, file).split(path.sep).join('/');
-const REPORT_CORE = ['src/report/report.ts', 'src/report/finding.ts', 'src/report/spec-links.ts', 'src/report/trace.ts', 'src/report/view-limits.ts', 'src/version.ts'];
-const INLINE = [
-  {
-    // What every command loads with commander: the version, the fault names for sandbox
-    // --help, the terminal-text escaping of error lines (errors.ts stays shared).
-    namespace: 'main-inline',
-    command: ['src/cli/main.ts', 'src/cli/program.ts', 'src/cli/version.ts', 'src/cli/output.ts', 'src/cli/progress.ts'],
-    inline: (file) => ['src/version.ts', 'src/report/render/terminal-text.ts', 'src/sandbox/faults/index.ts'].includes(file),
-  },
-  {
-    namespace: 'decode-inline',
-    command: 'src/commands/decode.ts',
-    inline: (file) =>
-      [
-        'src/protocol/jwt/access-token.ts',
-        'src/protocol/jwt/client-assertion.ts',
-        'src/protocol/jwt/claims.ts',
-        'src/protocol/jwt/decode.ts',
-        'src/protocol/jwt/id-token.ts',
-        'src/protocol/jwt/profile.ts',
-        'src/protocol/jwt/time-claims.ts',
-        'src/protocol/json-depth.ts',
-        'src/commands/input.ts',
-        'src/flows/local-file.ts',
-        ...REPORT_CORE,
-      ].includes(file),
-  },
-  {
-    // The redactor and the renderer every report goes through, as program.ts loads them (a
-    // dynamic import, so entry: true): one chunk each instead of a re-export facade and the
-    // trace and terminal-text chunks.
-    namespace: 'render-inline',
-    command: ['src/cli/program.ts', 'src/cli/main.ts'],
-    entry: (file) => ['src/report/redact.ts', 'src/report/render/human.ts', 'src/report/render/json.ts'].includes(file),
-    inline: (file) => ['src/report/render/terminal-text.ts', ...REPORT_CORE].includes(file),
-  },
-  {
-    // The diagnosis rules and what they read (about ten chunks shared with launch, check and token).
-    namespace: 'explain-inline',
-    command: 'src/commands/explain.ts',
-    inline: (file) => /^src\/(diagnose|protocol)\//.test(file) || ['src/commands/input.ts', 'src/flows/local-file.ts', 'src/report/correlation.ts', 'src/report/json-object.ts', ...REPORT_CORE].includes(file),
-  },
-  {
-    namespace: 'diff-scopes-inline',
-    command: 'src/commands/diff-scopes.ts',
-    inline: (file) => /^src\/protocol\/scopes\//.test(file) || REPORT_CORE.includes(file),
-  },
-];
-const commandInline = {
-  name: 'command-inline',
-  setup(b) {
-    const byImporter = new Map();
-    for (const c of INLINE) for (const file of [c.command].flat()) byImporter.set(path.join(root, file), [...(byImporter.get(path.join(root, file)) ?? []), c]);
-    const byNamespace = new Map(INLINE.map((c) => [c.namespace, c]));
-    b.onResolve({ filter: /^\.\.?\// }, async (args) => {
-      if (args.pluginData === 'command-inline' || (args.kind !== 'import-statement' && args.kind !== 'dynamic-import')) return undefined;
-      const inside = byNamespace.get(args.namespace);
-      const owners = inside !== undefined ? [inside] : (byImporter.get(args.importer) ?? []);
-      if (owners.length === 0) return undefined;
-      const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'command-inline' });
-      if (resolved.errors.length > 0) return undefined;
-      const file = rel(resolved.path);
-      // Static imports of an owner (or of a copy) are copied when listed; dynamic imports only where entry lists them.
-      const owner = owners.find((c) => (args.kind === 'dynamic-import' ? inside === undefined && c.entry?.(file) === true : c.inline(file)));
-      return owner !== undefined ? { path: resolved.path, namespace: owner.namespace } : { path: resolved.path };
-    });
-    for (const { namespace } of INLINE) {
-      b.onLoad({ filter: /.*/, namespace }, (args) => ({ contents: readFileSync(args.path, 'utf8'), loader: 'ts', resolveDir: path.dirname(args.path) }));
-    }
-  },
-};
-
-const result = await build({
+const common = {
   absWorkingDir: root,
-  entryPoints: { smartctl: 'src/cli/main.ts' },
-  outdir,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20.19',
-  chunkNames: 'chunks/[name]-[hash]',
-  // CommonJS dependencies (commander, undici) call require() for Node built-ins.
-  banner: { js: "import { createRequire as __smartctlCreateRequire } from 'node:module'; const require = __smartctlCreateRequire(import.meta.url);" },
+  // import() of a bundled module becomes require(): a vm.Script has no module loader of its own.
+  supported: { 'dynamic-import': false },
+  // import.meta.url (src/sandbox/data.ts finds the FHIR fixtures from it) is the bundle's own file.
+  define: { 'import.meta.url': '__smartctl_import_meta_url' },
+  banner: { js: "var __smartctl_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
   legalComments: 'linked',
-  // Less text to read and parse at every start; identifiers stay readable for --debug stacks.
+  // Less text to read and parse; identifiers stay readable for --debug stacks.
   minifyWhitespace: true,
   minifySyntax: true,
   metafile: true,
-  plugins: [leanUndici, lazyChildProcess, builtinsByRequire, commandInline],
   // check --login drives Chromium through playwright-core, an optional dependency loaded only there.
   external: ['playwright-core'],
   logLevel: 'warning',
-});
-writeFileSync(path.join(root, 'dist', 'bundle-meta.json'), JSON.stringify(result.metafile));
+};
+
+const builds = [
+  ...[...SOURCE_BUNDLES].map(([name, file]) => ({ name, entryPoints: [file] })),
+  ...[...VENDOR_BUNDLES].map(([name, v]) => (v.file !== undefined ? { name, entryPoints: [v.file] } : { name, stdin: { contents: v.contents, resolveDir: root, sourcefile: `${name}.js`, loader: 'js' } })),
+];
+
+const results = await Promise.all(
+  builds.map(({ name, ...entry }) => build({ ...common, ...entry, outfile: path.join(outdir, `${name}.cjs`), plugins: [otherBundles(name), lazyChildProcess] })),
+);
+
+// The loader is not loaded through itself: a plain CommonJS file bin/smartctl.js requires.
+await build({ ...common, metafile: false, banner: undefined, define: undefined, entryPoints: ['src/cli/bundle-loader.ts'], outfile: path.join(outdir, 'load.cjs') });
+
+const meta = { inputs: {}, outputs: {} };
+for (const r of results) {
+  Object.assign(meta.inputs, r.metafile.inputs);
+  Object.assign(meta.outputs, r.metafile.outputs);
+}
+writeFileSync(path.join(root, 'dist', 'bundle-meta.json'), JSON.stringify(meta));
+
+const hash = createHash('sha256');
+const files = (dir) => readdirSync(dir).flatMap((f) => (statSync(path.join(dir, f)).isDirectory() ? files(path.join(dir, f)) : [path.join(dir, f)]));
+for (const file of files(outdir).sort()) hash.update(path.relative(outdir, file)).update('\0').update(readFileSync(file)).update('\0');
+writeFileSync(path.join(outdir, 'build-id'), `${hash.digest('hex').slice(0, 16)}\n`);

@@ -9,7 +9,15 @@ export interface SmartctlErrorOptions {
   cause?: unknown;
 }
 
+/**
+ * Marks a SmartctlError. Each bundle of the package (scripts/bundle.mjs) carries its own copy
+ * of this module, so an error thrown by a command's bundle is another class than the CLI's:
+ * the brand, shared through the global symbol registry, is what every copy recognises.
+ */
+const BRAND = Symbol.for('smartctl.error');
+
 export class SmartctlError extends Error {
+  readonly [BRAND] = true;
   readonly kind: ErrorKind;
   readonly code: string;
   readonly hint: string | undefined;
@@ -39,5 +47,5 @@ export function networkError(code: string, message: string, hint?: string, cause
 }
 
 export function isSmartctlError(value: unknown): value is SmartctlError {
-  return value instanceof SmartctlError;
+  return value instanceof SmartctlError || (value instanceof Error && (value as Partial<Record<typeof BRAND, unknown>>)[BRAND] === true);
 }

@@ -73,6 +73,17 @@ export const suite: BenchSuite = {
       expectExit: [0, 1],
       target: 1.6,
     });
+    // The rows above run with V8's code cache that the warm-up runs wrote (src/cli/bundle-loader.ts),
+    // as every run after the first does; these show a first run, or a run with SMARTCTL_CODE_CACHE=0.
+    const cold = { SMARTCTL_CODE_CACHE: '0' };
+    await ctx.measureProcess({ label: 'smartctl --help, no code cache', args: ctx.smartctl('--help'), env: cold });
+    await ctx.measureProcess({ label: 'smartctl decode <jwt>, no code cache', args: ctx.smartctl('decode', jwt), expectExit: [0, 1], env: cold });
+    await ctx.measureProcess({
+      label: 'smartctl explain, no code cache',
+      args: ctx.smartctl('explain', '--status', '401', '--body', '{"error":"invalid_client","error_description":"client authentication failed"}'),
+      expectExit: [0, 1],
+      env: cold,
+    });
 
     const sizes = [1_000, 5_000, 10_000, 40_000];
     const results: CaseResult[] = [];

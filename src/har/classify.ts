@@ -8,6 +8,7 @@
 // flow taught it (endpoints from discovery, the redirect_uri of the authorize request).
 import type { AuthMethod, RunContext } from '../diagnose/evidence.js';
 import type { HeaderMap, HttpExchange, TraceEntry, TraceEvent } from '../report/trace.js';
+import { setOwn } from '../protocol/own-property.js';
 import { restoreJwtMarkers, restoreJwtMarkersInBody } from './jwt-marker.js';
 import { contentText, type HarEntry, type HarNameValue } from './read.js';
 
@@ -43,8 +44,8 @@ function headerMap(list: readonly HarNameValue[], cookies: readonly HarNameValue
   for (const { name, value } of list) {
     if (name.startsWith(':')) continue; // HTTP/2 pseudo-headers (Chrome writes them)
     const key = name.toLowerCase();
-    const had = out[key];
-    out[key] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
+    const had = Object.hasOwn(out, key) ? out[key] : undefined;
+    setOwn(out, key, had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value]);
   }
   // Proxies sometimes list cookies only in the cookies array.
   if (out['cookie'] === undefined && cookies.length > 0) out['cookie'] = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
@@ -349,7 +350,7 @@ export class HarClassifier {
 /** A HAR smartctl wrote keeps a redacted JWT's header and claims in its marker: the request's (a Bearer assertion, a client_assertion) are read back as the response's are. */
 function restoreHeaderMarkers(headers: HeaderMap): HeaderMap {
   const out: HeaderMap = {};
-  for (const [name, value] of Object.entries(headers)) out[name] = Array.isArray(value) ? value.map(restoreJwtMarkers) : restoreJwtMarkers(value);
+  for (const [name, value] of Object.entries(headers)) setOwn(out, name, Array.isArray(value) ? value.map(restoreJwtMarkers) : restoreJwtMarkers(value));
   return out;
 }
 

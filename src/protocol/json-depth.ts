@@ -2,6 +2,7 @@
 // without trouble, but every recursive walk after it (JSON.stringify, redaction, the
 // renderers) overflows the stack at a few thousand levels. No real token response,
 // JWT or discovery document nests more than a handful of levels.
+import { setOwn } from './own-property.js';
 
 export const MAX_JSON_DEPTH = 64;
 
@@ -25,6 +26,6 @@ export function pruneDeepJson(value: unknown, limit = MAX_JSON_DEPTH): unknown {
   if (limit <= 0) return `[nested deeper than ${MAX_JSON_DEPTH} levels: not shown]`;
   if (Array.isArray(value)) return value.map((v) => pruneDeepJson(v, limit - 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = pruneDeepJson(v, limit - 1);
+  for (const [k, v] of Object.entries(value)) setOwn(out, k, pruneDeepJson(v, limit - 1));
   return out;
 }

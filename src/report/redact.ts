@@ -1,5 +1,6 @@
 // Redaction: secrets are removed by field name and by token shape before any
 // renderer sees a report. No part of a secret is kept, not even its ends.
+import { setOwn } from '../protocol/own-property.js';
 import type { Report, ReportSection } from './report.js';
 
 export const REDACTED = '[REDACTED]';
@@ -186,9 +187,9 @@ export function redactHeaderValue(name: string, value: string, mask: Mask = PLAI
 function redactHeaders(headers: Record<string, unknown>, mask: Mask): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (typeof value === 'string') out[name] = redactHeaderValue(name, value, mask);
-    else if (Array.isArray(value)) out[name] = value.map((v) => (typeof v === 'string' ? redactHeaderValue(name, v, mask) : v));
-    else out[name] = value;
+    if (typeof value === 'string') setOwn(out, name, redactHeaderValue(name, value, mask));
+    else if (Array.isArray(value)) setOwn(out, name, value.map((v: unknown) => (typeof v === 'string' ? redactHeaderValue(name, v, mask) : v)));
+    else setOwn(out, name, value);
   }
   return out;
 }
@@ -212,9 +213,9 @@ export function redactValue(value: unknown, key?: string, mask: Mask = PLAIN): u
     const jwk = looksLikeJwk(source);
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(source)) {
-      if (jwk && PRIVATE_JWK_MEMBERS.has(k) && typeof v === 'string') out[k] = mask(v);
-      else if (k === 'headers' && v !== null && typeof v === 'object' && !Array.isArray(v)) out[k] = redactHeaders(v as Record<string, unknown>, mask);
-      else out[k] = redactValue(v, k, mask);
+      if (jwk && PRIVATE_JWK_MEMBERS.has(k) && typeof v === 'string') setOwn(out, k, mask(v));
+      else if (k === 'headers' && v !== null && typeof v === 'object' && !Array.isArray(v)) setOwn(out, k, redactHeaders(v as Record<string, unknown>, mask));
+      else setOwn(out, k, redactValue(v, k, mask));
     }
     return out;
   }

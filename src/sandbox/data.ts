@@ -7,8 +7,9 @@ import { SmartctlError } from '../errors.js';
 import type { DemoPatient, DemoUser, FhirDataset } from './types.js';
 
 // Three levels up is the repository or package root both from dist/src/sandbox/data.js
-// (tsc, what the tests import) and from dist/bundle/chunks/<chunk>.js (the bundle that
-// bin/smartctl.js runs); the package test installs the tarball and starts the sandbox.
+// (tsc, what the tests import) and from dist/bundle/parts/sandbox.cjs (the bundle that
+// bin/smartctl.js runs, where import.meta.url is that file's URL); the package test
+// installs the tarball and starts the sandbox.
 export const FHIR_FIXTURES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures/fhir');
 
 type Resource = Record<string, unknown>;

@@ -1,61 +1,62 @@
 // Start-up stays lean: --version, --help and decode (without --verify) must not load jose
-// or undici; only launch, token, discover, check and decode --verify may load undici. A
-// loader hook records every resolved module into a file. bin/smartctl.js runs the
-// esbuild bundle, whose chunks hold many sources each, so each loaded chunk is mapped
-// back to the sources inside it through dist/bundle-meta.json (esbuild's metafile);
-// a file outside the bundle stands for itself.
+// or undici; only launch, token, discover, check and decode --verify may load undici.
+// bin/smartctl.js runs the bundles of dist/bundle (scripts/bundle.mjs), each compiled as a
+// vm.Script by the bundle loader: a preloaded script records the file of every vm.Script
+// made and every file require() loads, and each bundle is mapped back to the sources
+// inside it through dist/bundle-meta.json (esbuild's metafiles).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BIN, CLI_CACHE_HOME, REPO_ROOT } from '../helpers/run-cli.js';
 import { unsignedJwt } from '../helpers/jwt.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'smartctl-imports-'));
-const hooks = path.join(dir, 'hooks.mjs');
-const register = path.join(dir, 'register.mjs');
+const preload = path.join(dir, 'record-loads.cjs');
 writeFileSync(
-  hooks,
-  `import { appendFileSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const result = await next(specifier, context);
-  appendFileSync(process.env.SMARTCTL_IMPORT_LOG, result.url + '\\n');
-  return result;
-}
+  preload,
+  `'use strict';
+const fs = require('node:fs');
+const vm = require('node:vm');
+const Module = require('node:module');
+const path = require('node:path');
+const log = (file) => fs.appendFileSync(process.env.SMARTCTL_IMPORT_LOG, file + '\\n');
+const Script = vm.Script;
+vm.Script = class extends Script {
+  constructor(source, options) {
+    if (options && typeof options.filename === 'string') log(options.filename);
+    super(source, options);
+  }
+};
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+  const resolved = Module._resolveFilename(request, parent, isMain);
+  if (path.isAbsolute(resolved)) log(resolved);
+  return load.apply(this, arguments);
+};
 `,
 );
-writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hooks}`)});\n`);
 
 interface Metafile {
   outputs: Record<string, { inputs: Record<string, unknown> }>;
 }
 const meta = JSON.parse(readFileSync(path.join(REPO_ROOT, 'dist', 'bundle-meta.json'), 'utf8')) as Metafile;
 
-/**
- * A chunk input as a repository path: scripts/bundle.mjs copies some modules into a
- * command's own chunk under a namespace ("explain-inline:/abs/src/diagnose/catalog.ts").
- */
-function sourcePath(input: string): string {
-  const file = input.replace(/^[a-z-]+-inline:/, '');
-  return path.isAbsolute(file) ? path.relative(REPO_ROOT, file).split(path.sep).join('/') : file;
-}
-
-/** The sources behind the modules a run loaded: a chunk's inputs, or the file itself. */
+/** The sources behind the files a run loaded: a bundle's inputs, or the file itself. */
 function loadedSources(args: string[], options: { allowExit?: number[] } = {}): string[] {
   const log = path.join(dir, `log-${Math.random().toString(36).slice(2)}.txt`);
   writeFileSync(log, '');
-  const r = spawnSync(process.execPath, ['--import', register, BIN, ...args], { env: { ...process.env, SMARTCTL_IMPORT_LOG: log, NO_COLOR: '1', CI: '1', XDG_CACHE_HOME: CLI_CACHE_HOME }, encoding: 'utf8', input: '', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--require', preload, BIN, ...args], { env: { ...process.env, SMARTCTL_IMPORT_LOG: log, NO_COLOR: '1', CI: '1', XDG_CACHE_HOME: CLI_CACHE_HOME }, encoding: 'utf8', input: '', timeout: 60_000 });
   assert.ok(existsSync(log));
   assert.ok((options.allowExit ?? [0, 1]).includes(r.status ?? -1), `exit ${r.status}: ${r.stderr}`);
   const sources: string[] = [];
-  for (const url of new Set(readFileSync(log, 'utf8').split('\n'))) {
-    if (!url.startsWith('file:')) continue;
-    const file = path.relative(REPO_ROOT, fileURLToPath(url)).split(path.sep).join('/');
-    const chunk = meta.outputs[file];
-    sources.push(file, ...(chunk === undefined ? [] : Object.keys(chunk.inputs).map(sourcePath)));
+  for (const loaded of new Set(readFileSync(log, 'utf8').split('\n'))) {
+    if (loaded === '') continue;
+    const file = path.relative(REPO_ROOT, loaded).split(path.sep).join('/');
+    const bundle = meta.outputs[file];
+    sources.push(file, ...(bundle === undefined ? [] : Object.keys(bundle.inputs)));
   }
   return sources;
 }
@@ -64,7 +65,7 @@ const JOSE_OR_UNDICI = /node_modules\/(jose|undici)\//;
 const UNDICI = /node_modules\/undici\//;
 const has = (sources: string[], pattern: RegExp): boolean => sources.some((s) => pattern.test(s));
 
-test('the metafile maps jose and undici to chunks (so the checks below can see them)', () => {
+test('the metafile maps jose and undici to bundles (so the checks below can see them)', () => {
   const inputs = Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs));
   assert.ok(has(inputs, /node_modules\/jose\//));
   assert.ok(has(inputs, UNDICI));

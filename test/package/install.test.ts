@@ -51,7 +51,7 @@ test('npm pack builds on prepack and ships only the runnable package', () => {
   assert.ok(packed !== undefined);
   tarball = path.join(work, packed.filename);
   const files = packed.files.map((f) => f.path);
-  for (const needed of ['package.json', 'README.md', 'bin/smartctl.js', 'bin/package.json', 'dist/bundle/smartctl.js', 'fixtures/fhir/resources.json', 'fixtures/fhir/demo.json']) {
+  for (const needed of ['package.json', 'README.md', 'bin/smartctl.js', 'bin/package.json', 'dist/bundle/smartctl.cjs', 'dist/bundle/load.cjs', 'dist/bundle/build-id', 'fixtures/fhir/resources.json', 'fixtures/fhir/demo.json']) {
     assert.ok(files.includes(needed), `${needed} missing from the package: ${files.join(', ')}`);
   }
   const unwanted = files.filter((f) => /^(test|src|scripts|\.ci|dist\/(src|test|scripts))\/|^fixtures\/(keys|tls|tokens|discovery)\/|\.ts$|^tsconfig|^dist\/bundle-meta\.json$/.test(f));
