@@ -65,6 +65,6 @@ export const suite: BenchSuite = {
     const rss = result.peakRssMb;
     if (rss !== undefined) ctx.note(`peak RSS ${rss.toFixed(1)} MB (target <= 100 MB: ${rss <= 100 ? 'met' : 'MISSED'})`);
     await ctx.measureProcess({ label: 'the same, key cache empty', args: ctx.smartctl('launch', '--sandbox', '--headless', '--json'), env: { CI: '1', XDG_CACHE_HOME: '/dev/null/smartctl-bench' }, runs: 3 });
-    ctx.note('key cache empty: XDG_CACHE_HOME cannot be written, so every run generates the RSA-2048 id_token key, as every start did before the cache');
+    ctx.note('key cache empty: XDG_CACHE_HOME cannot be written, so every run generates the RSA-2048 id_token key, as every start did before the cache (and compiles without the code cache)');
   },
 };

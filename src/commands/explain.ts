@@ -9,6 +9,8 @@ import { parseCurl, type CurlRequest } from '../diagnose/curl.js';
 import { makeFinding, type Finding } from '../report/finding.js';
 import { makeReport, type Report, type ReportSection } from '../report/report.js';
 import { correlationIds, correlationIdsOfResponse, correlationIdsOfUrl } from '../report/correlation.js';
+import { pickExchanges } from '../report/exchange-pick.js';
+import { REPORT_EXCHANGES_SHOWN } from '../report/view-limits.js';
 import { headerValue, type HeaderMap } from '../report/trace.js';
 import { compareScopes, scopeFindings } from '../protocol/scopes/compare.js';
 import { parseScopes } from '../protocol/scopes/parse.js';
@@ -222,6 +224,8 @@ async function explainHar(ctx: CommandContext, o: ExplainOptions, file: string, 
       identifiers: correlationIds(har.entries),
     },
     sections: [{ title: 'HAR', rows }],
+    // The exchanges the diagnosis read, for --report (not part of --json: the HAR is the user's own file).
+    exchangeGroups: [{ id: 'har', title: `HAR ${file}`, exchanges: pickExchanges(har.entries, findings, REPORT_EXCHANGES_SHOWN) }],
     summary: top?.role === 'root-cause' ? `explained: ${top.id}` : top?.id === 'unknown-failure' ? 'cannot tell why this failed' : 'explained',
   });
 }

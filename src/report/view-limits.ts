@@ -4,3 +4,6 @@
 
 /** Lines of one section a renderer shows at most. */
 export const SECTION_LINES_SHOWN = 200;
+
+/** HTTP exchanges the Markdown report shows in full at most. */
+export const REPORT_EXCHANGES_SHOWN = 60;

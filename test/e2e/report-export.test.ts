@@ -115,6 +115,20 @@ describe('--report through the CLI, one test per command', () => {
     assert.match(section(text, 'Summary'), /`client-assertion-in-authorization-header`/);
   });
 
+  it('explain --har: the report shows the HAR exchanges the diagnosis read, redacted (was: no exchange at all)', async () => {
+    const file = path.join(tmp(), 'explain-har.md');
+    const har = path.join(REPO_ROOT, 'fixtures', 'har', 'chrome-devtools-no-id-token.har');
+    const r = await runCli(['explain', '--har', har, '--report', file, '--json']);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    assert.equal(parseJsonOutput(r)['trace'], undefined, 'the JSON document does not repeat the HAR');
+    const { text, html } = readReport(file);
+    const steps = section(text, 'Steps and exchanges');
+    assert.match(steps, /\| token \|/);
+    assert.match(html, /<summary>\d+ · token — POST https:\/\/auth\.ehr\.example\.org\/oauth2\/token → 200 \(\d+ ms\)<\/summary>/);
+    assert.match(html, /<summary>\d+ · fhir[^<]* — GET https:\/\/fhir\.ehr\.example\.org\/r4\/Patient\/12724066 → 200/);
+    for (const secret of ['opaque-access-token-1', 'SplxlOBeZQQYbYS6WxSbIA']) assert.ok(!text.includes(secret), `${secret} in the report`);
+  });
+
   it('decode: the token\'s header and claims, no signature', async () => {
     const file = path.join(tmp(), 'decode.md');
     const jwt = unsignedJwt({ iss: 'https://ehr.example/oauth', sub: 'u1', aud: 'my-app', nonce: 'n-1', exp: 1_900_000_000, iat: 1_899_999_000, fhirUser: 'Practitioner/1' });

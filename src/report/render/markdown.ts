@@ -19,6 +19,7 @@ import { stepsFromTrace, type Step } from '../steps.js';
 import type { TokenView } from '../token-views.js';
 import { headerValue, isExchange, type HeaderMap, type HttpExchange, type TraceEntry, type TraceEvent } from '../trace.js';
 import { clip, groupDigits, safeLine, safeText } from './terminal-text.js';
+import { REPORT_EXCHANGES_SHOWN } from '../view-limits.js';
 
 export interface ReportEnvironment {
   smartctl: string;
@@ -43,7 +44,7 @@ export const BODY_LIMIT = 4096;
 const MAX_CELL = 500;
 const MAX_TEXT = 4000;
 const MAX_FINDINGS = 100;
-const MAX_EXCHANGES = 60;
+const MAX_EXCHANGES = REPORT_EXCHANGES_SHOWN;
 const MAX_ROWS = 200;
 
 const ROLE_LABEL: Record<FindingRole, string> = { 'root-cause': 'root cause', contributing: 'contributing', 'also-noticed': 'also noticed', unexplained: 'cannot tell' };
@@ -150,9 +151,10 @@ function checkTests(report: Report): TestLike[] {
   });
 }
 
-/** The trace to show: the run's own, or for check the exchanges of its failed and warned tests. */
+/** The trace to show: the run's own, for check the exchanges of its failed and warned tests, else the report's exchange groups (explain --har). */
 function runTrace(report: Report): TraceEntry[] {
   if (report.trace !== undefined) return report.trace;
+  if (report.command !== 'check') return (report.exchangeGroups ?? []).flatMap((g) => g.exchanges);
   return checkTests(report)
     .filter((t) => t.result === 'fail' || t.result === 'warn')
     .flatMap((t) => t.exchanges.map((e) => ({ ...e, step: `${t.id}: ${e.step}` })));
