@@ -12,12 +12,13 @@
 //   (dist/bundle/build-id, a hash of the bundles) and the Node version: V8 checks a cache
 //   against its own version and flags, but only against the length of the source, so
 //   another build must never find this one's cache.
-// - Folders 0700, files 0600, written to a temporary name and renamed. A cache V8 rejects
+// - Folders 0700, files 0600, written to a temporary name and renamed; a cache is read only
+//   from a file and folder this user owns that nobody else can write. A cache V8 rejects
 //   is rewritten; a cache folder that cannot be made or written is not an error: the run
 //   compiles as it would without one. SMARTCTL_CODE_CACHE=0 turns it off.
 // - Written after the command finished (save()), and only for the bundles whose cache was
 //   missing or rejected.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Script } from 'node:vm';
@@ -86,12 +87,30 @@ function cacheFileName(name: string, variant: string): string {
   return `${name.replace(/[^A-Za-z0-9-]/g, '_')}.${variant.replace(/[^A-Za-z0-9-]/g, '_')}.v8cache`;
 }
 
+/**
+ * A code cache is code: V8 runs what it holds. Only a file and folder this user owns and
+ * nobody else can write are read (an XDG_CACHE_HOME on a shared folder must not let another
+ * user put code into smartctl). Where there are no owners to compare (Windows), the folder's
+ * place under the user's own cache folder is what protects it.
+ */
+function trusted(stats: Stats): boolean {
+  const uid = process.getuid?.();
+  return (uid === undefined || stats.uid === uid) && (stats.mode & 0o022) === 0;
+}
+
 function readCache(file: string | undefined): Buffer | undefined {
   if (file === undefined) return undefined;
+  let fd: number | undefined;
   try {
-    return readFileSync(file);
+    const dir = lstatSync(path.dirname(file));
+    if (!dir.isDirectory() || !trusted(dir)) return undefined;
+    fd = openSync(file, 'r');
+    const stats = fstatSync(fd);
+    return stats.isFile() && trusted(stats) ? readFileSync(fd) : undefined;
   } catch {
     return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -102,8 +121,11 @@ function makeCacheDir(dir: string): void {
   try {
     mkdirSync(dir, { mode: 0o700 });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // A folder someone else can write is neither read (readCache) nor written to.
+    const stats = lstatSync(dir);
+    if (!stats.isDirectory() || !trusted(stats)) throw new Error(`${dir} is not a private folder`);
+    return;
   }
   for (const entry of readdirSync(parent)) {
     if (entry !== path.basename(dir)) rmSync(path.join(parent, entry), { recursive: true, force: true });

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -96,6 +96,30 @@ test('a damaged cache is refused by V8, the run is right all the same, and save(
   assert.notDeepEqual(readFileSync(file), garbage, 'save() wrote a new cache');
   const after = await runInChild(o, 1, 2);
   assert.deepEqual(after.loaded.map((l) => l.cache), ['hit', 'hit']);
+});
+
+test('a cache file or folder others can write (or another user owns) is not read: V8 would run what it holds', async () => {
+  const dir = bundleDir();
+  const o = options(dir, mkdtempSync(path.join(os.tmpdir(), 'smartctl-cache-')));
+  await runInChild(o, 1, 2);
+  const cacheDir = codeCacheDir(o) ?? '';
+  const file = path.join(cacheDir, 'parts_sum.explain.v8cache');
+  chmodSync(file, 0o666);
+  const worldWritable = await runInChild(o, 1, 2);
+  assert.deepEqual(worldWritable.loaded, [{ name: 'smartctl', cache: 'hit' }, { name: 'parts/sum', cache: 'miss' }]);
+  assert.equal(statSync(file).mode & 0o777, 0o600, 'save() put a private file in its place');
+  chmodSync(cacheDir, 0o777);
+  const before = readdirSync(cacheDir).map((f) => statSync(path.join(cacheDir, f)).mtimeMs);
+  const openFolder = await runInChild(o, 1, 2);
+  assert.deepEqual(openFolder.loaded.map((l) => l.cache), ['miss', 'miss']);
+  assert.deepEqual(readdirSync(cacheDir).map((f) => statSync(path.join(cacheDir, f)).mtimeMs), before, 'nothing written into a folder others can write');
+  chmodSync(cacheDir, 0o700);
+  if (process.getuid?.() === 0) {
+    // Root can hand the file to another user: it is then not this user's code.
+    chownSync(file, 65534, 65534);
+    const foreign = await runInChild(o, 1, 2);
+    assert.deepEqual(foreign.loaded.map((l) => l.cache), ['hit', 'miss']);
+  }
 });
 
 test('another build (another build id) never reads this one’s cache, and replaces its folder', async () => {
