@@ -40,6 +40,8 @@ export interface CorpusCase {
   note?: string | undefined;
   /** Real-world cases the engine still gets wrong, with the reason: reported, not failed. */
   knownMiss?: string | undefined;
+  /** Real-world cases whose expectation was changed after a held-out round was scored: what it was, and why it changed. */
+  expectChanged?: string | undefined;
   explain: Record<string, unknown>;
   expect: CorpusExpectation;
 }
