@@ -7,7 +7,7 @@
 // until the code is optimized, and most of a 10 000-scope comparison runs before that.
 // SMART App Launch 2.x, "Scopes and Launch Context".
 import type { Compartment, ResourceScope, Scope } from './parse.js';
-import { maskLetters, permissionMask, ScopeIndex, type Slot } from './scope-index.js';
+import { maskLetters, NO_TYPE, permissionMask, ScopeIndex, type Slot } from './scope-index.js';
 
 export { maskLetters, permissionMask } from './scope-index.js';
 
@@ -115,8 +115,11 @@ class Comparer {
   private readonly index = new ScopeIndex();
   private requestedIndex: ScopeIndex | undefined;
   private readonly grantedLaunchContexts = new Map<string, string>();
-  /** Granted scopes that answer a requested scope in another form (so they are not "added"). */
-  readonly accounted = new Set<string>();
+  /**
+   * Granted scopes that answer a requested scope in another form (so they are not "added"),
+   * added to the set of requested ones: one lookup tells whether a granted scope was asked for.
+   */
+  readonly accounted: Set<string>;
   /** Groups of narrower grants shared by many requested scopes, built once each. */
   private readonly groupMemo = new Map<string, Group>();
   /** group|need pairs already marked as accounted. */
@@ -127,7 +130,10 @@ class Comparer {
     private readonly requested: readonly Scope[],
     granted: readonly Scope[],
     private readonly grantedRaw: ReadonlySet<string>,
+    /** The requested raws; the comparer adds the granted scopes that answer them. */
+    requestedRaw: Set<string>,
   ) {
+    this.accounted = requestedRaw;
     for (let i = 0; i < granted.length; i++) {
       const g = granted[i] as Scope;
       if (g.kind === 'resource') this.index.add(g);
@@ -193,9 +199,9 @@ class Comparer {
     const need = permissionMask(r.permissions);
     const pairs = this.index.pairs(r);
     const restriction = this.index.restriction(r);
-    const exact = this.index.slot(r.compartment, r.resourceType, restriction);
-    const exactMask = exact?.mask ?? 0;
-    const exactScopes = exact === undefined ? [] : exact.scopes.map((s) => s.raw);
+    const exactScopes: string[] = [];
+    const found = this.index.exact(r.compartment, r.resourceType, restriction, exactScopes);
+    const exactMask = found === NO_TYPE ? 0 : found;
 
     // Answered by grants for the same type and restriction alone: equivalent, or widened if they give more.
     if ((need & ~exactMask) === 0) {
@@ -206,6 +212,12 @@ class Comparer {
       e.extra = maskLetters(beyond);
       e.note = `granted ${quoteList(exactScopes)}`;
       return e;
+    }
+    // Without a '*' grant, a scope naming one type is answered only by grants of that type,
+    // and an unrestricted one by none broader: the usual large grant is decided here.
+    if (!this.index.hasWildcardType && r.resourceType !== '*') {
+      if (found === NO_TYPE) return this.entry(r, 'dropped', exactScopes);
+      if (pairs.length === 0) return this.narrowerOrDropped(r, need, pairs, restriction, exactMask, exactScopes, []);
     }
     return this.broaderOrNarrower(r, need, pairs, restriction, exactMask, exactScopes);
   }
@@ -291,9 +303,10 @@ class Comparer {
         const s = scopes[i] as ResourceScope;
         if ((permissionMask(s.permissions) & need) !== 0) partial.push(s.raw);
       }
-      const mark = `${group.id}|${need}`;
-      if (!this.markedGroups.has(mark)) {
-        this.markedGroups.add(mark);
+      // A shared group is marked once per permission set; any other group is seen only here.
+      const mark = group.hist === undefined ? undefined : `${group.id}|${need}`;
+      if (mark === undefined || !this.markedGroups.has(mark)) {
+        if (mark !== undefined) this.markedGroups.add(mark);
         for (let i = 0; i < scopes.length; i++) {
           const s = scopes[i] as ResourceScope;
           if ((permissionMask(s.permissions) & need) !== 0) this.accounted.add(s.raw);
@@ -351,7 +364,8 @@ class Comparer {
         out.push(this.group(undefined, () => this.index.specificHoldingMore(c, pairs)));
       }
     }
-    out.push({ id: this.nextGroupId++, scopes: this.index.narrowerRestrictions(c, r.resourceType, pairs) });
+    const narrower = this.index.narrowerRestrictions(c, r.resourceType, pairs);
+    if (narrower.length > 0) out.push({ id: this.nextGroupId++, scopes: narrower });
     return out;
   }
 }
@@ -375,7 +389,7 @@ export function compareScopes(requested: readonly Scope[], granted: readonly Sco
   const duplicates: ScopeDuplicate[] = [];
   const req = distinct(requested, 'requested', duplicates);
   const gr = distinct(granted, 'granted', duplicates);
-  const comparer = new Comparer(req.list, gr.list, gr.seen);
+  const comparer = new Comparer(req.list, gr.list, gr.seen, req.seen);
   const counts = emptyCounts();
   const entries: ScopeComparisonEntry[] = [];
   // Most grants repeat the request in its order, with the same Scope objects (parseScopes
@@ -389,7 +403,7 @@ export function compareScopes(requested: readonly Scope[], granted: readonly Sco
   }
   for (let i = 0; i < gr.list.length; i++) {
     const g = gr.list[i] as Scope;
-    if (requested[i] === g || req.seen.has(g.raw) || comparer.accounted.has(g.raw)) continue;
+    if (requested[i] === g || comparer.accounted.has(g.raw)) continue;
     counts.added++;
     entries.push({ scope: g.raw, parsed: g, side: 'granted', classification: 'added', grantedAs: [g.raw] });
   }

@@ -53,6 +53,20 @@ function plainAll(raws: readonly string[]): string {
 /** Entries by classification, and dropped ones by scope kind: one pass, cached per comparison. */
 const grouped = new WeakMap<ScopeComparison, Map<string, ScopeComparisonEntry[]>>();
 
+// The group keys of dropped entries by kind, written once rather than built per entry.
+const DROPPED_KEY: Readonly<Record<Scope['kind'], string>> = {
+  resource: 'dropped:resource',
+  openid: 'dropped:openid',
+  fhirUser: 'dropped:fhirUser',
+  profile: 'dropped:profile',
+  launch: 'dropped:launch',
+  offline_access: 'dropped:offline_access',
+  online_access: 'dropped:online_access',
+  'launch-context': 'dropped:launch-context',
+  other: 'dropped:other',
+  malformed: 'dropped:malformed',
+};
+
 function push(map: Map<string, ScopeComparisonEntry[]>, key: string, e: ScopeComparisonEntry): void {
   const list = map.get(key);
   if (list === undefined) map.set(key, [e]);
@@ -68,7 +82,7 @@ function groups(c: ScopeComparison): Map<string, ScopeComparisonEntry[]> {
       const e = entries[i] as ScopeComparisonEntry;
       if (e.classification === 'granted-as-asked') continue;
       push(g, e.classification, e);
-      if (e.classification === 'dropped') push(g, `dropped:${e.parsed.kind}`, e);
+      if (e.classification === 'dropped') push(g, DROPPED_KEY[e.parsed.kind], e);
     }
     grouped.set(c, g);
   }

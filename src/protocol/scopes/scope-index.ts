@@ -36,6 +36,8 @@ export interface Slot {
 }
 
 const SCAN_LIMIT = 8;
+/** exact(): no scope names the type. */
+export const NO_TYPE = -1;
 const NO_PAIRS: readonly string[] = Object.freeze([]);
 
 /** The scopes of one type: most types have one, held without an array. */
@@ -47,6 +49,8 @@ function bucketList(bucket: Bucket): readonly ResourceScope[] {
 
 export class ScopeIndex {
   private readonly byType = new Map<string, Bucket>();
+  /** Whether any scope names the '*' type (without one, only a scope's own type can answer it). */
+  hasWildcardType = false;
   /** type -> compartment?restriction -> slot, built for big buckets on first lookup. */
   private readonly keyed = new Map<string, Map<string, Slot>>();
   /** type -> compartment|pair -> restricted scopes holding that pair, built for big buckets on first lookup. */
@@ -54,6 +58,7 @@ export class ScopeIndex {
   private readonly pairsCache = new Map<string, readonly string[]>();
 
   add(scope: ResourceScope): void {
+    if (scope.resourceType === '*') this.hasWildcardType = true;
     const bucket = this.byType.get(scope.resourceType);
     if (bucket === undefined) this.byType.set(scope.resourceType, scope);
     else if (Array.isArray(bucket)) bucket.push(scope);
@@ -77,6 +82,25 @@ export class ScopeIndex {
     if (scope.query === undefined) return '';
     const pairs = this.pairs(scope);
     return pairs.length === 1 ? (pairs[0] ?? '') : pairs.join('&');
+  }
+
+  /**
+   * The raws of the scopes of exactly this compartment, type and restriction, pushed onto
+   * `out`, and their united permissions: 0 when none, NO_TYPE when no scope names the type
+   * at all. Like slot(), without building a Slot for the usual one-scope bucket.
+   */
+  exact(compartment: Compartment, type: string, restriction: string, out: string[]): number {
+    const bucket = this.byType.get(type);
+    if (bucket === undefined) return NO_TYPE;
+    if (!Array.isArray(bucket)) {
+      if (bucket.compartment !== compartment || this.restriction(bucket) !== restriction) return 0;
+      out.push(bucket.raw);
+      return permissionMask(bucket.permissions);
+    }
+    const slot = this.slot(compartment, type, restriction);
+    if (slot === undefined) return 0;
+    for (let i = 0; i < slot.scopes.length; i++) out.push((slot.scopes[i] as ResourceScope).raw);
+    return slot.mask;
   }
 
   /** Scopes of exactly this compartment, type and restriction. */
