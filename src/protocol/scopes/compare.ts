@@ -71,22 +71,26 @@ function emptyCounts(): Record<ScopeClassification, number> {
 
 /**
  * Distinct scopes in order, and the set of raw strings. One Set.add per scope (a new raw
- * string grows the set); counts are kept only for repeated ones.
+ * string grows the set); counts are kept only for repeated ones. Without repeats the list
+ * is `scopes` itself: it is only read.
  */
-function distinct(scopes: readonly Scope[], side: 'requested' | 'granted', duplicates: ScopeDuplicate[]): { list: Scope[]; seen: Set<string> } {
+function distinct(scopes: readonly Scope[], side: 'requested' | 'granted', duplicates: ScopeDuplicate[]): { list: readonly Scope[]; seen: Set<string> } {
   const seen = new Set<string>();
-  const list: Scope[] = [];
+  let list: Scope[] | undefined;
   let repeats: Map<string, number> | undefined;
   for (let i = 0; i < scopes.length; i++) {
     const s = scopes[i] as Scope;
     const size = seen.size;
     seen.add(s.raw);
-    if (seen.size !== size) list.push(s);
+    if (seen.size !== size) list?.push(s);
     else {
+      // The first repeat: every scope before it was distinct.
+      list ??= scopes.slice(0, i);
       repeats ??= new Map();
       repeats.set(s.raw, (repeats.get(s.raw) ?? 1) + 1);
     }
   }
+  if (list === undefined) return { list: scopes, seen };
   // In order of first appearance.
   if (repeats !== undefined) {
     for (let i = 0; i < list.length; i++) {
@@ -199,9 +203,9 @@ class Comparer {
     const need = permissionMask(r.permissions);
     const pairs = this.index.pairs(r);
     const restriction = this.index.restriction(r);
-    const exactScopes: string[] = [];
-    const found = this.index.exact(r.compartment, r.resourceType, restriction, exactScopes);
-    const exactMask = found === NO_TYPE ? 0 : found;
+    const found = this.index.exact(r.compartment, r.resourceType, restriction);
+    const exactMask = found === NO_TYPE ? 0 : found.mask;
+    const exactScopes = found === NO_TYPE ? [] : found.raws;
 
     // Answered by grants for the same type and restriction alone: equivalent, or widened if they give more.
     if ((need & ~exactMask) === 0) {

@@ -37,7 +37,13 @@ export interface Slot {
 
 const SCAN_LIMIT = 8;
 /** exact(): no scope names the type. */
-export const NO_TYPE = -1;
+export const NO_TYPE = null;
+
+/** exact()'s answer: the scopes' raws and their united permissions. */
+export interface Exact {
+  mask: number;
+  raws: string[];
+}
 const NO_PAIRS: readonly string[] = Object.freeze([]);
 
 /** The scopes of one type: most types have one, held without an array. */
@@ -85,22 +91,21 @@ export class ScopeIndex {
   }
 
   /**
-   * The raws of the scopes of exactly this compartment, type and restriction, pushed onto
-   * `out`, and their united permissions: 0 when none, NO_TYPE when no scope names the type
-   * at all. Like slot(), without building a Slot for the usual one-scope bucket.
+   * The raws of the scopes of exactly this compartment, type and restriction and their united
+   * permissions (mask 0 and no raws when none), or NO_TYPE when no scope names the type at
+   * all. Like slot(), without a Slot for the usual one-scope bucket; the raws array is the
+   * caller's, sized to fit (it is kept as an entry's grantedAs).
    */
-  exact(compartment: Compartment, type: string, restriction: string, out: string[]): number {
+  exact(compartment: Compartment, type: string, restriction: string): Exact | typeof NO_TYPE {
     const bucket = this.byType.get(type);
     if (bucket === undefined) return NO_TYPE;
     if (!Array.isArray(bucket)) {
-      if (bucket.compartment !== compartment || this.restriction(bucket) !== restriction) return 0;
-      out.push(bucket.raw);
-      return permissionMask(bucket.permissions);
+      if (bucket.compartment !== compartment || this.restriction(bucket) !== restriction) return { mask: 0, raws: [] };
+      return { mask: permissionMask(bucket.permissions), raws: [bucket.raw] };
     }
     const slot = this.slot(compartment, type, restriction);
-    if (slot === undefined) return 0;
-    for (let i = 0; i < slot.scopes.length; i++) out.push((slot.scopes[i] as ResourceScope).raw);
-    return slot.mask;
+    if (slot === undefined) return { mask: 0, raws: [] };
+    return { mask: slot.mask, raws: slot.scopes.map((s) => s.raw) };
   }
 
   /** Scopes of exactly this compartment, type and restriction. */
