@@ -74,7 +74,7 @@ function emptyCounts(): Record<ScopeClassification, number> {
  * string grows the set); counts are kept only for repeated ones. Without repeats the list
  * is `scopes` itself: it is only read.
  */
-function distinct(scopes: readonly Scope[], side: 'requested' | 'granted', duplicates: ScopeDuplicate[]): { list: readonly Scope[]; seen: Set<string> } {
+function distinct(scopes: readonly Scope[], side: 'requested', duplicates: ScopeDuplicate[]): { list: readonly Scope[]; seen: Set<string> } {
   const seen = new Set<string>();
   let list: Scope[] | undefined;
   let repeats: Map<string, number> | undefined;
@@ -115,6 +115,10 @@ function rawsNeeded(scopes: readonly ResourceScope[], need: number, out: string[
 
 // ---- comparison -----------------------------------------------------------------
 
+function asAsked(r: Scope): ScopeComparisonEntry {
+  return { scope: r.raw, parsed: r, side: 'requested', classification: 'granted-as-asked', grantedAs: [r.raw] };
+}
+
 class Comparer {
   private readonly index = new ScopeIndex();
   private requestedIndex: ScopeIndex | undefined;
@@ -130,18 +134,51 @@ class Comparer {
   private readonly markedGroups = new Set<string>();
   private nextGroupId = 0;
 
+  /** Raws of the granted scopes other than resource ones (a resource scope is found in its slot of the index). */
+  private readonly grantedOther = new Set<string>();
+  /** The distinct granted scopes in order (`granted` itself when none repeats). */
+  readonly grantedList: readonly Scope[];
+
+  /**
+   * Indexes the granted scopes, each distinct one once: the index tells a repeated resource
+   * scope (its repeats share its slot), grantedOther any other. Repeats go to `duplicates`.
+   */
   constructor(
     private readonly requested: readonly Scope[],
     granted: readonly Scope[],
-    private readonly grantedRaw: ReadonlySet<string>,
     /** The requested raws; the comparer adds the granted scopes that answer them. */
     requestedRaw: Set<string>,
+    duplicates: ScopeDuplicate[],
   ) {
     this.accounted = requestedRaw;
+    let list: Scope[] | undefined;
+    let repeats: Map<string, number> | undefined;
     for (let i = 0; i < granted.length; i++) {
       const g = granted[i] as Scope;
-      if (g.kind === 'resource') this.index.add(g);
-      else if (g.kind === 'launch-context' && !this.grantedLaunchContexts.has(g.context)) this.grantedLaunchContexts.set(g.context, g.raw);
+      let fresh: boolean;
+      if (g.kind === 'resource') fresh = this.index.add(g);
+      else {
+        const size = this.grantedOther.size;
+        this.grantedOther.add(g.raw);
+        fresh = this.grantedOther.size !== size;
+        if (fresh && g.kind === 'launch-context' && !this.grantedLaunchContexts.has(g.context)) this.grantedLaunchContexts.set(g.context, g.raw);
+      }
+      if (fresh) list?.push(g);
+      else {
+        // The first repeat: every scope before it was distinct.
+        list ??= granted.slice(0, i);
+        repeats ??= new Map();
+        repeats.set(g.raw, (repeats.get(g.raw) ?? 1) + 1);
+      }
+    }
+    this.grantedList = list ?? granted;
+    // In order of first appearance.
+    if (list !== undefined && repeats !== undefined) {
+      for (let i = 0; i < list.length; i++) {
+        const g = list[i] as Scope;
+        const count = repeats.get(g.raw);
+        if (count !== undefined) duplicates.push({ side: 'granted', scope: g.raw, count });
+      }
     }
   }
 
@@ -170,21 +207,19 @@ class Comparer {
 
   /** `sameGranted`: the caller saw r itself among the granted scopes (parseScopes reuses known ones), so no lookup is needed. */
   classify(r: Scope, sameGranted = false): ScopeComparisonEntry {
-    if (sameGranted || this.grantedRaw.has(r.raw)) {
-      return { scope: r.raw, parsed: r, side: 'requested', classification: 'granted-as-asked', grantedAs: [r.raw] };
-    }
+    if (sameGranted || (r.kind !== 'resource' && this.grantedOther.has(r.raw))) return asAsked(r);
     switch (r.kind) {
       case 'resource':
         return this.classifyResource(r);
       case 'offline_access':
-        if (this.grantedRaw.has('online_access')) {
+        if (this.grantedOther.has('online_access')) {
           const e = this.entry(r, 'narrowed', ['online_access']);
           e.note = 'online_access instead: the refresh token works only while the user stays online';
           return e;
         }
         return this.entry(r, 'dropped', []);
       case 'online_access':
-        if (this.grantedRaw.has('offline_access')) {
+        if (this.grantedOther.has('offline_access')) {
           const e = this.entry(r, 'widened', ['offline_access']);
           e.note = 'offline_access instead: the refresh token outlives the user session';
           return e;
@@ -206,6 +241,8 @@ class Comparer {
     const found = this.index.exact(r.compartment, r.resourceType, restriction);
     const exactMask = found === NO_TYPE ? 0 : found.mask;
     const exactScopes = found === NO_TYPE ? [] : found.raws;
+    // The same string parses to the same scope: if it was granted, it is in this slot.
+    if (exactScopes.includes(r.raw)) return asAsked(r);
 
     // Answered by grants for the same type and restriction alone: equivalent, or widened if they give more.
     if ((need & ~exactMask) === 0) {
@@ -392,8 +429,8 @@ interface Group {
 export function compareScopes(requested: readonly Scope[], granted: readonly Scope[]): ScopeComparison {
   const duplicates: ScopeDuplicate[] = [];
   const req = distinct(requested, 'requested', duplicates);
-  const gr = distinct(granted, 'granted', duplicates);
-  const comparer = new Comparer(req.list, gr.list, gr.seen, req.seen);
+  const comparer = new Comparer(req.list, granted, req.seen, duplicates);
+  const grantedList = comparer.grantedList;
   const counts = emptyCounts();
   const entries: ScopeComparisonEntry[] = [];
   // Most grants repeat the request in its order, with the same Scope objects (parseScopes
@@ -405,8 +442,8 @@ export function compareScopes(requested: readonly Scope[], granted: readonly Sco
     counts[e.classification]++;
     entries.push(e);
   }
-  for (let i = 0; i < gr.list.length; i++) {
-    const g = gr.list[i] as Scope;
+  for (let i = 0; i < grantedList.length; i++) {
+    const g = grantedList[i] as Scope;
     if (requested[i] === g || comparer.accounted.has(g.raw)) continue;
     counts.added++;
     entries.push({ scope: g.raw, parsed: g, side: 'granted', classification: 'added', grantedAs: [g.raw] });

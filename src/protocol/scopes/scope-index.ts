@@ -62,13 +62,40 @@ export class ScopeIndex {
   /** type -> compartment|pair -> restricted scopes holding that pair, built for big buckets on first lookup. */
   private readonly byPair = new Map<string, Map<string, ResourceScope[]>>();
   private readonly pairsCache = new Map<string, readonly string[]>();
+  /** type -> the raws of its bucket, for buckets past SCAN_LIMIT (add() tells repeats with it). */
+  private readonly rawsByType = new Map<string, Set<string>>();
 
-  add(scope: ResourceScope): void {
-    if (scope.resourceType === '*') this.hasWildcardType = true;
-    const bucket = this.byType.get(scope.resourceType);
-    if (bucket === undefined) this.byType.set(scope.resourceType, scope);
-    else if (Array.isArray(bucket)) bucket.push(scope);
-    else this.byType.set(scope.resourceType, [bucket, scope]);
+  /**
+   * Adds a scope, unless one with the same string is already in (false then): a repeat
+   * parses alike, so it can only be in the same bucket.
+   */
+  add(scope: ResourceScope): boolean {
+    const type = scope.resourceType;
+    if (type === '*') this.hasWildcardType = true;
+    const bucket = this.byType.get(type);
+    if (bucket === undefined) {
+      this.byType.set(type, scope);
+      return true;
+    }
+    if (!Array.isArray(bucket)) {
+      if (bucket.raw === scope.raw) return false;
+      this.byType.set(type, [bucket, scope]);
+      return true;
+    }
+    if (bucket.length < SCAN_LIMIT) {
+      for (let i = 0; i < bucket.length; i++) if ((bucket[i] as ResourceScope).raw === scope.raw) return false;
+    } else {
+      let raws = this.rawsByType.get(type);
+      if (raws === undefined) {
+        raws = new Set(bucket.map((s) => s.raw));
+        this.rawsByType.set(type, raws);
+      }
+      const size = raws.size;
+      raws.add(scope.raw);
+      if (raws.size === size) return false;
+    }
+    bucket.push(scope);
+    return true;
   }
 
   /** The restriction's sorted, distinct, encoded pairs (cached per query string). */
