@@ -41,9 +41,9 @@ export interface ScopeDuplicate {
 }
 
 export interface ScopeComparison {
-  /** As parsed, in order, duplicates included. */
-  requested: Scope[];
-  granted: Scope[];
+  /** As parsed, in order, duplicates included: the lists compareScopes was given (not copied). */
+  requested: readonly Scope[];
+  granted: readonly Scope[];
   /** One per distinct requested scope in order, then one per added granted scope in order. */
   entries: ScopeComparisonEntry[];
   duplicates: ScopeDuplicate[];
@@ -448,7 +448,7 @@ export function compareScopes(requested: readonly Scope[], granted: readonly Sco
     counts.added++;
     entries.push({ scope: g.raw, parsed: g, side: 'granted', classification: 'added', grantedAs: [g.raw] });
   }
-  return { requested: [...requested], granted: [...granted], entries, duplicates, counts };
+  return { requested, granted, entries, duplicates, counts };
 }
 
 export { scopeFindings, type ScopeFindingOptions } from './findings.js';

@@ -192,16 +192,19 @@ export function parseScope(raw: string): Scope {
  * to an equal Scope.
  */
 export function parseScopes(text: string, known?: readonly Scope[]): Scope[] {
-  const out: Scope[] = [];
-  const tokens = text.split(/[ \t\r\n\f\v]+/);
+  // The token array becomes the scope array, each scope written over its token (n <= i):
+  // no second array the size of the list, nor the copies a growing one leaves behind.
+  const slots: Array<string | Scope> = text.split(/[ \t\r\n\f\v]+/);
+  let n = 0;
   // Indexed: a for-of allocates an iterator result per token until the code is optimized.
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i] as string;
+  for (let i = 0; i < slots.length; i++) {
+    const token = slots[i] as string;
     if (token === '') continue;
-    const same = known?.[out.length];
-    out.push(same !== undefined && same.raw === token ? same : parseScope(token));
+    const same = known?.[n];
+    slots[n++] = same !== undefined && same.raw === token ? same : parseScope(token);
   }
-  return out;
+  slots.length = n;
+  return slots as Scope[];
 }
 
 /** True for scopes that ask for FHIR resource access. */
