@@ -205,9 +205,8 @@ class Comparer {
     return e;
   }
 
-  /** `sameGranted`: the caller saw r itself among the granted scopes (parseScopes reuses known ones), so no lookup is needed. */
-  classify(r: Scope, sameGranted = false): ScopeComparisonEntry {
-    if (sameGranted || (r.kind !== 'resource' && this.grantedOther.has(r.raw))) return asAsked(r);
+  classify(r: Scope): ScopeComparisonEntry {
+    if (r.kind !== 'resource' && this.grantedOther.has(r.raw)) return asAsked(r);
     switch (r.kind) {
       case 'resource':
         return this.classifyResource(r);
@@ -438,7 +437,7 @@ export function compareScopes(requested: readonly Scope[], granted: readonly Sco
   // without a string lookup. Only a shortcut: an object present there is present anywhere.
   for (let i = 0; i < req.list.length; i++) {
     const r = req.list[i] as Scope;
-    const e = comparer.classify(r, granted[i] === r);
+    const e = granted[i] === r ? asAsked(r) : comparer.classify(r);
     counts[e.classification]++;
     entries.push(e);
   }
