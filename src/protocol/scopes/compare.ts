@@ -139,29 +139,42 @@ class Comparer {
   /** The distinct granted scopes in order (`granted` itself when none repeats). */
   readonly grantedList: readonly Scope[];
 
+  /** Set when `own` was given but the grant is not of its shape: compare the general way. */
+  readonly general: boolean = false;
+
   /**
    * Indexes the granted scopes, each distinct one once: the index tells a repeated resource
    * scope (its repeats share its slot), grantedOther any other. Repeats go to `duplicates`.
+   * With `own` (the request's scopes by type, see ownTypes), a resource scope granted at its
+   * requested scope's place is not indexed: no other requested scope names its type, so no
+   * lookup would find it, and it repeats no other granted scope unless one has its string
+   * (then `general` is set and nothing is kept).
    */
   constructor(
     private readonly requested: readonly Scope[],
     granted: readonly Scope[],
-    /** The requested raws; the comparer adds the granted scopes that answer them. */
+    /** The requested raws (or, with `own`, an empty set); the comparer adds the granted scopes that answer them. */
     requestedRaw: Set<string>,
     duplicates: ScopeDuplicate[],
+    own?: OwnTypes,
   ) {
     this.accounted = requestedRaw;
+    this.grantedList = granted;
     let list: Scope[] | undefined;
     let repeats: Map<string, number> | undefined;
     for (let i = 0; i < granted.length; i++) {
       const g = granted[i] as Scope;
       let fresh: boolean;
-      if (g.kind === 'resource') fresh = this.index.add(g);
+      if (g.kind !== 'resource') fresh = this.addOther(g);
+      else if (own === undefined) fresh = this.index.add(g);
+      else if (requested[i] === g) fresh = true;
       else {
-        const size = this.grantedOther.size;
-        this.grantedOther.add(g.raw);
-        fresh = this.grantedOther.size !== size;
-        if (fresh && g.kind === 'launch-context' && !this.grantedLaunchContexts.has(g.context)) this.grantedLaunchContexts.set(g.context, g.raw);
+        const at = own.byType.get(g.resourceType);
+        if (at !== undefined && granted[at] === requested[at] && (requested[at] as Scope).raw === g.raw) {
+          this.general = true;
+          return;
+        }
+        fresh = this.index.add(g);
       }
       if (fresh) list?.push(g);
       else {
@@ -180,6 +193,15 @@ class Comparer {
         if (count !== undefined) duplicates.push({ side: 'granted', scope: g.raw, count });
       }
     }
+  }
+
+  /** A granted scope other than a resource one; false when its string came before. */
+  private addOther(g: Exclude<Scope, ResourceScope>): boolean {
+    const size = this.grantedOther.size;
+    this.grantedOther.add(g.raw);
+    const fresh = this.grantedOther.size !== size;
+    if (fresh && g.kind === 'launch-context' && !this.grantedLaunchContexts.has(g.context)) this.grantedLaunchContexts.set(g.context, g.raw);
+    return fresh;
   }
 
   /** Permissions requested for this compartment, type and restriction (index built on first use). */
@@ -424,26 +446,83 @@ interface Group {
   hist?: number[];
 }
 
+/**
+ * The request by type, when each of its resource scopes names a type of its own (so none
+ * repeats, and none is '*') and no other scope repeats either: undefined for any other.
+ * One map insertion per scope, as the set of raws would take.
+ */
+interface OwnTypes {
+  /** Resource type -> the index of the requested scope naming it. */
+  byType: Map<string, number>;
+  /** The raws of the other requested scopes. */
+  other: Set<string>;
+}
+
+function ownTypes(requested: readonly Scope[]): OwnTypes | undefined {
+  const byType = new Map<string, number>();
+  const other = new Set<string>();
+  for (let i = 0; i < requested.length; i++) {
+    const s = requested[i] as Scope;
+    if (s.kind === 'resource') {
+      if (s.resourceType === '*') return undefined;
+      const size = byType.size;
+      byType.set(s.resourceType, i);
+      if (byType.size === size) return undefined;
+    } else {
+      const size = other.size;
+      other.add(s.raw);
+      if (other.size === size) return undefined;
+    }
+  }
+  return { byType, other };
+}
+
+/** Whether a granted scope's string was requested (in a request of OwnTypes' shape). */
+function requestedIn(own: OwnTypes, requested: readonly Scope[], g: Scope): boolean {
+  if (g.kind !== 'resource') return own.other.has(g.raw);
+  const at = own.byType.get(g.resourceType);
+  return at !== undefined && (requested[at] as Scope).raw === g.raw;
+}
+
 /** Classifies every distinct requested scope against the granted ones, and lists granted scopes nobody asked for. */
 export function compareScopes(requested: readonly Scope[], granted: readonly Scope[]): ScopeComparison {
+  // The usual large comparison (a grant that repeats the request in its order, with some
+  // scopes in another form) takes the shape OwnTypes checks for; any other the general way.
+  const own = ownTypes(requested);
+  if (own !== undefined) {
+    const duplicates: ScopeDuplicate[] = [];
+    const comparer = new Comparer(requested, granted, new Set(), duplicates, own);
+    if (!comparer.general) return classifyAll(requested, granted, requested, comparer, duplicates, own);
+  }
   const duplicates: ScopeDuplicate[] = [];
   const req = distinct(requested, 'requested', duplicates);
-  const comparer = new Comparer(req.list, granted, req.seen, duplicates);
+  return classifyAll(requested, granted, req.list, new Comparer(req.list, granted, req.seen, duplicates), duplicates, undefined);
+}
+
+function classifyAll(
+  requested: readonly Scope[],
+  granted: readonly Scope[],
+  distinctRequested: readonly Scope[],
+  comparer: Comparer,
+  duplicates: ScopeDuplicate[],
+  own: OwnTypes | undefined,
+): ScopeComparison {
   const grantedList = comparer.grantedList;
   const counts = emptyCounts();
   const entries: ScopeComparisonEntry[] = [];
   // Most grants repeat the request in its order, with the same Scope objects (parseScopes
   // with known): the object at the same index on the other side answers "is it there?"
   // without a string lookup. Only a shortcut: an object present there is present anywhere.
-  for (let i = 0; i < req.list.length; i++) {
-    const r = req.list[i] as Scope;
+  for (let i = 0; i < distinctRequested.length; i++) {
+    const r = distinctRequested[i] as Scope;
     const e = granted[i] === r ? asAsked(r) : comparer.classify(r);
     counts[e.classification]++;
     entries.push(e);
   }
+  // Without `own`, accounted holds the requested raws too.
   for (let i = 0; i < grantedList.length; i++) {
     const g = grantedList[i] as Scope;
-    if (requested[i] === g || comparer.accounted.has(g.raw)) continue;
+    if (requested[i] === g || comparer.accounted.has(g.raw) || (own !== undefined && requestedIn(own, requested, g))) continue;
     counts.added++;
     entries.push({ scope: g.raw, parsed: g, side: 'granted', classification: 'added', grantedAs: [g.raw] });
   }
