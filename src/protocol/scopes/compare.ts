@@ -169,7 +169,9 @@ class Comparer {
       else if (own === undefined) fresh = this.index.add(g);
       else if (requested[i] === g) fresh = true;
       else {
-        const at = own.byType.get(g.resourceType);
+        // Usually the scope in that place names the same type (the grant rewrote it): then it is the one.
+        const there = requested[i];
+        const at = there?.kind === 'resource' && there.resourceType === g.resourceType ? i : own.byType.get(g.resourceType);
         if (at !== undefined && granted[at] === requested[at] && (requested[at] as Scope).raw === g.raw) {
           this.general = true;
           return;
