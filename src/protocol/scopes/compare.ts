@@ -74,18 +74,25 @@ function emptyCounts(): Record<ScopeClassification, number> {
  * string grows the set); counts are kept only for repeated ones. Without repeats the list
  * is `scopes` itself: it is only read.
  */
-function distinct(scopes: readonly Scope[], side: 'requested', duplicates: ScopeDuplicate[]): { list: readonly Scope[]; seen: Set<string> } {
+function distinct(scopes: readonly Scope[], side: 'requested', duplicates: ScopeDuplicate[]): { list: readonly Scope[]; seen: Set<string>; at?: number[] } {
   const seen = new Set<string>();
   let list: Scope[] | undefined;
+  /** With repeats: where each scope of the list stands in `scopes`. */
+  let at: number[] | undefined;
   let repeats: Map<string, number> | undefined;
   for (let i = 0; i < scopes.length; i++) {
     const s = scopes[i] as Scope;
     const size = seen.size;
     seen.add(s.raw);
-    if (seen.size !== size) list?.push(s);
-    else {
+    if (seen.size !== size) {
+      list?.push(s);
+      at?.push(i);
+    } else {
       // The first repeat: every scope before it was distinct.
-      list ??= scopes.slice(0, i);
+      if (list === undefined) {
+        list = scopes.slice(0, i);
+        at = Array.from({ length: i }, (_unused, k) => k);
+      }
       repeats ??= new Map();
       repeats.set(s.raw, (repeats.get(s.raw) ?? 1) + 1);
     }
@@ -99,7 +106,7 @@ function distinct(scopes: readonly Scope[], side: 'requested', duplicates: Scope
       if (count !== undefined) duplicates.push({ side, scope: s.raw, count });
     }
   }
-  return { list, seen };
+  return { list, seen, at };
 }
 
 function quoteList(raws: readonly string[]): string {
@@ -134,8 +141,12 @@ class Comparer {
   private readonly markedGroups = new Set<string>();
   private nextGroupId = 0;
 
-  /** Raws of the granted scopes other than resource ones (a resource scope is found in its slot of the index). */
-  private readonly grantedOther = new Set<string>();
+  /**
+   * Raws of the granted scopes: every one the general way; with `own`, those other than
+   * resource scopes (a granted resource scope is then found in its slot of the index).
+   */
+  private readonly grantedRaw = new Set<string>();
+  private readonly everyRaw: boolean;
   /** The distinct granted scopes in order (`granted` itself when none repeats). */
   readonly grantedList: readonly Scope[];
 
@@ -143,12 +154,13 @@ class Comparer {
   readonly general: boolean = false;
 
   /**
-   * Indexes the granted scopes, each distinct one once: the index tells a repeated resource
-   * scope (its repeats share its slot), grantedOther any other. Repeats go to `duplicates`.
+   * Indexes the granted scopes, each distinct one once (grantedRaw tells the repeats);
+   * repeats go to `duplicates`.
    * With `own` (the request's scopes by type, see ownTypes), a resource scope granted at its
    * requested scope's place is not indexed: no other requested scope names its type, so no
    * lookup would find it, and it repeats no other granted scope unless one has its string
-   * (then `general` is set and nothing is kept).
+   * (then `general` is set and nothing is kept); any other granted resource scope is told
+   * a repeat by its slot of the index, without a set of every granted string.
    */
   constructor(
     private readonly requested: readonly Scope[],
@@ -160,14 +172,17 @@ class Comparer {
   ) {
     this.accounted = requestedRaw;
     this.grantedList = granted;
+    this.everyRaw = own === undefined;
     let list: Scope[] | undefined;
     let repeats: Map<string, number> | undefined;
     for (let i = 0; i < granted.length; i++) {
       const g = granted[i] as Scope;
       let fresh: boolean;
       if (g.kind !== 'resource') fresh = this.addOther(g);
-      else if (own === undefined) fresh = this.index.add(g);
-      else if (requested[i] === g) fresh = true;
+      else if (own === undefined) {
+        fresh = this.addRaw(g.raw);
+        if (fresh) this.index.addDistinct(g);
+      } else if (requested[i] === g) fresh = true;
       else {
         // Usually the scope in that place names the same type (the grant rewrote it): then it is the one.
         const there = requested[i];
@@ -197,11 +212,16 @@ class Comparer {
     }
   }
 
+  /** false when the string came before. */
+  private addRaw(raw: string): boolean {
+    const size = this.grantedRaw.size;
+    this.grantedRaw.add(raw);
+    return this.grantedRaw.size !== size;
+  }
+
   /** A granted scope other than a resource one; false when its string came before. */
   private addOther(g: Exclude<Scope, ResourceScope>): boolean {
-    const size = this.grantedOther.size;
-    this.grantedOther.add(g.raw);
-    const fresh = this.grantedOther.size !== size;
+    const fresh = this.addRaw(g.raw);
     if (fresh && g.kind === 'launch-context' && !this.grantedLaunchContexts.has(g.context)) this.grantedLaunchContexts.set(g.context, g.raw);
     return fresh;
   }
@@ -210,7 +230,7 @@ class Comparer {
   private requestedMask(compartment: Compartment, type: string, restriction: string): number {
     if (this.requestedIndex === undefined) {
       this.requestedIndex = new ScopeIndex();
-      for (const r of this.requested) if (r.kind === 'resource') this.requestedIndex.add(r);
+      for (const r of this.requested) if (r.kind === 'resource') this.requestedIndex.addDistinct(r);
     }
     return this.requestedIndex.slot(compartment, type, restriction)?.mask ?? 0;
   }
@@ -230,19 +250,19 @@ class Comparer {
   }
 
   classify(r: Scope): ScopeComparisonEntry {
-    if (r.kind !== 'resource' && this.grantedOther.has(r.raw)) return asAsked(r);
+    if ((this.everyRaw || r.kind !== 'resource') && this.grantedRaw.has(r.raw)) return asAsked(r);
     switch (r.kind) {
       case 'resource':
         return this.classifyResource(r);
       case 'offline_access':
-        if (this.grantedOther.has('online_access')) {
+        if (this.grantedRaw.has('online_access')) {
           const e = this.entry(r, 'narrowed', ['online_access']);
           e.note = 'online_access instead: the refresh token works only while the user stays online';
           return e;
         }
         return this.entry(r, 'dropped', []);
       case 'online_access':
-        if (this.grantedOther.has('offline_access')) {
+        if (this.grantedRaw.has('offline_access')) {
           const e = this.entry(r, 'widened', ['offline_access']);
           e.note = 'offline_access instead: the refresh token outlives the user session';
           return e;
@@ -264,7 +284,8 @@ class Comparer {
     const found = this.index.exact(r.compartment, r.resourceType, restriction);
     const exactMask = found === NO_TYPE ? 0 : found.mask;
     const exactScopes = found === NO_TYPE ? [] : found.raws;
-    // The same string parses to the same scope: if it was granted, it is in this slot.
+    // The same string parses to the same scope: if it was granted, it is in this slot (how a request of
+    // OwnTypes' shape finds it; the general way found it in grantedRaw already).
     if (exactScopes.includes(r.raw)) return asAsked(r);
 
     // Answered by grants for the same type and restriction alone: equivalent, or widened if they give more.
@@ -494,17 +515,19 @@ export function compareScopes(requested: readonly Scope[], granted: readonly Sco
   if (own !== undefined) {
     const duplicates: ScopeDuplicate[] = [];
     const comparer = new Comparer(requested, granted, new Set(), duplicates, own);
-    if (!comparer.general) return classifyAll(requested, granted, requested, comparer, duplicates, own);
+    if (!comparer.general) return classifyAll(requested, granted, requested, undefined, comparer, duplicates, own);
   }
   const duplicates: ScopeDuplicate[] = [];
   const req = distinct(requested, 'requested', duplicates);
-  return classifyAll(requested, granted, req.list, new Comparer(req.list, granted, req.seen, duplicates), duplicates, undefined);
+  return classifyAll(requested, granted, req.list, req.at, new Comparer(req.list, granted, req.seen, duplicates), duplicates, undefined);
 }
 
 function classifyAll(
   requested: readonly Scope[],
   granted: readonly Scope[],
   distinctRequested: readonly Scope[],
+  /** Where each distinct requested scope stands in `requested`, when they are not the same list. */
+  at: readonly number[] | undefined,
   comparer: Comparer,
   duplicates: ScopeDuplicate[],
   own: OwnTypes | undefined,
@@ -517,7 +540,7 @@ function classifyAll(
   // without a string lookup. Only a shortcut: an object present there is present anywhere.
   for (let i = 0; i < distinctRequested.length; i++) {
     const r = distinctRequested[i] as Scope;
-    const e = granted[i] === r ? asAsked(r) : comparer.classify(r);
+    const e = granted[at === undefined ? i : (at[i] as number)] === r ? asAsked(r) : comparer.classify(r);
     counts[e.classification]++;
     entries.push(e);
   }

@@ -46,6 +46,13 @@ export interface Exact {
 }
 const NO_PAIRS: readonly string[] = Object.freeze([]);
 
+const UNRESTRICTED_KEY: Readonly<Record<Compartment, string>> = { patient: 'patient?', user: 'user?', system: 'system?' };
+
+/** A keyed slot's key: compartment?restriction (one string per compartment for unrestricted slots, not one per lookup). */
+function slotKey(compartment: Compartment, restriction: string): string {
+  return restriction === '' ? UNRESTRICTED_KEY[compartment] : `${compartment}?${restriction}`;
+}
+
 /** The scopes of one type: most types have one, held without an array. */
 type Bucket = ResourceScope | ResourceScope[];
 
@@ -62,8 +69,8 @@ export class ScopeIndex {
   /** type -> compartment|pair -> restricted scopes holding that pair, built for big buckets on first lookup. */
   private readonly byPair = new Map<string, Map<string, ResourceScope[]>>();
   private readonly pairsCache = new Map<string, readonly string[]>();
-  /** type -> the raws of its bucket, for buckets past SCAN_LIMIT (add() tells repeats with it). */
-  private readonly rawsByType = new Map<string, Set<string>>();
+  /** The strings of the scopes in buckets of SCAN_LIMIT or more (add() tells repeats with it). */
+  private readonly bigBucketRaws = new Set<string>();
 
   /**
    * Adds a scope, unless one with the same string is already in (false then): a repeat
@@ -84,18 +91,27 @@ export class ScopeIndex {
     }
     if (bucket.length < SCAN_LIMIT) {
       for (let i = 0; i < bucket.length; i++) if ((bucket[i] as ResourceScope).raw === scope.raw) return false;
-    } else {
-      let raws = this.rawsByType.get(type);
-      if (raws === undefined) {
-        raws = new Set(bucket.map((s) => s.raw));
-        this.rawsByType.set(type, raws);
-      }
-      const size = raws.size;
-      raws.add(scope.raw);
-      if (raws.size === size) return false;
+      // A bucket reaching the limit puts its (distinct) strings in the set of big buckets' strings.
+      if (bucket.length === SCAN_LIMIT - 1) for (let i = 0; i < bucket.length; i++) this.bigBucketRaws.add((bucket[i] as ResourceScope).raw);
+    }
+    if (bucket.length >= SCAN_LIMIT - 1) {
+      // One set for every big bucket: a string belongs to one type, so a string already in is a repeat.
+      const size = this.bigBucketRaws.size;
+      this.bigBucketRaws.add(scope.raw);
+      if (this.bigBucketRaws.size === size) return false;
     }
     bucket.push(scope);
     return true;
+  }
+
+  /** Adds a scope known to be distinct from those in (a list without repeats): no repeat check. */
+  addDistinct(scope: ResourceScope): void {
+    const type = scope.resourceType;
+    if (type === '*') this.hasWildcardType = true;
+    const bucket = this.byType.get(type);
+    if (bucket === undefined) this.byType.set(type, scope);
+    else if (Array.isArray(bucket)) bucket.push(scope);
+    else this.byType.set(type, [bucket, scope]);
   }
 
   /** The restriction's sorted, distinct, encoded pairs (cached per query string). */
@@ -161,7 +177,7 @@ export class ScopeIndex {
       keyed = new Map();
       for (let i = 0; i < list.length; i++) {
         const s = list[i] as ResourceScope;
-        const key = `${s.compartment}?${this.restriction(s)}`;
+        const key = slotKey(s.compartment, this.restriction(s));
         const slot = keyed.get(key);
         if (slot === undefined) keyed.set(key, { mask: permissionMask(s.permissions), scopes: [s] });
         else {
@@ -171,7 +187,7 @@ export class ScopeIndex {
       }
       this.keyed.set(type, keyed);
     }
-    return keyed.get(`${compartment}?${restriction}`);
+    return keyed.get(slotKey(compartment, restriction));
   }
 
   /** Restricted scopes of this compartment and type whose restriction holds every one of `pairs` and more. */
