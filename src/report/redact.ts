@@ -91,6 +91,12 @@ const SECRET_NAME_ALTERNATION = [...SECRET_PARAMS].sort((a, b) => b.length - a.l
 const SECRET_PARAM_IN_TEXT = new RegExp(`((?:^|[?&#;\\s("'<>,])(?:${SECRET_NAME_ALTERNATION})=)[^&#\\s"'<>]+`, 'gi');
 // "name": "value" as JSON inside text (a truncated body is not parseable JSON).
 const SECRET_JSON_IN_TEXT = new RegExp(`((?:^|[{,\\s])\\\\?"(?:${SECRET_NAME_ALTERNATION})\\\\?"\\s*:\\s*\\\\?")((?:[^"\\\\]|\\\\[^"])*)`, 'gi');
+// What every match of the two patterns above holds: a secret name followed by a quote (or
+// an escaped one), or by "=". Looked for in the lowercased text: the patterns ignore case,
+// and without the u flag only ASCII letters match the names' letters.
+const SECRET_NAMES = [...SECRET_PARAMS];
+const SECRET_NAME_QUOTED = SECRET_NAMES.flatMap((name) => [`${name}"`, `${name}\\"`]);
+const SECRET_NAME_EQUALS = SECRET_NAMES.map((name) => `${name}=`);
 const V2_SCOPE_BEFORE = /(?:patient|user|system)\/[A-Za-z*]+\.[cruds]+\?[^\s]*$/;
 
 export function redactString(text: string, mask: Mask = PLAIN): string {
@@ -100,14 +106,17 @@ export function redactString(text: string, mask: Mask = PLAIN): string {
   let out = text;
   if (out.includes('-----BEGIN ')) out = out.replace(PEM_PRIVATE, (m, label: string) => `-----BEGIN ${label}-----\n${mask(m)}\n-----END ${label}-----`);
   if (out.includes('eyJ')) out = out.replace(JWT_SHAPE, (m) => mask(m));
-  const lower = out.toLowerCase();
+  let lower = out.toLowerCase();
   if (SCHEME_NAMES.some((name) => lower.includes(name))) {
+    const before = out;
     out = out.replace(SCHEME_VALUE, (match, scheme: string, space: string, word: string) => {
       const value = word.replace(/\.+$/, '');
       return isCredential(value) && !isMasked(value) ? `${scheme}${space}${mask(value)}${word.slice(value.length)}` : match;
     });
+    if (out !== before) lower = out.toLowerCase();
   }
-  if (out.includes('"')) {
+  if (out.includes('"') && SECRET_NAME_QUOTED.some((needle) => lower.includes(needle))) {
+    const before = out;
     out = out.replace(SECRET_JSON_IN_TEXT, (match, prefix: string, value: string) => {
       if (value === '' || isMasked(value)) return match;
       // "code"/"token" in quoted JSON is often an OperationOutcome issue code ("forbidden"): as in redactValue, only an issued-looking value is secret.
@@ -115,8 +124,9 @@ export function redactString(text: string, mask: Mask = PLAIN): string {
       if (name !== undefined && AMBIGUOUS_KEYS.has(name) && !looksLikeIssuedSecret(value)) return match;
       return `${prefix}${mask(value)}`;
     });
+    if (out !== before) lower = out.toLowerCase();
   }
-  if (out.includes('=')) {
+  if (out.includes('=') && SECRET_NAME_EQUALS.some((needle) => lower.includes(needle))) {
     out = out.replace(SECRET_PARAM_IN_TEXT, (match, prefix: string, offset: number, whole: string) =>
       // A SMART v2 scope restriction (patient/Observation.rs?code=...) is not a secret.
       isMasked(match.slice(prefix.length)) || V2_SCOPE_BEFORE.test(whole.slice(Math.max(0, offset - 80), offset + 1)) ? match : `${prefix}${mask(match.slice(prefix.length))}`,

@@ -7,7 +7,7 @@
 // until the code is optimized, and most of a 10 000-scope comparison runs before that.
 // SMART App Launch 2.x, "Scopes and Launch Context".
 import type { Compartment, ResourceScope, Scope } from './parse.js';
-import { maskLetters, permissionMask, ScopeIndex, type Slot } from './scope-index.js';
+import { maskLetters, NO_TYPE, permissionMask, ScopeIndex, type Slot } from './scope-index.js';
 
 export { maskLetters, permissionMask } from './scope-index.js';
 
@@ -41,9 +41,9 @@ export interface ScopeDuplicate {
 }
 
 export interface ScopeComparison {
-  /** As parsed, in order, duplicates included. */
-  requested: Scope[];
-  granted: Scope[];
+  /** As parsed, in order, duplicates included: the lists compareScopes was given (not copied). */
+  requested: readonly Scope[];
+  granted: readonly Scope[];
   /** One per distinct requested scope in order, then one per added granted scope in order. */
   entries: ScopeComparisonEntry[];
   duplicates: ScopeDuplicate[];
@@ -71,22 +71,33 @@ function emptyCounts(): Record<ScopeClassification, number> {
 
 /**
  * Distinct scopes in order, and the set of raw strings. One Set.add per scope (a new raw
- * string grows the set); counts are kept only for repeated ones.
+ * string grows the set); counts are kept only for repeated ones. Without repeats the list
+ * is `scopes` itself: it is only read.
  */
-function distinct(scopes: readonly Scope[], side: 'requested' | 'granted', duplicates: ScopeDuplicate[]): { list: Scope[]; seen: Set<string> } {
+function distinct(scopes: readonly Scope[], side: 'requested', duplicates: ScopeDuplicate[]): { list: readonly Scope[]; seen: Set<string>; at?: number[] } {
   const seen = new Set<string>();
-  const list: Scope[] = [];
+  let list: Scope[] | undefined;
+  /** With repeats: where each scope of the list stands in `scopes`. */
+  let at: number[] | undefined;
   let repeats: Map<string, number> | undefined;
   for (let i = 0; i < scopes.length; i++) {
     const s = scopes[i] as Scope;
     const size = seen.size;
     seen.add(s.raw);
-    if (seen.size !== size) list.push(s);
-    else {
+    if (seen.size !== size) {
+      list?.push(s);
+      at?.push(i);
+    } else {
+      // The first repeat: every scope before it was distinct.
+      if (list === undefined) {
+        list = scopes.slice(0, i);
+        at = Array.from({ length: i }, (_unused, k) => k);
+      }
       repeats ??= new Map();
       repeats.set(s.raw, (repeats.get(s.raw) ?? 1) + 1);
     }
   }
+  if (list === undefined) return { list: scopes, seen };
   // In order of first appearance.
   if (repeats !== undefined) {
     for (let i = 0; i < list.length; i++) {
@@ -95,7 +106,7 @@ function distinct(scopes: readonly Scope[], side: 'requested' | 'granted', dupli
       if (count !== undefined) duplicates.push({ side, scope: s.raw, count });
     }
   }
-  return { list, seen };
+  return { list, seen, at };
 }
 
 function quoteList(raws: readonly string[]): string {
@@ -111,35 +122,115 @@ function rawsNeeded(scopes: readonly ResourceScope[], need: number, out: string[
 
 // ---- comparison -----------------------------------------------------------------
 
+function asAsked(r: Scope): ScopeComparisonEntry {
+  return { scope: r.raw, parsed: r, side: 'requested', classification: 'granted-as-asked', grantedAs: [r.raw] };
+}
+
 class Comparer {
   private readonly index = new ScopeIndex();
   private requestedIndex: ScopeIndex | undefined;
   private readonly grantedLaunchContexts = new Map<string, string>();
-  /** Granted scopes that answer a requested scope in another form (so they are not "added"). */
-  readonly accounted = new Set<string>();
+  /**
+   * Granted scopes that answer a requested scope in another form (so they are not "added"),
+   * added to the set of requested ones: one lookup tells whether a granted scope was asked for.
+   */
+  readonly accounted: Set<string>;
   /** Groups of narrower grants shared by many requested scopes, built once each. */
   private readonly groupMemo = new Map<string, Group>();
   /** group|need pairs already marked as accounted. */
   private readonly markedGroups = new Set<string>();
   private nextGroupId = 0;
 
+  /**
+   * Raws of the granted scopes: every one the general way; with `own`, those other than
+   * resource scopes (a granted resource scope is then found in its slot of the index).
+   */
+  private readonly grantedRaw = new Set<string>();
+  private readonly everyRaw: boolean;
+  /** The distinct granted scopes in order (`granted` itself when none repeats). */
+  readonly grantedList: readonly Scope[];
+
+  /** Set when `own` was given but the grant is not of its shape: compare the general way. */
+  readonly general: boolean = false;
+
+  /**
+   * Indexes the granted scopes, each distinct one once (grantedRaw tells the repeats);
+   * repeats go to `duplicates`.
+   * With `own` (the request's scopes by type, see ownTypes), a resource scope granted at its
+   * requested scope's place is not indexed: no other requested scope names its type, so no
+   * lookup would find it, and it repeats no other granted scope unless one has its string
+   * (then `general` is set and nothing is kept); any other granted resource scope is told
+   * a repeat by its slot of the index, without a set of every granted string.
+   */
   constructor(
     private readonly requested: readonly Scope[],
     granted: readonly Scope[],
-    private readonly grantedRaw: ReadonlySet<string>,
+    /** The requested raws (or, with `own`, an empty set); the comparer adds the granted scopes that answer them. */
+    requestedRaw: Set<string>,
+    duplicates: ScopeDuplicate[],
+    own?: OwnTypes,
   ) {
+    this.accounted = requestedRaw;
+    this.grantedList = granted;
+    this.everyRaw = own === undefined;
+    let list: Scope[] | undefined;
+    let repeats: Map<string, number> | undefined;
     for (let i = 0; i < granted.length; i++) {
       const g = granted[i] as Scope;
-      if (g.kind === 'resource') this.index.add(g);
-      else if (g.kind === 'launch-context' && !this.grantedLaunchContexts.has(g.context)) this.grantedLaunchContexts.set(g.context, g.raw);
+      let fresh: boolean;
+      if (g.kind !== 'resource') fresh = this.addOther(g);
+      else if (own === undefined) {
+        fresh = this.addRaw(g.raw);
+        if (fresh) this.index.addDistinct(g);
+      } else if (requested[i] === g) fresh = true;
+      else {
+        // Usually the scope in that place names the same type (the grant rewrote it): then it is the one.
+        const there = requested[i];
+        const at = there?.kind === 'resource' && there.resourceType === g.resourceType ? i : own.byType.get(g.resourceType);
+        if (at !== undefined && granted[at] === requested[at] && (requested[at] as Scope).raw === g.raw) {
+          this.general = true;
+          return;
+        }
+        fresh = this.index.add(g);
+      }
+      if (fresh) list?.push(g);
+      else {
+        // The first repeat: every scope before it was distinct.
+        list ??= granted.slice(0, i);
+        repeats ??= new Map();
+        repeats.set(g.raw, (repeats.get(g.raw) ?? 1) + 1);
+      }
     }
+    this.grantedList = list ?? granted;
+    // In order of first appearance.
+    if (list !== undefined && repeats !== undefined) {
+      for (let i = 0; i < list.length; i++) {
+        const g = list[i] as Scope;
+        const count = repeats.get(g.raw);
+        if (count !== undefined) duplicates.push({ side: 'granted', scope: g.raw, count });
+      }
+    }
+  }
+
+  /** false when the string came before. */
+  private addRaw(raw: string): boolean {
+    const size = this.grantedRaw.size;
+    this.grantedRaw.add(raw);
+    return this.grantedRaw.size !== size;
+  }
+
+  /** A granted scope other than a resource one; false when its string came before. */
+  private addOther(g: Exclude<Scope, ResourceScope>): boolean {
+    const fresh = this.addRaw(g.raw);
+    if (fresh && g.kind === 'launch-context' && !this.grantedLaunchContexts.has(g.context)) this.grantedLaunchContexts.set(g.context, g.raw);
+    return fresh;
   }
 
   /** Permissions requested for this compartment, type and restriction (index built on first use). */
   private requestedMask(compartment: Compartment, type: string, restriction: string): number {
     if (this.requestedIndex === undefined) {
       this.requestedIndex = new ScopeIndex();
-      for (const r of this.requested) if (r.kind === 'resource') this.requestedIndex.add(r);
+      for (const r of this.requested) if (r.kind === 'resource') this.requestedIndex.addDistinct(r);
     }
     return this.requestedIndex.slot(compartment, type, restriction)?.mask ?? 0;
   }
@@ -158,11 +249,8 @@ class Comparer {
     return e;
   }
 
-  /** `sameGranted`: the caller saw r itself among the granted scopes (parseScopes reuses known ones), so no lookup is needed. */
-  classify(r: Scope, sameGranted = false): ScopeComparisonEntry {
-    if (sameGranted || this.grantedRaw.has(r.raw)) {
-      return { scope: r.raw, parsed: r, side: 'requested', classification: 'granted-as-asked', grantedAs: [r.raw] };
-    }
+  classify(r: Scope): ScopeComparisonEntry {
+    if ((this.everyRaw || r.kind !== 'resource') && this.grantedRaw.has(r.raw)) return asAsked(r);
     switch (r.kind) {
       case 'resource':
         return this.classifyResource(r);
@@ -193,9 +281,12 @@ class Comparer {
     const need = permissionMask(r.permissions);
     const pairs = this.index.pairs(r);
     const restriction = this.index.restriction(r);
-    const exact = this.index.slot(r.compartment, r.resourceType, restriction);
-    const exactMask = exact?.mask ?? 0;
-    const exactScopes = exact === undefined ? [] : exact.scopes.map((s) => s.raw);
+    const found = this.index.exact(r.compartment, r.resourceType, restriction);
+    const exactMask = found === NO_TYPE ? 0 : found.mask;
+    const exactScopes = found === NO_TYPE ? [] : found.raws;
+    // The same string parses to the same scope: if it was granted, it is in this slot (how a request of
+    // OwnTypes' shape finds it; the general way found it in grantedRaw already).
+    if (exactScopes.includes(r.raw)) return asAsked(r);
 
     // Answered by grants for the same type and restriction alone: equivalent, or widened if they give more.
     if ((need & ~exactMask) === 0) {
@@ -206,6 +297,12 @@ class Comparer {
       e.extra = maskLetters(beyond);
       e.note = `granted ${quoteList(exactScopes)}`;
       return e;
+    }
+    // Without a '*' grant, a scope naming one type is answered only by grants of that type,
+    // and an unrestricted one by none broader: the usual large grant is decided here.
+    if (!this.index.hasWildcardType && r.resourceType !== '*') {
+      if (found === NO_TYPE) return this.entry(r, 'dropped', exactScopes);
+      if (pairs.length === 0) return this.narrowerOrDropped(r, need, pairs, restriction, exactMask, exactScopes, []);
     }
     return this.broaderOrNarrower(r, need, pairs, restriction, exactMask, exactScopes);
   }
@@ -291,9 +388,10 @@ class Comparer {
         const s = scopes[i] as ResourceScope;
         if ((permissionMask(s.permissions) & need) !== 0) partial.push(s.raw);
       }
-      const mark = `${group.id}|${need}`;
-      if (!this.markedGroups.has(mark)) {
-        this.markedGroups.add(mark);
+      // A shared group is marked once per permission set; any other group is seen only here.
+      const mark = group.hist === undefined ? undefined : `${group.id}|${need}`;
+      if (mark === undefined || !this.markedGroups.has(mark)) {
+        if (mark !== undefined) this.markedGroups.add(mark);
         for (let i = 0; i < scopes.length; i++) {
           const s = scopes[i] as ResourceScope;
           if ((permissionMask(s.permissions) & need) !== 0) this.accounted.add(s.raw);
@@ -351,7 +449,8 @@ class Comparer {
         out.push(this.group(undefined, () => this.index.specificHoldingMore(c, pairs)));
       }
     }
-    out.push({ id: this.nextGroupId++, scopes: this.index.narrowerRestrictions(c, r.resourceType, pairs) });
+    const narrower = this.index.narrowerRestrictions(c, r.resourceType, pairs);
+    if (narrower.length > 0) out.push({ id: this.nextGroupId++, scopes: narrower });
     return out;
   }
 }
@@ -370,30 +469,89 @@ interface Group {
   hist?: number[];
 }
 
+/**
+ * The request by type, when each of its resource scopes names a type of its own (so none
+ * repeats, and none is '*') and no other scope repeats either: undefined for any other.
+ * One map insertion per scope, as the set of raws would take.
+ */
+interface OwnTypes {
+  /** Resource type -> the index of the requested scope naming it. */
+  byType: Map<string, number>;
+  /** The raws of the other requested scopes. */
+  other: Set<string>;
+}
+
+function ownTypes(requested: readonly Scope[]): OwnTypes | undefined {
+  const byType = new Map<string, number>();
+  const other = new Set<string>();
+  for (let i = 0; i < requested.length; i++) {
+    const s = requested[i] as Scope;
+    if (s.kind === 'resource') {
+      if (s.resourceType === '*') return undefined;
+      const size = byType.size;
+      byType.set(s.resourceType, i);
+      if (byType.size === size) return undefined;
+    } else {
+      const size = other.size;
+      other.add(s.raw);
+      if (other.size === size) return undefined;
+    }
+  }
+  return { byType, other };
+}
+
+/** Whether a granted scope's string was requested (in a request of OwnTypes' shape). */
+function requestedIn(own: OwnTypes, requested: readonly Scope[], g: Scope): boolean {
+  if (g.kind !== 'resource') return own.other.has(g.raw);
+  const at = own.byType.get(g.resourceType);
+  return at !== undefined && (requested[at] as Scope).raw === g.raw;
+}
+
 /** Classifies every distinct requested scope against the granted ones, and lists granted scopes nobody asked for. */
 export function compareScopes(requested: readonly Scope[], granted: readonly Scope[]): ScopeComparison {
+  // The usual large comparison (a grant that repeats the request in its order, with some
+  // scopes in another form) takes the shape OwnTypes checks for; any other the general way.
+  const own = ownTypes(requested);
+  if (own !== undefined) {
+    const duplicates: ScopeDuplicate[] = [];
+    const comparer = new Comparer(requested, granted, new Set(), duplicates, own);
+    if (!comparer.general) return classifyAll(requested, granted, requested, undefined, comparer, duplicates, own);
+  }
   const duplicates: ScopeDuplicate[] = [];
   const req = distinct(requested, 'requested', duplicates);
-  const gr = distinct(granted, 'granted', duplicates);
-  const comparer = new Comparer(req.list, gr.list, gr.seen);
+  return classifyAll(requested, granted, req.list, req.at, new Comparer(req.list, granted, req.seen, duplicates), duplicates, undefined);
+}
+
+function classifyAll(
+  requested: readonly Scope[],
+  granted: readonly Scope[],
+  distinctRequested: readonly Scope[],
+  /** Where each distinct requested scope stands in `requested`, when they are not the same list. */
+  at: readonly number[] | undefined,
+  comparer: Comparer,
+  duplicates: ScopeDuplicate[],
+  own: OwnTypes | undefined,
+): ScopeComparison {
+  const grantedList = comparer.grantedList;
   const counts = emptyCounts();
   const entries: ScopeComparisonEntry[] = [];
   // Most grants repeat the request in its order, with the same Scope objects (parseScopes
   // with known): the object at the same index on the other side answers "is it there?"
   // without a string lookup. Only a shortcut: an object present there is present anywhere.
-  for (let i = 0; i < req.list.length; i++) {
-    const r = req.list[i] as Scope;
-    const e = comparer.classify(r, granted[i] === r);
+  for (let i = 0; i < distinctRequested.length; i++) {
+    const r = distinctRequested[i] as Scope;
+    const e = granted[at === undefined ? i : (at[i] as number)] === r ? asAsked(r) : comparer.classify(r);
     counts[e.classification]++;
     entries.push(e);
   }
-  for (let i = 0; i < gr.list.length; i++) {
-    const g = gr.list[i] as Scope;
-    if (requested[i] === g || req.seen.has(g.raw) || comparer.accounted.has(g.raw)) continue;
+  // Without `own`, accounted holds the requested raws too.
+  for (let i = 0; i < grantedList.length; i++) {
+    const g = grantedList[i] as Scope;
+    if (requested[i] === g || comparer.accounted.has(g.raw) || (own !== undefined && requestedIn(own, requested, g))) continue;
     counts.added++;
     entries.push({ scope: g.raw, parsed: g, side: 'granted', classification: 'added', grantedAs: [g.raw] });
   }
-  return { requested: [...requested], granted: [...granted], entries, duplicates, counts };
+  return { requested, granted, entries, duplicates, counts };
 }
 
 export { scopeFindings, type ScopeFindingOptions } from './findings.js';

@@ -53,6 +53,20 @@ function plainAll(raws: readonly string[]): string {
 /** Entries by classification, and dropped ones by scope kind: one pass, cached per comparison. */
 const grouped = new WeakMap<ScopeComparison, Map<string, ScopeComparisonEntry[]>>();
 
+// The group keys of dropped entries by kind, written once rather than built per entry.
+const DROPPED_KEY: Readonly<Record<Scope['kind'], string>> = {
+  resource: 'dropped:resource',
+  openid: 'dropped:openid',
+  fhirUser: 'dropped:fhirUser',
+  profile: 'dropped:profile',
+  launch: 'dropped:launch',
+  offline_access: 'dropped:offline_access',
+  online_access: 'dropped:online_access',
+  'launch-context': 'dropped:launch-context',
+  other: 'dropped:other',
+  malformed: 'dropped:malformed',
+};
+
 function push(map: Map<string, ScopeComparisonEntry[]>, key: string, e: ScopeComparisonEntry): void {
   const list = map.get(key);
   if (list === undefined) map.set(key, [e]);
@@ -68,7 +82,7 @@ function groups(c: ScopeComparison): Map<string, ScopeComparisonEntry[]> {
       const e = entries[i] as ScopeComparisonEntry;
       if (e.classification === 'granted-as-asked') continue;
       push(g, e.classification, e);
-      if (e.classification === 'dropped') push(g, `dropped:${e.parsed.kind}`, e);
+      if (e.classification === 'dropped') push(g, DROPPED_KEY[e.parsed.kind], e);
     }
     grouped.set(c, g);
   }
@@ -85,6 +99,66 @@ function droppedKinds(c: ScopeComparison, kinds: readonly Scope['kind'][]): Scop
 
 function grantedHas(c: ScopeComparison, raw: string): boolean {
   return c.granted.some((s) => s.raw === raw);
+}
+
+/** Up to three examples of one syntax, and how many there are. */
+interface SyntaxSample {
+  n: number;
+  sample: string[];
+}
+
+/**
+ * What the lints of a scope list read, gathered in one pass (a 40 000-scope list is walked
+ * once, not once per lint). Lists keep order and repeats; each lint removes repeats itself.
+ */
+interface ScopeCensus {
+  malformed: MalformedScope[];
+  v1: SyntaxSample;
+  v2: SyntaxSample;
+  /** Raws of system/ resource scopes. */
+  system: string[];
+  /** fhirUser and profile scopes. */
+  identity: Scope[];
+  openid: boolean;
+  /** Asks for a patient/ or user/ resource, identity, launch or online_access scope. */
+  userFacing: boolean;
+}
+
+function censusOf(scopes: readonly Scope[]): ScopeCensus {
+  const census: ScopeCensus = { malformed: [], v1: { n: 0, sample: [] }, v2: { n: 0, sample: [] }, system: [], identity: [], openid: false, userFacing: false };
+  for (let i = 0; i < scopes.length; i++) {
+    const s = scopes[i] as Scope;
+    switch (s.kind) {
+      case 'resource': {
+        const side = s.syntax === 'v1' ? census.v1 : census.v2;
+        side.n++;
+        if (side.sample.length < 3) side.sample.push(s.raw);
+        if (s.compartment === 'system') census.system.push(s.raw);
+        else census.userFacing = true;
+        break;
+      }
+      case 'malformed':
+        census.malformed.push(s);
+        break;
+      case 'openid':
+        census.openid = true;
+        census.userFacing = true;
+        break;
+      case 'fhirUser':
+      case 'profile':
+        census.identity.push(s);
+        census.userFacing = true;
+        break;
+      case 'launch':
+      case 'launch-context':
+      case 'online_access':
+        census.userFacing = true;
+        break;
+      default:
+        break;
+    }
+  }
+  return census;
 }
 
 // ---- what was dropped ----------------------------------------------------------
@@ -136,15 +210,9 @@ export function identityScopeDropped(c: ScopeComparison): Finding | undefined {
 }
 
 /** fhirUser/profile requested without openid: the claim travels in an id_token that will not come. */
-export function identityScopeWithoutOpenid(c: ScopeComparison): Finding | undefined {
-  const requested: Scope[] = [];
-  let openid = false;
-  for (let i = 0; i < c.requested.length; i++) {
-    const s = c.requested[i] as Scope;
-    if (s.kind === 'fhirUser' || s.kind === 'profile') requested.push(s);
-    else if (s.kind === 'openid') openid = true;
-  }
-  if (requested.length === 0 || openid) return undefined;
+export function identityScopeWithoutOpenid(c: ScopeComparison, census: ScopeCensus = censusOf(c.requested)): Finding | undefined {
+  const requested = census.identity;
+  if (requested.length === 0 || census.openid) return undefined;
   const names = [...new Set(requested.map((s) => s.raw))];
   return makeFinding({
     id: 'identity-scope-without-openid',
@@ -259,12 +327,11 @@ export function scopeAdded(c: ScopeComparison): Finding | undefined {
 
 // ---- lints of the scopes themselves ---------------------------------------------
 
-function malformedOn(side: 'requested' | 'granted', scopes: readonly Scope[]): Finding | undefined {
+function malformedOn(side: 'requested' | 'granted', census: ScopeCensus): Finding | undefined {
   const seen = new Set<string>();
   const bad: MalformedScope[] = [];
-  for (let i = 0; i < scopes.length; i++) {
-    const s = scopes[i] as Scope;
-    if (s.kind !== 'malformed' || seen.has(s.raw)) continue;
+  for (const s of census.malformed) {
+    if (seen.has(s.raw)) continue;
     seen.add(s.raw);
     bad.push(s);
   }
@@ -282,8 +349,8 @@ function malformedOn(side: 'requested' | 'granted', scopes: readonly Scope[]): F
 }
 
 /** Requested scopes that are not valid SMART syntax. */
-export function requestedScopeMalformed(requested: readonly Scope[]): Finding | undefined {
-  return malformedOn('requested', requested);
+export function requestedScopeMalformed(requested: readonly Scope[], census: ScopeCensus = censusOf(requested)): Finding | undefined {
+  return malformedOn('requested', census);
 }
 
 /** Scopes written more than once, with their counts. */
@@ -308,19 +375,11 @@ export function scopeDuplicate(requested: readonly Scope[], dups: ReadonlyArray<
 }
 
 /** v1 (.read/.write/.*) and v2 (cruds letters) in the same request. */
-export function scopeSyntaxMixed(requested: readonly Scope[]): Finding | undefined {
+export function scopeSyntaxMixed(requested: readonly Scope[], census: ScopeCensus = censusOf(requested)): Finding | undefined {
   // Counts, and the first three of each as samples.
-  const v1 = { n: 0, sample: [] as string[] };
-  const v2 = { n: 0, sample: [] as string[] };
-  for (let i = 0; i < requested.length; i++) {
-    const s = requested[i] as Scope;
-    if (s.kind !== 'resource') continue;
-    const side = s.syntax === 'v1' ? v1 : v2;
-    side.n++;
-    if (side.sample.length < 3) side.sample.push(s.raw);
-  }
+  const { v1, v2 } = census;
   if (v1.n === 0 || v2.n === 0) return undefined;
-  const sample = (list: { n: number; sample: string[] }): string => `${list.sample.map((r) => `"${r}"`).join(', ')}${list.n > 3 ? ` and ${list.n - 3} more` : ''}`;
+  const sample = (list: SyntaxSample): string => `${list.sample.map((r) => `"${r}"`).join(', ')}${list.n > 3 ? ` and ${list.n - 3} more` : ''}`;
   return makeFinding({
     id: 'scope-syntax-mixed',
     severity: 'warning',
@@ -331,29 +390,11 @@ export function scopeSyntaxMixed(requested: readonly Scope[]): Finding | undefin
   });
 }
 
-function looksUserFacing(requested: readonly Scope[]): boolean {
-  return requested.some(
-    (s) =>
-      (s.kind === 'resource' && s.compartment !== 'system') ||
-      s.kind === 'openid' ||
-      s.kind === 'fhirUser' ||
-      s.kind === 'profile' ||
-      s.kind === 'launch' ||
-      s.kind === 'launch-context' ||
-      s.kind === 'online_access',
-  );
-}
-
 /** system/ scopes belong to backend services, not to a user's launch. */
-export function systemScopeInUserRequest(requested: readonly Scope[], options: ScopeFindingOptions = {}): Finding | undefined {
-  const userFacing = options.userFacing ?? looksUserFacing(requested);
+export function systemScopeInUserRequest(requested: readonly Scope[], options: ScopeFindingOptions = {}, census: ScopeCensus = censusOf(requested)): Finding | undefined {
+  const userFacing = options.userFacing ?? census.userFacing;
   if (!userFacing) return undefined;
-  const seen = new Set<string>();
-  for (let i = 0; i < requested.length; i++) {
-    const s = requested[i] as Scope;
-    if (s.kind === 'resource' && s.compartment === 'system') seen.add(s.raw);
-  }
-  const system = [...seen];
+  const system = [...new Set(census.system)];
   if (system.length === 0) return undefined;
   return makeFinding({
     id: 'system-scope-in-user-request',
@@ -367,13 +408,18 @@ export function systemScopeInUserRequest(requested: readonly Scope[], options: S
 
 /** Lints of a requested scope list on its own (before any grant): for `launch` and `explain --url` too. */
 export function lintRequestedScopes(requested: readonly Scope[], options: ScopeFindingOptions = {}, dups?: ReadonlyArray<[string, number]>): Finding[] {
-  return [requestedScopeMalformed(requested), scopeDuplicate(requested, dups), scopeSyntaxMixed(requested), systemScopeInUserRequest(requested, options)].filter(
+  return lintsOf(requested, options, dups, censusOf(requested));
+}
+
+function lintsOf(requested: readonly Scope[], options: ScopeFindingOptions, dups: ReadonlyArray<[string, number]> | undefined, census: ScopeCensus): Finding[] {
+  return [requestedScopeMalformed(requested, census), scopeDuplicate(requested, dups), scopeSyntaxMixed(requested, census), systemScopeInUserRequest(requested, options, census)].filter(
     (f): f is Finding => f !== undefined,
   );
 }
 
 /** Every finding from a requested vs granted comparison, including the requested-scope lints. */
 export function scopeFindings(comparison: ScopeComparison, options: ScopeFindingOptions = {}): Finding[] {
+  const requested = censusOf(comparison.requested);
   return [
     openidScopeDropped(comparison),
     identityScopeDropped(comparison),
@@ -382,13 +428,14 @@ export function scopeFindings(comparison: ScopeComparison, options: ScopeFinding
     refreshScopeDropped(comparison),
     resourceScopeNarrowed(comparison),
     resourceScopeWidened(comparison),
-    identityScopeWithoutOpenid(comparison),
+    identityScopeWithoutOpenid(comparison, requested),
     scopeAdded(comparison),
-    malformedOn('granted', comparison.granted),
-    ...lintRequestedScopes(
+    malformedOn('granted', censusOf(comparison.granted)),
+    ...lintsOf(
       comparison.requested,
       options,
       comparison.duplicates.filter((d) => d.side === 'requested').map((d): [string, number] => [d.scope, d.count]),
+      requested,
     ),
   ].filter((f): f is Finding => f !== undefined);
 }

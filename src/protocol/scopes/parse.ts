@@ -132,6 +132,19 @@ function compartmentAt(raw: string, slash: number): Compartment | 'launch' | und
   return undefined;
 }
 
+/** Every ordered subset of cruds, by its bit mask (c = 1 ... s = 16): one shared string each. */
+const LETTERS_BY_MASK: readonly string[] = Array.from({ length: 32 }, (_unused, mask) => INTERACTIONS.filter((_l, i) => (mask & (1 << i)) !== 0).join(''));
+
+/** raw from `start` on, known to be v2 letters in cruds order: the shared string of those letters, not a new slice per scope. */
+function v2Letters(raw: string, start: number): string {
+  let mask = 0;
+  for (let i = start; i < raw.length; i++) {
+    const ch = raw.charCodeAt(i);
+    mask |= ch === 99 ? 1 : ch === 114 ? 2 : ch === 117 ? 4 : ch === 100 ? 8 : 16; // c r u d, else s
+  }
+  return LETTERS_BY_MASK[mask] ?? raw.slice(start);
+}
+
 // The common, well-formed resource scope without a restriction, matched in one go. No
 // captures: its parts are sliced by position (its only "." is the one before the
 // permission), and the compartment is our own constant rather than a new string per scope.
@@ -153,7 +166,7 @@ export function parseScope(raw: string): Scope {
         compartment,
         resourceType: raw.slice(compartment.length + 1, dot),
         syntax: v1 !== undefined ? 'v1' : 'v2',
-        permissions: v1 !== undefined ? V1_TO_V2[v1] : raw.slice(dot + 1),
+        permissions: v1 !== undefined ? V1_TO_V2[v1] : v2Letters(raw, dot + 1),
       };
     }
   }
@@ -192,16 +205,19 @@ export function parseScope(raw: string): Scope {
  * to an equal Scope.
  */
 export function parseScopes(text: string, known?: readonly Scope[]): Scope[] {
-  const out: Scope[] = [];
-  const tokens = text.split(/[ \t\r\n\f\v]+/);
+  // The token array becomes the scope array, each scope written over its token (n <= i):
+  // no second array the size of the list, nor the copies a growing one leaves behind.
+  const slots: Array<string | Scope> = text.split(/[ \t\r\n\f\v]+/);
+  let n = 0;
   // Indexed: a for-of allocates an iterator result per token until the code is optimized.
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i] as string;
+  for (let i = 0; i < slots.length; i++) {
+    const token = slots[i] as string;
     if (token === '') continue;
-    const same = known?.[out.length];
-    out.push(same !== undefined && same.raw === token ? same : parseScope(token));
+    const same = known?.[n];
+    slots[n++] = same !== undefined && same.raw === token ? same : parseScope(token);
   }
-  return out;
+  slots.length = n;
+  return slots as Scope[];
 }
 
 /** True for scopes that ask for FHIR resource access. */

@@ -36,7 +36,22 @@ export interface Slot {
 }
 
 const SCAN_LIMIT = 8;
+/** exact(): no scope names the type. */
+export const NO_TYPE = null;
+
+/** exact()'s answer: the scopes' raws and their united permissions. */
+export interface Exact {
+  mask: number;
+  raws: string[];
+}
 const NO_PAIRS: readonly string[] = Object.freeze([]);
+
+const UNRESTRICTED_KEY: Readonly<Record<Compartment, string>> = { patient: 'patient?', user: 'user?', system: 'system?' };
+
+/** A keyed slot's key: compartment?restriction (one string per compartment for unrestricted slots, not one per lookup). */
+function slotKey(compartment: Compartment, restriction: string): string {
+  return restriction === '' ? UNRESTRICTED_KEY[compartment] : `${compartment}?${restriction}`;
+}
 
 /** The scopes of one type: most types have one, held without an array. */
 type Bucket = ResourceScope | ResourceScope[];
@@ -47,17 +62,56 @@ function bucketList(bucket: Bucket): readonly ResourceScope[] {
 
 export class ScopeIndex {
   private readonly byType = new Map<string, Bucket>();
+  /** Whether any scope names the '*' type (without one, only a scope's own type can answer it). */
+  hasWildcardType = false;
   /** type -> compartment?restriction -> slot, built for big buckets on first lookup. */
   private readonly keyed = new Map<string, Map<string, Slot>>();
   /** type -> compartment|pair -> restricted scopes holding that pair, built for big buckets on first lookup. */
   private readonly byPair = new Map<string, Map<string, ResourceScope[]>>();
   private readonly pairsCache = new Map<string, readonly string[]>();
+  /** The strings of the scopes in buckets of SCAN_LIMIT or more (add() tells repeats with it). */
+  private readonly bigBucketRaws = new Set<string>();
 
-  add(scope: ResourceScope): void {
-    const bucket = this.byType.get(scope.resourceType);
-    if (bucket === undefined) this.byType.set(scope.resourceType, scope);
+  /**
+   * Adds a scope, unless one with the same string is already in (false then): a repeat
+   * parses alike, so it can only be in the same bucket.
+   */
+  add(scope: ResourceScope): boolean {
+    const type = scope.resourceType;
+    if (type === '*') this.hasWildcardType = true;
+    const bucket = this.byType.get(type);
+    if (bucket === undefined) {
+      this.byType.set(type, scope);
+      return true;
+    }
+    if (!Array.isArray(bucket)) {
+      if (bucket.raw === scope.raw) return false;
+      this.byType.set(type, [bucket, scope]);
+      return true;
+    }
+    if (bucket.length < SCAN_LIMIT) {
+      for (let i = 0; i < bucket.length; i++) if ((bucket[i] as ResourceScope).raw === scope.raw) return false;
+      // A bucket reaching the limit puts its (distinct) strings in the set of big buckets' strings.
+      if (bucket.length === SCAN_LIMIT - 1) for (let i = 0; i < bucket.length; i++) this.bigBucketRaws.add((bucket[i] as ResourceScope).raw);
+    }
+    if (bucket.length >= SCAN_LIMIT - 1) {
+      // One set for every big bucket: a string belongs to one type, so a string already in is a repeat.
+      const size = this.bigBucketRaws.size;
+      this.bigBucketRaws.add(scope.raw);
+      if (this.bigBucketRaws.size === size) return false;
+    }
+    bucket.push(scope);
+    return true;
+  }
+
+  /** Adds a scope known to be distinct from those in (a list without repeats): no repeat check. */
+  addDistinct(scope: ResourceScope): void {
+    const type = scope.resourceType;
+    if (type === '*') this.hasWildcardType = true;
+    const bucket = this.byType.get(type);
+    if (bucket === undefined) this.byType.set(type, scope);
     else if (Array.isArray(bucket)) bucket.push(scope);
-    else this.byType.set(scope.resourceType, [bucket, scope]);
+    else this.byType.set(type, [bucket, scope]);
   }
 
   /** The restriction's sorted, distinct, encoded pairs (cached per query string). */
@@ -77,6 +131,24 @@ export class ScopeIndex {
     if (scope.query === undefined) return '';
     const pairs = this.pairs(scope);
     return pairs.length === 1 ? (pairs[0] ?? '') : pairs.join('&');
+  }
+
+  /**
+   * The raws of the scopes of exactly this compartment, type and restriction and their united
+   * permissions (mask 0 and no raws when none), or NO_TYPE when no scope names the type at
+   * all. Like slot(), without a Slot for the usual one-scope bucket; the raws array is the
+   * caller's, sized to fit (it is kept as an entry's grantedAs).
+   */
+  exact(compartment: Compartment, type: string, restriction: string): Exact | typeof NO_TYPE {
+    const bucket = this.byType.get(type);
+    if (bucket === undefined) return NO_TYPE;
+    if (!Array.isArray(bucket)) {
+      if (bucket.compartment !== compartment || this.restriction(bucket) !== restriction) return { mask: 0, raws: [] };
+      return { mask: permissionMask(bucket.permissions), raws: [bucket.raw] };
+    }
+    const slot = this.slot(compartment, type, restriction);
+    if (slot === undefined) return { mask: 0, raws: [] };
+    return { mask: slot.mask, raws: slot.scopes.map((s) => s.raw) };
   }
 
   /** Scopes of exactly this compartment, type and restriction. */
@@ -105,7 +177,7 @@ export class ScopeIndex {
       keyed = new Map();
       for (let i = 0; i < list.length; i++) {
         const s = list[i] as ResourceScope;
-        const key = `${s.compartment}?${this.restriction(s)}`;
+        const key = slotKey(s.compartment, this.restriction(s));
         const slot = keyed.get(key);
         if (slot === undefined) keyed.set(key, { mask: permissionMask(s.permissions), scopes: [s] });
         else {
@@ -115,7 +187,7 @@ export class ScopeIndex {
       }
       this.keyed.set(type, keyed);
     }
-    return keyed.get(`${compartment}?${restriction}`);
+    return keyed.get(slotKey(compartment, restriction));
   }
 
   /** Restricted scopes of this compartment and type whose restriction holds every one of `pairs` and more. */
