@@ -2,6 +2,7 @@
 // (launch, token, discover, a HAR) or from what a user saved (explain). Rules read only this.
 import { headerValue, isExchange, type HeaderMap, type TraceEntry } from '../report/trace.js';
 import { parseOAuthError, parseWwwAuthenticate, type BearerChallenge, type OAuthError } from '../protocol/oauth-error.js';
+import { withoutTags } from './html-text.js';
 import { observeFailures, type ObservedFailure } from './failure.js';
 import { specificPhrasesIn } from './vendors/index.js';
 
@@ -318,7 +319,7 @@ export function statusOfUnstatedAnswer(body: string | undefined, oauthError: OAu
   // A FHIR OperationOutcome with an error issue is an error answer too (which one, 401 or 403, it does not say).
   const outcome = parseObject(body);
   if (outcome?.['resourceType'] === 'OperationOutcome' && Array.isArray(outcome['issue']) && outcome['issue'].some((i: unknown) => typeof i === 'object' && i !== null && ['error', 'fatal'].includes(String((i as Record<string, unknown>)['severity'])))) return 400;
-  const text = /<[a-z!]/i.test(body) ? body.replace(/<[^>]*>/g, ' ') : body;
+  const text = /<[a-z!]/i.test(body) ? withoutTags(body) : body;
   return specificPhrasesIn(text).length > 0 ? 400 : 0;
 }
 

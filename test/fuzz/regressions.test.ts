@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { explainCommand } from '../../src/commands/explain.js';
 import { parseAuthParams, parseOAuthError } from '../../src/protocol/oauth-error.js';
+import { pageText, withoutTags } from '../../src/diagnose/html-text.js';
 import { fuzzContext } from './fuzz-kit.js';
 
 // ---- auth-params: quadratic on a long run of letters ------------------------------------
@@ -55,4 +56,83 @@ test('regression: a challenge parameter named "__proto__" is a parameter (was: d
   assert.equal(Object.hasOwn(params, '__proto__'), true);
   assert.deepEqual(Object.keys(params), ['__proto__', 'error']);
   assert.equal(Object.getPrototypeOf(params), Object.prototype);
+});
+
+// ---- HTML pages and Entra lines: quadratic on unclosed tags and runs of newlines ---------
+
+/** The tag and script strippers as they were (pageText of rule.ts, the inline tag strip of evidence.ts and failure.ts). */
+function pageTextBefore(html: string): string {
+  return html
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function entraLineBefore(description: string, label: string): string | undefined {
+  return new RegExp(`(?:^|[\\r\\n])\\s*${label}:\\s*([^\\r\\n]+)`, 'i').exec(description)?.[1];
+}
+
+function within(ms: number, what: string, run: () => unknown): void {
+  const started = performance.now();
+  run();
+  const took = performance.now() - started;
+  assert.ok(took < ms, `${what} took ${Math.round(took)} ms`);
+}
+
+test('regression: an HTML answer of 100 000 characters of unclosed "<a" (or "<script>") is read in linear time (was: 1.5 s in explain, quadratic)', async () => {
+  // Fuzz counterexamples: explain --status 400 --body "<a<a<a…" (20 000 characters), and "<script>" x 5 000.
+  for (const body of ['<a'.repeat(50_000), '<script>'.repeat(12_500), '<style'.repeat(16_000), `<p>${'<'.repeat(100_000)}`]) {
+    within(3000, `pageText of ${body.slice(0, 8)}… (${body.length})`, () => pageText(body));
+    within(3000, `withoutTags of ${body.slice(0, 8)}… (${body.length})`, () => withoutTags(body));
+  }
+  // 100 000 characters: over 10 s when quadratic, milliseconds now.
+  for (const body of ['<a'.repeat(50_000), '<script>'.repeat(12_500)]) {
+    const started = performance.now();
+    await explainCommand(fuzzContext(), { status: 400, body, endpoint: 'authorize' });
+    const ms = performance.now() - started;
+    assert.ok(ms < 3000, `explain of ${body.slice(0, 8)}… took ${Math.round(ms)} ms`);
+  }
+});
+
+test('regression: an error_description of 40 000 newlines is read in linear time (was: 1.8 s in explain, quadratic Entra line search)', async () => {
+  // Fuzz counterexample: explain --status 400 --body '{"error":"invalid_request","error_description":"\n\n…"}' (20 000 newlines).
+  const started = performance.now();
+  await explainCommand(fuzzContext(), { status: 400, body: JSON.stringify({ error: 'invalid_request', error_description: '\n'.repeat(40_000) }) });
+  await explainCommand(fuzzContext(), { status: 400, body: JSON.stringify({ error: 'invalid_request', error_description: `AADSTS50011: x${'\r\n \t'.repeat(20_000)}Trace ID: 1` }) });
+  const ms = performance.now() - started;
+  assert.ok(ms < 3000, `took ${Math.round(ms)} ms`);
+});
+
+test('html text: the linear strippers give what the old patterns gave on pages without a "<" inside a tag', () => {
+  const piece = fc.constantFrom('<', '>', '</', 'script', 'SCRIPT', 'style', 'p', 'a', ' ', '\n', '&amp;', '&lt;', '&nbsp;', 'x', '"', '/');
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 30 }).map((p) => p.join('')), (html) => {
+      // The one intended difference: "<" inside a tag ("a < b <i>"), where the old pattern ran to the next ">".
+      fc.pre(!/<[^>]*</.test(html));
+      assert.equal(pageText(html), pageTextBefore(html));
+      assert.equal(withoutTags(html), html.replace(/<[^>]*>/g, ' '));
+    }),
+    { numRuns: 3000 },
+  );
+});
+
+test('entra lines: the linear search gives what the old one gave', async () => {
+  const { correlationIdsOfResponse } = await import('../../src/report/correlation.js');
+  const piece = fc.constantFrom('\n', '\r', '\r\n', ' ', '\t', '\u00a0', 'Trace ID:', 'trace id: ', 'Correlation ID:', 'Timestamp: ', 'x', '1', 'AADSTS50011');
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 20 }).map((p) => p.join('')), (description) => {
+      const ids = correlationIdsOfResponse({ headers: {}, body: JSON.stringify({ error: 'invalid_client', error_description: description }) }, { status: 400 });
+      const trace = ids.find((i) => i.name === 'Entra Trace ID');
+      const before = entraLineBefore(description, 'Trace ID');
+      assert.equal(trace?.value, before === undefined || before.trim() === '' ? undefined : before.trim().slice(0, 200));
+    }),
+    { numRuns: 3000 },
+  );
 });
