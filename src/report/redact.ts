@@ -237,7 +237,9 @@ function redactSection(section: ReportSection): ReportSection {
           lines: rest.lines?.map(mask),
           code: rest.code === undefined ? undefined : mask(rest.code),
         };
-  return redactValue(masked) as ReportSection;
+  const out = redactValue(masked) as ReportSection;
+  if (section.memberRows === true) out.rows = masked.rows?.map(([label, value]): [string, string] => [redactString(label), String(redactValue(value, label))]);
+  return out;
 }
 
 /** The report as every renderer receives it. With showSecrets it is returned unchanged. */

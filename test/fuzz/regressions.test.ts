@@ -136,3 +136,23 @@ test('entra lines: the linear search gives what the old one gave', async () => {
     { numRuns: 3000 },
   );
 });
+
+// ---- decode: claims under secret names shown in the human view ----------------------------
+
+test('regression: decode masks a claim named as a secret in the human view as --json does (was: "client_secret" and "password" claims shown)', async () => {
+  // Fuzz counterexample: decode <JWT with claims {"client_secret":"Zk9q-_A-Aa0_0--_0_-_--_a-A_-"}>.
+  const { decodeCommand } = await import('../../src/commands/decode.js');
+  const { renderAll } = await import('./fuzz-kit.js');
+  const b64 = (s: string): string => Buffer.from(s).toString('base64url');
+  const secret = 'Zk9q-_A-Aa0_0--_0_-_--_a-A_-';
+  const jwt = `${b64(JSON.stringify({ alg: 'RS256', typ: 'JWT', password: 'hunter2-hunter2-hunter2' }))}.${b64(JSON.stringify({ sub: 'p1', client_secret: secret, code: 'SplxlOBeZQQYbYS6WxSbIA', scope: 'openid' }))}.c2ln`;
+  const out = renderAll(await decodeCommand(fuzzContext(), jwt, {}));
+  for (const [view, text] of Object.entries(out)) {
+    assert.ok(!text.includes(secret), `${view}: the client_secret claim is shown`);
+    assert.ok(!text.includes('hunter2-hunter2'), `${view}: the password header member is shown`);
+    assert.ok(!text.includes('SplxlOBeZQQYbYS6WxSbIA'), `${view}: an issued-looking code claim is shown`);
+  }
+  assert.match(out.human, /client_secret\s+\[REDACTED\]/);
+  assert.match(out.human, /sub\s+p1/, 'other claims are shown as they are');
+  assert.match(out.human, /scope\s+openid/);
+});
