@@ -10,6 +10,8 @@ import { makeFinding, type Finding } from '../report/finding.js';
 import { makeReport, type Report, type ReportSection } from '../report/report.js';
 import { correlationIds, correlationIdsOfResponse, correlationIdsOfUrl } from '../report/correlation.js';
 import { headerValue, type HeaderMap } from '../report/trace.js';
+// Refusals quote what was given, and the CLI prints them on stderr as they are: secrets masked here.
+import { redactString } from '../report/redact.js';
 import { compareScopes, scopeFindings } from '../protocol/scopes/compare.js';
 import { parseScopes } from '../protocol/scopes/parse.js';
 import { checkTokenResponse } from '../protocol/token-response.js';
@@ -38,7 +40,7 @@ export function parseHeaders(lines: readonly string[] | undefined, flag: string)
   const out: HeaderMap = {};
   for (const line of lines ?? []) {
     const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*:\s*(.*)$/.exec(line);
-    if (m === null) throw usageError('header-malformed', `${flag} "${line}" is not "Name: value"`, `Example: ${flag} 'WWW-Authenticate: Bearer error="invalid_token"'`);
+    if (m === null) throw usageError('header-malformed', `${flag} "${redactString(line)}" is not "Name: value"`, `Example: ${flag} 'WWW-Authenticate: Bearer error="invalid_token"'`);
     out[(m[1] ?? '').toLowerCase()] = m[2] ?? '';
   }
   return out;
@@ -99,8 +101,8 @@ export async function explainCommand(ctx: CommandContext, opts: Record<string, u
   if (o.status === undefined && o.body === undefined && o.tokenResponse === undefined && o.url === undefined && o.curl === undefined && messages.length === 0) {
     throw usageError('evidence-missing', 'nothing to explain: give --status/--body, --curl, --token-response, --url or --message', 'Example: smartctl explain --status 401 --body @response.json --endpoint token');
   }
-  if (o.url !== undefined && !URL.canParse(o.url)) throw inputError('invalid-url', `--url "${o.url}" is not an absolute URL`, 'Paste the whole URL, starting with https://');
-  if (o.method !== undefined && !METHODS.test(o.method)) throw usageError('method-invalid', `--method "${o.method}" is not an HTTP method`, 'Use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS.');
+  if (o.url !== undefined && !URL.canParse(o.url)) throw inputError('invalid-url', `--url "${redactString(o.url)}" is not an absolute URL`, 'Paste the whole URL, starting with https://');
+  if (o.method !== undefined && !METHODS.test(o.method)) throw usageError('method-invalid', `--method "${redactString(o.method)}" is not an HTTP method`, 'Use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS.');
   const curlText = await readMaybeFile(ctx, o.curl, 'curl command');
   const curl = curlText === undefined ? undefined : parseCurl(curlText);
   const body = await readMaybeFile(ctx, o.body, 'response body');

@@ -147,3 +147,21 @@ test('explain: a secret planted where redaction must find it is in no rendering'
     { numRuns: RUNS },
   );
 });
+
+test('explain: a secret inside evidence that is refused (a bad URL, header line, method, curl line) is not in the error message', async () => {
+  const bearer = (s: string): fc.Arbitrary<string> => fc.constantFrom(`Bearer ${s}`, `access_token=${s}`, `client_secret=${s}`, `code=${s}`, `"refresh_token":"${s}"`, `password=${s}`);
+  const refused = (s: string): fc.Arbitrary<Record<string, unknown>> =>
+    fc.oneof(
+      fc.tuple(fc.constantFrom('/cb?', 'https://a b/cb?', 'ehr.example/authorize?', 'https://[::1/cb?', 'http://ehr:99999/cb?'), fc.constantFrom('code', 'access_token', 'client_secret', 'refresh_token', 'client_assertion')).map(([u, p]) => ({ url: `${u}state=x&${p}=${s}` })),
+      fc.tuple(fc.constantFrom('Authorization', 'Cookie', 'X Bad'), bearer(s)).map(([n, v]) => ({ status: 401, body: '{}', requestHeader: [`${n} ${v}`] })),
+      bearer(s).map((v) => ({ status: 401, body: '{}', header: [`Bad Name: ${v}`] })),
+      bearer(s).map((v) => ({ status: 400, body: '{}', method: v })),
+      fc.tuple(fc.constantFrom("curl -H 'Authorization: ", 'curl -H "Authorization: ', "curl -d '", "curl $'", 'curl https://ehr/token -d ', 'wget -H "Authorization: '), bearer(s), fc.constantFrom('', ' -F x=1', ' -d')).map(([a, v, b]) => ({ curl: `${a}${v}${b}` })),
+    );
+  await fc.assert(
+    fc.asyncProperty(secret.chain((s) => fc.tuple(fc.constant(s), refused(s))), async ([s, opts]) => {
+      await expectReportOrTypedError(`explain ${show(opts)}`, () => explainCommand(fuzzContext(), opts), [s]);
+    }),
+    { numRuns: RUNS },
+  );
+});

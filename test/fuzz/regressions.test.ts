@@ -156,3 +156,25 @@ test('regression: decode masks a claim named as a secret in the human view as --
   assert.match(out.human, /sub\s+p1/, 'other claims are shown as they are');
   assert.match(out.human, /scope\s+openid/);
 });
+
+// ---- explain: refusals quoting a secret -----------------------------------------------------
+
+test('regression: explain refusals quote the evidence with its secrets masked (was: the Bearer token of a bad header line, the code of a bad --url on stderr)', async () => {
+  // Fuzz counterexample: explain --status 401 --body '{}' --request-header 'Authorization Bearer Zk9qaaaaA0-Aa_AaaA0-__-0aA0-'.
+  const { isSmartctlError } = await import('../../src/errors.js');
+  const secret = 'Zk9qaaaaA0-Aa_AaaA0-__-0aA0-';
+  const cases: Array<[Record<string, unknown>, string]> = [
+    [{ status: 401, body: '{}', requestHeader: [`Authorization Bearer ${secret}`] }, 'header-malformed'],
+    [{ url: `/cb?state=x&code=${secret}` }, 'invalid-url'],
+    [{ status: 400, body: '{}', method: `Bearer ${secret}` }, 'method-invalid'],
+  ];
+  for (const [opts, code] of cases) {
+    await assert.rejects(explainCommand(fuzzContext(), opts), (error: unknown) => {
+      assert.ok(isSmartctlError(error));
+      assert.equal(error.code, code);
+      assert.ok(!error.message.includes(secret.slice(0, 16)), `${code}: ${error.message}`);
+      assert.match(error.message, /\[REDACTED\]/);
+      return true;
+    });
+  }
+});
