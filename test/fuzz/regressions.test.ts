@@ -178,3 +178,30 @@ test('regression: explain refusals quote the evidence with its secrets masked (w
     });
   }
 });
+
+// ---- redaction: quadratic on runs of "eyJ-" and unclosed PEM blocks ------------------------
+
+test('regression: redaction of 200 000 characters of "eyJ-" (or of unclosed PEM BEGIN lines) takes linear time (was: 50 000 took 0.9 s, quadratic)', async () => {
+  // Fuzz counterexample (redaction of every report string): "eyJ-eyJ-…" (50 000 characters) took 914 ms.
+  const { redactString, redactValue } = await import('../../src/report/redact.js');
+  for (const text of ['eyJ-'.repeat(50_000), '-----BEGIN PRIVATE KEY-----\n'.repeat(7_000), `eyJ${'a'.repeat(100_000)}.${'eyJ-'.repeat(25_000)}`]) {
+    within(3000, `redactString of ${JSON.stringify(text.slice(0, 12))}… (${text.length})`, () => redactString(text));
+    within(3000, `redactValue of a body ${JSON.stringify(text.slice(0, 12))}… (${text.length})`, () => redactValue({ body: text }));
+  }
+});
+
+test('redaction: the linear JWT and PEM search masks what the old patterns masked', async () => {
+  const { redactString } = await import('../../src/report/redact.js');
+  const before = (text: string): string =>
+    text
+      .replace(/-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]*?-----END \1-----/g, (m, label: string) => `-----BEGIN ${label}-----\n[REDACTED]\n-----END ${label}-----`)
+      .replace(/\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?/g, '[REDACTED]');
+  const piece = fc.constantFrom('eyJ', 'eyJ', 'a', 'A0', '-', '_', '.', '..', ' ', 'x-', '/', '-----BEGIN PRIVATE KEY-----', '-----END PRIVATE KEY-----', '-----BEGIN RSA PRIVATE KEY-----', '-----END RSA PRIVATE KEY-----', '-----BEGIN EC PRIVATE KEY-----', 'MIIB', '\n');
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 30 }).map((p) => p.join('')), (text) => {
+      // Only texts the other patterns of redactString leave alone (no scheme word, quote or "=").
+      assert.equal(redactString(text), before(text));
+    }),
+    { numRuns: 5000 },
+  );
+});
