@@ -8,6 +8,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import type { CommandContext } from '../../src/commands/context.js';
 import { isSmartctlError } from '../../src/errors.js';
+import { reportMarkdown } from '../../src/commands/report-export.js';
 import { redactReport } from '../../src/report/redact.js';
 import { renderHuman } from '../../src/report/render/human.js';
 import { renderJson } from '../../src/report/render/json.js';
@@ -85,7 +86,11 @@ export interface Rendered {
   human: string;
   verbose: string;
   json: string;
+  /** --report <file.md>, as the CLI writes it (its own redaction, unredacted sections included). */
+  markdown: string;
 }
+
+const ENVIRONMENT = { smartctl: '0.0.0-fuzz', node: 'v20', platform: 'linux', release: 'x', arch: 'x64', generatedAt: FUZZ_NOW.toISOString() };
 
 /** The report rendered as the CLI does it (redacted, colour off): human, --verbose and --json. */
 export function renderAll(report: Report): Rendered {
@@ -94,6 +99,7 @@ export function renderAll(report: Report): Rendered {
     human: renderHuman(redacted, { color: false, verbose: false, quiet: false }),
     verbose: renderHuman(redacted, { color: false, verbose: true, quiet: false }),
     json: renderJson(redacted),
+    markdown: reportMarkdown(report, { environment: ENVIRONMENT, showSecrets: false }),
   };
 }
 

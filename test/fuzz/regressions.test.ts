@@ -205,3 +205,20 @@ test('redaction: the linear JWT and PEM search masks what the old patterns maske
     { numRuns: 5000 },
   );
 });
+
+// ---- --report: a JWT header member that cannot be made a string ----------------------------
+
+test('regression: --report of a token whose header kid is {"toString":""} is written (was: TypeError "Cannot convert object to primitive value", exit 70)', async () => {
+  // Fuzz counterexample: decode '{"access_token":"eyJraWQiOnsidG9TdHJpbmciOiIifX0.e30."}' rendered as the Markdown report.
+  const { decodeCommand } = await import('../../src/commands/decode.js');
+  const { renderAll } = await import('./fuzz-kit.js');
+  const b64 = (s: string): string => Buffer.from(s).toString('base64url');
+  for (const header of ['{"kid":{"toString":""}}', '{"alg":[{"toString":1}],"kid":{"valueOf":null,"toString":null}}']) {
+    const token = `${b64(header)}.e30.`;
+    for (const input of [`{"access_token":"${token}"}`, token]) {
+      const out = renderAll(await decodeCommand(fuzzContext(), input, {}));
+      assert.match(out.markdown, /## Tokens/);
+      assert.ok(out.markdown.includes('toString'), 'the member is shown as JSON');
+    }
+  }
+});
