@@ -12,6 +12,7 @@ import { correlationIds, correlationIdsOfResponse, correlationIdsOfUrl } from '.
 import { headerValue, type HeaderMap } from '../report/trace.js';
 // Refusals quote what was given, and the CLI prints them on stderr as they are: secrets masked here.
 import { redactString } from '../report/redact.js';
+import { setOwn } from '../protocol/own-property.js';
 import { compareScopes, scopeFindings } from '../protocol/scopes/compare.js';
 import { parseScopes } from '../protocol/scopes/parse.js';
 import { checkTokenResponse } from '../protocol/token-response.js';
@@ -41,7 +42,7 @@ export function parseHeaders(lines: readonly string[] | undefined, flag: string)
   for (const line of lines ?? []) {
     const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*:\s*(.*)$/.exec(line);
     if (m === null) throw usageError('header-malformed', `${flag} "${redactString(line)}" is not "Name: value"`, `Example: ${flag} 'WWW-Authenticate: Bearer error="invalid_token"'`);
-    out[(m[1] ?? '').toLowerCase()] = m[2] ?? '';
+    setOwn<string | string[]>(out, (m[1] ?? '').toLowerCase(), m[2] ?? '');
   }
   return out;
 }

@@ -4,6 +4,7 @@
 // Pure: a body given as @file is refused with a hint, never read.
 import { inputError } from '../errors.js';
 import type { HeaderMap } from '../report/trace.js';
+import { setOwn } from '../protocol/own-property.js';
 
 export interface CurlRequest {
   method: string;
@@ -147,14 +148,15 @@ export function parseCurl(line: string): CurlRequest {
   const header = (raw: string): void => {
     const colon = raw.indexOf(':');
     if (colon <= 0) {
-      if (raw.endsWith(';')) headers[raw.slice(0, -1).toLowerCase()] = '';
+      if (raw.endsWith(';')) setOwn<string | string[]>(headers, raw.slice(0, -1).toLowerCase(), '');
       return;
     }
     const name = raw.slice(0, colon).trim().toLowerCase();
     const value = raw.slice(colon + 1).trim();
     if (value === '') return; // "-H 'Name:'" removes a header in curl
-    const prev = headers[name];
-    headers[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+    // Own members only: "constructor" or "__proto__" would otherwise read Object.prototype's.
+    const prev = Object.hasOwn(headers, name) ? headers[name] : undefined;
+    setOwn(headers, name, prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value]);
   };
   for (let i = 1; i < words.length; i++) {
     let w = words[i] as string;

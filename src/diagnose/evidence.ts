@@ -2,6 +2,7 @@
 // (launch, token, discover, a HAR) or from what a user saved (explain). Rules read only this.
 import { headerValue, isExchange, type HeaderMap, type TraceEntry } from '../report/trace.js';
 import { parseOAuthError, parseWwwAuthenticate, type BearerChallenge, type OAuthError } from '../protocol/oauth-error.js';
+import { setOwn } from '../protocol/own-property.js';
 import { withoutTags } from './html-text.js';
 import { observeFailures, type ObservedFailure } from './failure.js';
 import { specificPhrasesIn } from './vendors/index.js';
@@ -149,7 +150,7 @@ export function grantTypeOf(r: Pick<ResponseEvidence, 'requestBody'>): string | 
 
 function callbackFrom(url: string, exchangeId?: number): CallbackEvidence {
   const params: Record<string, string> = {};
-  for (const [k, v] of queryOf(url) ?? []) if (!Object.hasOwn(params, k)) params[k] = v;
+  for (const [k, v] of queryOf(url) ?? []) if (!Object.hasOwn(params, k)) setOwn(params, k, v);
   return { url, params, exchangeId };
 }
 

@@ -222,3 +222,33 @@ test('regression: --report of a token whose header kid is {"toString":""} is wri
     }
   }
 });
+
+// ---- "constructor" and "__proto__" as header and parameter names ----------------------------
+
+test('regression: a curl header named "constructor" or "__proto__" is a header (was: [Function Object, "x"], and the map\'s prototype)', async () => {
+  // Found reading the fuzz properties' hostile keys against parseCurl: -H 'constructor: x' read Object.prototype.constructor as an earlier value.
+  const { parseCurl } = await import('../../src/diagnose/curl.js');
+  const { headers } = parseCurl("curl -H 'constructor: x' -H '__proto__: y' -H '__proto__: z' -H 'valueOf: v' https://ehr.example/token");
+  assert.equal(Object.getPrototypeOf(headers), Object.prototype);
+  assert.deepEqual(Object.keys(headers), ['constructor', '__proto__', 'valueof']);
+  assert.equal(headers['constructor'], 'x');
+  assert.deepEqual(headers['__proto__'], ['y', 'z']);
+});
+
+test('regression: explain --header "__proto__: x" keeps the header (was: dropped)', async () => {
+  const { parseHeaders } = await import('../../src/commands/explain.js');
+  const h = parseHeaders(['__proto__: a', 'constructor: b'], '--header');
+  assert.deepEqual(Object.keys(h), ['__proto__', 'constructor']);
+  assert.equal(Object.getPrototypeOf(h), Object.prototype);
+});
+
+test('regression: a HAR JWT marker with a "__proto__" member rebuilds a token with that member (was: the member became the header\'s prototype)', async () => {
+  const { restoreJwtMarkers } = await import('../../src/har/jwt-marker.js');
+  const { decodeJwt } = await import('../../src/protocol/jwt/decode.js');
+  const token = restoreJwtMarkers('[REDACTED jwt, 10 chars; header {alg: RS256, __proto__: [a, b]}; claims {iss: https://ehr.example, __proto__: x}]');
+  const decoded = decodeJwt(token);
+  assert.equal(decoded.kind, 'jwt');
+  if (decoded.kind !== 'jwt') return;
+  assert.deepEqual(JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()), JSON.parse('{"alg":"RS256","__proto__":["a","b"]}'));
+  assert.equal(Object.hasOwn(decoded.payload, '__proto__'), true);
+});
