@@ -145,6 +145,9 @@ const SECRET_NAME_ALTERNATION = [...SECRET_PARAMS].sort((a, b) => b.length - a.l
 const SECRET_PARAM_IN_TEXT = new RegExp(`((?:^|[?&#;\\s("'<>,])(?:${SECRET_NAME_ALTERNATION})=)[^&#\\s"'<>]+`, 'gi');
 // "name": "value" as JSON inside text (a truncated body is not parseable JSON).
 const SECRET_JSON_IN_TEXT = new RegExp(`((?:^|[{,\\s])\\\\?"(?:${SECRET_NAME_ALTERNATION})\\\\?"\\s*:\\s*\\\\?")((?:[^"\\\\]|\\\\[^"])*)`, 'gi');
+// A URL's password (https://client:secret@host/) in free text: a finding quoting the URL of a
+// request. The scheme is tried only where a run of scheme characters starts (linear).
+const URL_PASSWORD_IN_TEXT = /((?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:]*:)([^\s/?#@]+)@/g;
 const V2_SCOPE_BEFORE = /(?:patient|user|system)\/[A-Za-z*]+\.[cruds]+\?[^\s]*$/;
 
 export function redactString(text: string, mask: Mask = PLAIN): string {
@@ -170,6 +173,7 @@ export function redactString(text: string, mask: Mask = PLAIN): string {
       return `${prefix}${mask(value)}`;
     });
   }
+  if (out.includes('://') && out.includes('@')) out = out.replace(URL_PASSWORD_IN_TEXT, (match, prefix: string, password: string) => (isMasked(password) ? match : `${prefix}${mask(password)}@`));
   if (out.includes('=')) {
     out = out.replace(SECRET_PARAM_IN_TEXT, (match, prefix: string, offset: number, whole: string) =>
       // A SMART v2 scope restriction (patient/Observation.rs?code=...) is not a secret.

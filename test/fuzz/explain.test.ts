@@ -93,7 +93,7 @@ test('explain: one kind of generated evidence at a time reaches the rules and re
 });
 
 test('explain: a secret planted where redaction must find it is in no rendering', async () => {
-  const place = fc.constantFrom('token-response', 'body', 'request-header', 'header-cookie', 'curl-bearer', 'curl-form', 'curl-user', 'request-body', 'url', 'body-form', 'message-param');
+  const place = fc.constantFrom('token-response', 'body', 'request-header', 'header-cookie', 'curl-bearer', 'curl-form', 'curl-user', 'request-body', 'url', 'body-form', 'message-param', 'location-fragment', 'request-header-basic', 'request-header-dpop', 'url-userinfo', 'body-text-json', 'nested-token-response', 'curl-oauth2-bearer', 'curl-data-urlencode', 'form-post-callback');
   const field = fc.constantFrom('access_token', 'refresh_token', 'id_token', 'client_secret', 'client_assertion', 'password', 'code_verifier');
   await fc.assert(
     fc.asyncProperty(place, field, secret, hostileJson, fc.integer({ min: 100, max: 599 }), async (where, name, s, noise, status) => {
@@ -137,6 +137,43 @@ test('explain: a secret planted where redaction must find it is in no rendering'
           break;
         case 'url':
           opts['url'] = `https://ehr.example/authorize?response_type=code&client_id=a&${name}=${s}`;
+          break;
+        case 'location-fragment':
+          opts['header'] = [`Location: https://app.example/cb#state=x&${name}=${s}&token_type=Bearer`];
+          opts['status'] = 302;
+          opts['endpoint'] = 'authorize';
+          break;
+        case 'request-header-basic':
+          opts['requestHeader'] = [`Authorization: Basic ${Buffer.from(`my-app:${s}`).toString('base64')}`];
+          opts['body'] = '{"error":"invalid_client"}';
+          opts['endpoint'] = 'token';
+          break;
+        case 'request-header-dpop':
+          opts['requestHeader'] = [`Authorization: DPoP ${s}`, `Proxy-Authorization: Bearer ${s}`];
+          opts['body'] = noisy;
+          break;
+        case 'url-userinfo':
+          opts['url'] = `https://my-app:${s}@ehr.example/oauth2/token`;
+          opts['body'] = '{"error":"invalid_client"}';
+          break;
+        case 'body-text-json':
+          opts['body'] = `<html><pre>{"token_type":"Bearer","${name}": "${s}"}</pre> ${JSON.stringify(noise)}</html>`;
+          break;
+        case 'nested-token-response':
+          opts['tokenResponse'] = JSON.stringify({ access_token: 'abc', token_type: 'Bearer', scope: 'openid', fhirContext: [{ reference: 'Patient/1', [name]: s }], noise: [noise, { [name]: s }] });
+          break;
+        case 'curl-oauth2-bearer':
+          opts['curl'] = `curl --oauth2-bearer ${s} https://ehr.example/fhir/Patient`;
+          opts['status'] = 401;
+          break;
+        case 'curl-data-urlencode':
+          opts['curl'] = `curl https://ehr.example/token --data-urlencode '${name}=${s}' --data-urlencode 'grant_type=client_credentials'`;
+          opts['body'] = '{"error":"invalid_client"}';
+          break;
+        case 'form-post-callback':
+          opts['requestBody'] = `state=x&${name}=${s}&code=${s}&id_token=${s}`;
+          opts['url'] = 'https://app.example/cb';
+          opts['method'] = 'POST';
           break;
         case 'message-param':
           opts['message'] = [`POST /token failed: ${name}=${s}`];

@@ -252,3 +252,17 @@ test('regression: a HAR JWT marker with a "__proto__" member rebuilds a token wi
   assert.deepEqual(JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()), JSON.parse('{"alg":"RS256","__proto__":["a","b"]}'));
   assert.equal(Object.hasOwn(decoded.payload, '__proto__'), true);
 });
+
+// ---- a URL's password quoted in a finding -------------------------------------------------
+
+test('regression: the password of a URL quoted in a finding is masked (was: "POST https://my-app:<secret>@ehr.example…" in every view)', async () => {
+  // Fuzz counterexample: explain --url 'https://my-app:Zk9qa--aA-aaAAAa0_0A_A0a_aaa@ehr.example/oauth2/token' --status 400 --body '{"error":"invalid_client"}'.
+  const { renderAll } = await import('./fuzz-kit.js');
+  const { redactString } = await import('../../src/report/redact.js');
+  const secret = 'Zk9qa--aA-aaAAAa0_0A_A0a_aaa';
+  const out = renderAll(await explainCommand(fuzzContext(), { url: `https://my-app:${secret}@ehr.example/oauth2/token`, body: '{"error":"invalid_client"}', status: 400 }));
+  for (const [view, text] of Object.entries(out)) assert.ok(!text.includes(secret.slice(0, 16)), `${view} shows the URL's password`);
+  assert.equal(redactString(`GET https://app:${secret}@ehr.example/x and ftp://u:p%40ss@h/`), 'GET https://app:[REDACTED]@ehr.example/x and ftp://u:[REDACTED]@h/');
+  assert.equal(redactString('mail me@example.org, see https://ehr.example/a@b and a:b@c'), 'mail me@example.org, see https://ehr.example/a@b and a:b@c', 'no URL password, nothing masked');
+  within(3000, 'redactString of "a.a.…://" (200 000)', () => redactString(`${'a.'.repeat(100_000)}://x:y@`));
+});
