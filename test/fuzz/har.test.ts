@@ -9,7 +9,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { explainCommand } from '../../src/commands/explain.js';
-import { encodeParam, expectReportOrTypedError, FUZZ_DIR, fuzzContext, hostileJson, hostileKey, hostileString, jsonText, longText, secret, show } from './fuzz-kit.js';
+import { isSmartctlError } from '../../src/errors.js';
+import { leakedSlices } from '../helpers/secrets.js';
+import { describe, encodeParam, expectReportOrTypedError, FUZZ_DIR, fuzzContext, hostileJson, hostileKey, hostileString, jsonText, longText, secret, show } from './fuzz-kit.js';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 200);
 
@@ -125,6 +127,46 @@ test('explain --har: secrets a launch HAR holds (codes, tokens, client secrets, 
       const file = harFile(launchHar(s, noise, field));
       const report = await expectReportOrTypedError(`explain --har (secret ${field}, noise ${show(noise)})`, () => explainCommand(fuzzContext(), { har: file }), [s]);
       assert.notEqual(report, undefined, 'a well-formed launch HAR gives a report');
+    }),
+    { numRuns: Math.min(RUNS, 100) },
+  );
+});
+
+/** The HAR read into a trace (as explain --har does), then as a run's report with that trace: --verbose shows every exchange, --har writes them. */
+async function traceReport(doc: string): Promise<{ report: import('../../src/report/report.js').Report; har: string } | undefined> {
+  const { traceOf } = await import('../har/har-text.js');
+  const { traceToHar } = await import('../../src/har/write.js');
+  const { makeReport } = await import('../../src/report/report.js');
+  let trace;
+  try {
+    ({ trace } = await traceOf([doc]));
+  } catch (error) {
+    assert.ok(isSmartctlError(error), describe(error));
+    return undefined;
+  }
+  return { report: makeReport({ command: 'launch', trace }), har: JSON.stringify(traceToHar(trace, { version: '0.0.0', command: 'launch', showSecrets: false })) };
+}
+
+test('a trace from a generated HAR renders safely with --verbose and is written back as HAR (redacted, parseable)', async () => {
+  await fc.assert(
+    fc.asyncProperty(document, async (doc) => {
+      const out = await traceReport(doc);
+      if (out === undefined) return;
+      await expectReportOrTypedError(`trace of ${show(doc)}`, () => Promise.resolve(out.report));
+      assert.doesNotThrow(() => JSON.parse(out.har), 'the written HAR parses');
+    }),
+    { numRuns: RUNS },
+  );
+});
+
+test('the secrets of a launch HAR are in neither the --verbose trace nor the HAR written from it', async () => {
+  await fc.assert(
+    fc.asyncProperty(secret, hostileJson, fc.constantFrom('client_secret', 'client_assertion', 'password', 'refresh_token', 'code_verifier'), async (s, noise, field) => {
+      const out = await traceReport(launchHar(s, noise, field));
+      assert.notEqual(out, undefined);
+      if (out === undefined) return;
+      await expectReportOrTypedError(`trace (secret ${field}, noise ${show(noise)})`, () => Promise.resolve(out.report), [s]);
+      assert.deepEqual(leakedSlices(out.har, [s]), [], 'the planted secret is in the written HAR');
     }),
     { numRuns: Math.min(RUNS, 100) },
   );
