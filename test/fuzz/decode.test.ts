@@ -10,7 +10,7 @@ import { decodeCommand } from '../../src/commands/decode.js';
 import { diffScopesCommand } from '../../src/commands/diff-scopes.js';
 import { expectReportOrTypedError, fuzzContext, hostileJson, hostileKey, hostileString, jsonText, longText, secret, show } from './fuzz-kit.js';
 
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? 300);
+const RUNS = Number(process.env['FUZZ_RUNS'] ?? 500);
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64url');
 const numberish = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(1e308, -1e308, 8.64e15, 8.64e15 + 1, 1e21, Number.MAX_SAFE_INTEGER, 2 ** 53 + 1, -0, 1796126400, 1796126400.5), hostileString, fc.constant(null), fc.constant(true), fc.array(fc.integer(), { maxLength: 2 }));

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { explainCommand } from '../../src/commands/explain.js';
 import { encodeParam, expectReportOrTypedError, fuzzContext, hostileJson, hostileString, jsonText, longText, secret, show } from './fuzz-kit.js';
 
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? 300);
+const RUNS = Number(process.env['FUZZ_RUNS'] ?? 500);
 
 /** A value explain reads as a literal (not @file or "-"). */
 const literal = (s: string): string => (s.startsWith('@') || s === '-' ? ` ${s}` : s);

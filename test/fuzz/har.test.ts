@@ -13,7 +13,7 @@ import { isSmartctlError } from '../../src/errors.js';
 import { leakedSlices } from '../helpers/secrets.js';
 import { describe, encodeParam, expectReportOrTypedError, FUZZ_DIR, fuzzContext, hostileJson, hostileKey, hostileString, jsonText, longText, secret, show } from './fuzz-kit.js';
 
-const RUNS = Number(process.env['FUZZ_RUNS'] ?? 200);
+const RUNS = Number(process.env['FUZZ_RUNS'] ?? 300);
 
 let files = 0;
 function harFile(doc: string): string {

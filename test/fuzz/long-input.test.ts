@@ -14,7 +14,7 @@ import { isSmartctlError } from '../../src/errors.js';
 import type { Report } from '../../src/report/report.js';
 import { describe, encodeParam, fuzzContext, hostileString, renderAll } from './fuzz-kit.js';
 
-const RUNS = Number(process.env['FUZZ_RUNS_LONG'] ?? 40);
+const RUNS = Number(process.env['FUZZ_RUNS_LONG'] ?? 80);
 const LENGTH = 200_000;
 const BOUND_MS = 8000;
 
