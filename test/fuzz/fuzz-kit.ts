@@ -118,7 +118,8 @@ export async function expectReportOrTypedError(what: string, run: () => Promise<
   try {
     report = await run();
   } catch (error) {
-    if (process.env["FUZZ_TRACE"]) console.log("REFUSED", isSmartctlError(error) ? `${error.code}: ${error.message.slice(0, 150)}` : "?");
+    // FUZZ_TRACE=1 lists the refusals, to see whether generated input gets past them.
+    if (process.env['FUZZ_TRACE'] !== undefined) console.log('REFUSED', isSmartctlError(error) ? `${error.code}: ${error.message.slice(0, 150)}` : '?');
     assert.ok(isSmartctlError(error), `${what}: threw an untyped exception (exit 70)\n${describe(error).slice(0, 3000)}`);
     const text = `${error.message}\n${error.hint ?? ''}`;
     assert.deepEqual(leakedSlices(text, secrets), [], `${what}: a planted secret is in the error message ${error.code}`);
