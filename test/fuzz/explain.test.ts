@@ -68,8 +68,17 @@ test('explain: generated evidence of every kind gives a report or a typed error,
   );
 });
 
+/** Bodies shaped like what servers send (an OAuth error, an OperationOutcome, a discovery document), every member hostile. */
+const v = fc.oneof({ weight: 3, arbitrary: hostileString }, { weight: 1, arbitrary: hostileJson });
+const shapedBody = fc.oneof(
+  fc.record({ error: fc.oneof(fc.constantFrom('invalid_grant', 'invalid_client', 'invalid_scope', 'invalid_request', 'access_denied', 'unauthorized_client', 'invalid_token', 'insufficient_scope', 'server_error', 'temporarily_unavailable', 'login_required', 'consent_required', 'interaction_required'), v), error_description: v, error_uri: fc.oneof(fc.webUrl(), v), error_codes: v, trace_id: v, correlation_id: v, timestamp: v, message: v, code: v }, { requiredKeys: ['error'] }),
+  fc.record({ resourceType: fc.constant('OperationOutcome'), issue: fc.oneof(fc.array(fc.record({ severity: fc.oneof(fc.constantFrom('error', 'fatal', 'warning'), v), code: fc.oneof(fc.constantFrom('security', 'forbidden', 'login', 'expired', 'not-found'), v), diagnostics: v, details: fc.oneof(fc.record({ text: v, coding: fc.oneof(fc.array(fc.record({ system: v, code: v, display: v }, { requiredKeys: [] }), { maxLength: 3 }), v) }, { requiredKeys: [] }), v), expression: v }, { requiredKeys: [] }), { maxLength: 4 }), v) }, { requiredKeys: ['resourceType'] }),
+  fc.record({ issuer: fc.oneof(fc.webUrl(), v), authorization_endpoint: fc.oneof(fc.webUrl(), v), token_endpoint: fc.oneof(fc.webUrl(), v), capabilities: fc.oneof(fc.array(hostileString, { maxLength: 5 }), v), code_challenge_methods_supported: v, grant_types_supported: v, scopes_supported: v, token_endpoint_auth_methods_supported: v }, { requiredKeys: [] }),
+).map((o) => JSON.stringify(o));
+
 /** One kind of evidence alone (with a status), so each reaches the rules instead of an earlier refusal. */
 const single = fc.oneof(
+  fc.record({ status: statusArb, body: shapedBody, header: fc.array(headerLine, { maxLength: 3 }), endpoint: fc.constantFrom('token', 'authorize', 'fhir', 'discovery'), requestBody: fc.array(param, { maxLength: 6 }).map((p) => p.join('&')), url: fc.webUrl({ withQueryParameters: true }) }, { requiredKeys: ['body'] }),
   fc.record({ status: statusArb, body: fc.oneof(jsonText, hostileString, longText), header: fc.array(headerLine, { maxLength: 3 }), endpoint: fc.constantFrom('token', 'authorize', 'fhir', 'discovery') }, { requiredKeys: ['body'] }),
   fc.record({ url: urlArb, message: fc.array(hostileString, { maxLength: 2 }) }, { requiredKeys: ['url'] }),
   fc.record({ curl: curlArb, status: statusArb, body: jsonText }, { requiredKeys: ['curl'] }),

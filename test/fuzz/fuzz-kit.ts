@@ -85,6 +85,7 @@ export const secret = fc.stringMatching(/^[A-Za-z0-9_-]{24,40}$/).map((s) => `Zk
 export interface Rendered {
   human: string;
   verbose: string;
+  quiet: string;
   json: string;
   /** --report <file.md>, as the CLI writes it (its own redaction, unredacted sections included). */
   markdown: string;
@@ -98,6 +99,7 @@ export function renderAll(report: Report): Rendered {
   return {
     human: renderHuman(redacted, { color: false, verbose: false, quiet: false }),
     verbose: renderHuman(redacted, { color: false, verbose: true, quiet: false }),
+    quiet: renderHuman(redacted, { color: false, verbose: false, quiet: true }),
     json: renderJson(redacted),
     markdown: reportMarkdown(report, { environment: ENVIRONMENT, showSecrets: false }),
   };
