@@ -5,6 +5,7 @@
 import { inputError } from '../errors.js';
 import type { HeaderMap } from '../report/trace.js';
 import { setOwn } from '../protocol/own-property.js';
+import { clip } from '../report/render/terminal-text.js';
 
 export interface CurlRequest {
   method: string;
@@ -127,7 +128,7 @@ function base64(text: string): string {
 
 function urlencodeData(value: string): string {
   // curl --data-urlencode: "content", "=content", "name=content", "@file", "name@file"
-  if (/^[^=@]*@/.test(value)) fail(`--data-urlencode ${JSON.stringify(value)} reads a file; paste its text instead`);
+  if (/^[^=@]*@/.test(value)) fail(`--data-urlencode ${JSON.stringify(clip(value, 200))} reads a file; paste its text instead`);
   const eq = value.indexOf('=');
   if (eq < 0) return encodeURIComponent(value);
   const name = value.slice(0, eq);
@@ -198,7 +199,7 @@ export function parseCurl(line: string): CurlRequest {
       case '--data':
       case '--data-ascii':
       case '--data-binary':
-        if ((value ?? '').startsWith('@')) fail(`${w} ${value ?? ''} reads the body from a file; paste the body itself (or use --request-body @file)`);
+        if ((value ?? '').startsWith('@')) fail(`${w} ${clip(value ?? '', 200)} reads the body from a file; paste the body itself (or use --request-body @file)`);
         data.push(w === '--data-binary' ? (value ?? '') : (value ?? '').replace(/\r?\n/g, ''));
         break;
       case '--data-raw':
@@ -208,7 +209,7 @@ export function parseCurl(line: string): CurlRequest {
         data.push(urlencodeData(value ?? ''));
         break;
       case '--json':
-        if ((value ?? '').startsWith('@')) fail(`--json ${value ?? ''} reads the body from a file; paste the body itself`);
+        if ((value ?? '').startsWith('@')) fail(`--json ${clip(value ?? '', 200)} reads the body from a file; paste the body itself`);
         data.push(value ?? '');
         headers['content-type'] ??= 'application/json';
         headers['accept'] ??= 'application/json';

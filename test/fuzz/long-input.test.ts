@@ -1,9 +1,10 @@
 // Fuzz: long inputs made of one generated piece repeated (200 000 characters) in every
 // place explain, decode and diff-scopes read, and through redaction. Property: the run
-// answers (a report or a typed error) in seconds, not minutes. Each pattern that was tried
-// at every position of such a run and scanned to its end (auth-params, HTML tags, Entra
-// lines, JWT and PEM redaction) took 1 to 40 s at these sizes; linear code takes well
-// under one. The bound is wide so a loaded machine never trips it.
+// answers (a report or a typed error) in seconds, not minutes, and a refusal's message
+// quotes a little of the input, not all of it. Each pattern that was tried at every
+// position of such a run and scanned to its end (auth-params, HTML tags, Entra lines, JWT
+// and PEM redaction) took 1 to 40 s at these sizes; linear code takes well under one. The
+// bound is wide so a loaded machine never trips it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -32,6 +33,10 @@ const SLOTS: Record<string, Slot> = {
   'request body': (t) => explainCommand(ctx(), { status: 400, body: '{"error":"invalid_grant"}', requestBody: t, endpoint: 'token' }),
   'authorize url': (t) => explainCommand(ctx(), { url: `https://ehr.example/authorize?response_type=code&scope=${encodeParam(t)}&state=${encodeParam(t)}` }),
   message: (t) => explainCommand(ctx(), { message: [t] }),
+  'bad url': (t) => explainCommand(ctx(), { url: t.startsWith('@') || t === '-' ? ` ${t}` : t }),
+  'header line': (t) => explainCommand(ctx(), { status: 400, body: '{}', header: [t], requestHeader: [`X: ${t}`] }),
+  method: (t) => explainCommand(ctx(), { status: 400, body: '{}', method: t }),
+  'curl file body': (t) => explainCommand(ctx(), { curl: `curl https://ehr.example/token -d '@${t.replace(/'/g, '')}'` }),
   curl: (t) => explainCommand(ctx(), { curl: `curl https://ehr.example/token --data-raw '${t.replace(/'/g, '')}'` }),
   'token response': (t) => explainCommand(ctx(), { tokenResponse: JSON.stringify({ access_token: 'abc', token_type: 'Bearer', scope: t, patient: t }), requestedScope: t }),
   'jwt claims': (t) => decodeCommand(ctx(), `${b64('{"alg":"RS256"}')}.${b64(JSON.stringify({ sub: t, scope: t, iss: t }))}.c2ln`, {}),
@@ -48,6 +53,8 @@ test('long inputs of a repeated piece, anywhere: an answer in seconds', async ()
         renderAll(await (SLOTS[slot] as Slot)(text));
       } catch (error) {
         assert.ok(isSmartctlError(error), `${slot} of ${JSON.stringify(p)} x ${LENGTH / p.length}: ${describe(error).slice(0, 2000)}`);
+        // A refusal quotes a little of the input, never all of it.
+        assert.ok(error.message.length + (error.hint ?? '').length < 2000, `${slot} of ${JSON.stringify(p)}: a ${error.message.length}-character error message`);
       }
       const ms = performance.now() - started;
       assert.ok(ms < BOUND_MS, `${slot} of ${JSON.stringify(p)} repeated to ${LENGTH} characters took ${Math.round(ms)} ms`);

@@ -266,3 +266,27 @@ test('regression: the password of a URL quoted in a finding is masked (was: "POS
   assert.equal(redactString('mail me@example.org, see https://ehr.example/a@b and a:b@c'), 'mail me@example.org, see https://ehr.example/a@b and a:b@c', 'no URL password, nothing masked');
   within(3000, 'redactString of "a.a.…://" (200 000)', () => redactString(`${'a.'.repeat(100_000)}://x:y@`));
 });
+
+// ---- refusals echoing the whole input -------------------------------------------------------
+
+test('regression: a refusal quotes at most a couple of hundred characters of the input (was: a 300 000-character --url echoed whole on stderr)', async () => {
+  // Fuzz counterexample (long-input property): explain --url "x yx y…" (300 000 characters) -> a 300 074-character message.
+  const { isSmartctlError } = await import('../../src/errors.js');
+  const long = 'x y'.repeat(100_000);
+  const cases: Array<[Record<string, unknown>, string]> = [
+    [{ url: long }, 'invalid-url'],
+    [{ status: 400, body: '{}', header: [long] }, 'header-malformed'],
+    [{ status: 400, body: '{}', method: long }, 'method-invalid'],
+    [{ curl: `curl -d @${'a'.repeat(100_000)}` }, 'curl-malformed'],
+    [{ curl: `curl --data-urlencode ${'a'.repeat(100_000)}@f` }, 'curl-malformed'],
+  ];
+  for (const [opts, code] of cases) {
+    await assert.rejects(explainCommand(fuzzContext(), opts), (error: unknown) => {
+      assert.ok(isSmartctlError(error));
+      assert.equal(error.code, code);
+      assert.ok(error.message.length < 500, `${code}: ${error.message.length} characters`);
+      assert.match(error.message, /more characters\)/, 'says how much was left out');
+      return true;
+    });
+  }
+});
