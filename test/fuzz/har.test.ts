@@ -90,9 +90,9 @@ const document = fc.record({ entries: fc.array(entry, { maxLength: 6 }), creator
 test('explain --har: generated HAR documents give a report or a typed error, and render safely', async () => {
   let reports = 0;
   await fc.assert(
-    fc.asyncProperty(fc.oneof({ weight: 8, arbitrary: document }, { weight: 1, arbitrary: jsonText }, { weight: 1, arbitrary: hostileString }), fc.array(hostileString, { maxLength: 2 }), async (doc, message) => {
+    fc.asyncProperty(fc.oneof({ weight: 8, arbitrary: document }, { weight: 1, arbitrary: jsonText }, { weight: 1, arbitrary: hostileString }), fc.array(hostileString, { maxLength: 2 }), fc.option(fc.oneof(hostileString, fc.constantFrom('openid fhirUser launch patient/*.rs', '__proto__ constructor toString')), { nil: undefined }), fc.option(hostileString, { nil: undefined }), async (doc, message, requestedScope, clientId) => {
       const file = harFile(doc);
-      if ((await expectReportOrTypedError(`explain --har ${show(doc)}`, () => explainCommand(fuzzContext(), { har: file, message }))) !== undefined) reports++;
+      if ((await expectReportOrTypedError(`explain --har ${show(doc)} ${show({ message, requestedScope, clientId })}`, () => explainCommand(fuzzContext(), { har: file, message, requestedScope, clientId }))) !== undefined) reports++;
     }),
     { numRuns: RUNS },
   );
