@@ -75,7 +75,11 @@ for (const [name, argv, stdin] of WORST) {
 }
 
 test('whole process: generated evidence for explain, decode and diff-scopes', async () => {
-  const arg = (s: string): string => (s.startsWith('-') || s.startsWith('@') ? ` ${s}` : s);
+  // An argument cannot hold a NUL (execve ends it there: spawn refuses it); the files above carry NULs.
+  const arg = (s: string): string => {
+    const text = s.replaceAll('\u0000', '');
+    return text.startsWith('-') || text.startsWith('@') ? ` ${text}` : text;
+  };
   const run = fc.oneof(
     fc.tuple(fc.integer({ min: -1, max: 999 }), fc.oneof(hostileString, hostileJson.map((v) => JSON.stringify(v)))).map(([status, body]) => ['explain', '--status', String(status), '--body', arg(body)]),
     fc.tuple(hostileJson, hostileString).map(([claims, h]) => ['decode', `${b64(JSON.stringify({ alg: h }))}.${b64(JSON.stringify(claims))}.c2ln`]),
