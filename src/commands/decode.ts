@@ -64,11 +64,11 @@ function tokensFrom(text: string, profile: JwtProfile | undefined): { tokens: Na
 function tokenSections(t: NamedToken, now: Date): ReportSection[] {
   if (t.token.kind === 'opaque') return [{ title: `${t.name}: opaque`, lines: [`${t.token.raw.length} characters, not a JWT: only the server that issued it can read it (introspection, RFC 7662).`] }];
   if (t.token.kind === 'jwe') {
-    return [{ title: `${t.name}: encrypted JWT (JWE)`, rows: readableClaimRows(t.token.header, now), lines: ['The payload is encrypted; only the intended recipient can decrypt it.'] }];
+    return [{ title: `${t.name}: encrypted JWT (JWE)`, rows: readableClaimRows(t.token.header, now), memberRows: true, lines: ['The payload is encrypted; only the intended recipient can decrypt it.'] }];
   }
   return [
-    { title: `${t.name}: JWT header${t.profile !== undefined ? ` (checked as ${t.profile})` : ''}`, rows: readableClaimRows(t.token.header, now) },
-    { title: `${t.name}: claims`, rows: readableClaimRows(t.token.payload, now) },
+    { title: `${t.name}: JWT header${t.profile !== undefined ? ` (checked as ${t.profile})` : ''}`, rows: readableClaimRows(t.token.header, now), memberRows: true },
+    { title: `${t.name}: claims`, rows: readableClaimRows(t.token.payload, now), memberRows: true },
   ];
 }
 

@@ -12,6 +12,9 @@ import { correlationIds, correlationIdsOfResponse, correlationIdsOfUrl } from '.
 import { pickExchanges } from '../report/exchange-pick.js';
 import { REPORT_EXCHANGES_SHOWN } from '../report/view-limits.js';
 import { headerValue, type HeaderMap } from '../report/trace.js';
+import { redactString } from '../report/redact.js';
+import { clip } from '../report/render/terminal-text.js';
+import { setOwn } from '../protocol/own-property.js';
 import { compareScopes, scopeFindings } from '../protocol/scopes/compare.js';
 import { parseScopes } from '../protocol/scopes/parse.js';
 import { checkTokenResponse } from '../protocol/token-response.js';
@@ -40,8 +43,8 @@ export function parseHeaders(lines: readonly string[] | undefined, flag: string)
   const out: HeaderMap = {};
   for (const line of lines ?? []) {
     const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*:\s*(.*)$/.exec(line);
-    if (m === null) throw usageError('header-malformed', `${flag} "${line}" is not "Name: value"`, `Example: ${flag} 'WWW-Authenticate: Bearer error="invalid_token"'`);
-    out[(m[1] ?? '').toLowerCase()] = m[2] ?? '';
+    if (m === null) throw usageError('header-malformed', `${flag} "${quoted(line)}" is not "Name: value"`, `Example: ${flag} 'WWW-Authenticate: Bearer error="invalid_token"'`);
+    setOwn<string | string[]>(out, (m[1] ?? '').toLowerCase(), m[2] ?? '');
   }
   return out;
 }
@@ -66,6 +69,14 @@ function isLaunchUrl(url: string): boolean {
 }
 
 const METHODS = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)$/i;
+
+/**
+ * What a refusal quotes of the evidence given: the CLI prints error messages on stderr as
+ * they are, so secrets are masked here, and a 300 000-character --url is not echoed whole.
+ */
+function quoted(text: string): string {
+  return clip(redactString(text), 200);
+}
 
 function evidenceRows(o: ExplainOptions, evidence: Evidence, curl: CurlRequest | undefined, granted: string | undefined): Array<[string, string]> {
   const rows: Array<[string, string]> = [];
@@ -101,8 +112,8 @@ export async function explainCommand(ctx: CommandContext, opts: Record<string, u
   if (o.status === undefined && o.body === undefined && o.tokenResponse === undefined && o.url === undefined && o.curl === undefined && messages.length === 0) {
     throw usageError('evidence-missing', 'nothing to explain: give --status/--body, --curl, --token-response, --url or --message', 'Example: smartctl explain --status 401 --body @response.json --endpoint token');
   }
-  if (o.url !== undefined && !URL.canParse(o.url)) throw inputError('invalid-url', `--url "${o.url}" is not an absolute URL`, 'Paste the whole URL, starting with https://');
-  if (o.method !== undefined && !METHODS.test(o.method)) throw usageError('method-invalid', `--method "${o.method}" is not an HTTP method`, 'Use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS.');
+  if (o.url !== undefined && !URL.canParse(o.url)) throw inputError('invalid-url', `--url "${quoted(o.url)}" is not an absolute URL`, 'Paste the whole URL, starting with https://');
+  if (o.method !== undefined && !METHODS.test(o.method)) throw usageError('method-invalid', `--method "${quoted(o.method)}" is not an HTTP method`, 'Use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS.');
   const curlText = await readMaybeFile(ctx, o.curl, 'curl command');
   const curl = curlText === undefined ? undefined : parseCurl(curlText);
   const body = await readMaybeFile(ctx, o.body, 'response body');

@@ -550,7 +550,7 @@ export async function launchCommand(ctx: CommandContext, opts: Record<string, un
       if (idCheck.claims !== undefined) {
         run.data['idTokenClaims'] = idCheck.claims;
         run.data['idTokenSignatureValid'] = idCheck.signatureValid;
-        run.sections.push({ title: `id_token (signature ${idCheck.signatureValid ? 'valid' : 'NOT verified'})`, rows: readableClaimRows(idCheck.claims, ctx.now()) });
+        run.sections.push({ title: `id_token (signature ${idCheck.signatureValid ? 'valid' : 'NOT verified'})`, rows: readableClaimRows(idCheck.claims, ctx.now()), memberRows: true });
         const fu = idCheck.claims['fhirUser'] ?? idCheck.claims['profile'];
         if (typeof fu === 'string') fhirUser = fu;
       }

@@ -4,6 +4,8 @@
 // Pure: a body given as @file is refused with a hint, never read.
 import { inputError } from '../errors.js';
 import type { HeaderMap } from '../report/trace.js';
+import { setOwn } from '../protocol/own-property.js';
+import { clip } from '../report/render/terminal-text.js';
 
 export interface CurlRequest {
   method: string;
@@ -126,7 +128,7 @@ function base64(text: string): string {
 
 function urlencodeData(value: string): string {
   // curl --data-urlencode: "content", "=content", "name=content", "@file", "name@file"
-  if (/^[^=@]*@/.test(value)) fail(`--data-urlencode ${JSON.stringify(value)} reads a file; paste its text instead`);
+  if (/^[^=@]*@/.test(value)) fail(`--data-urlencode ${JSON.stringify(clip(value, 200))} reads a file; paste its text instead`);
   const eq = value.indexOf('=');
   if (eq < 0) return encodeURIComponent(value);
   const name = value.slice(0, eq);
@@ -147,14 +149,15 @@ export function parseCurl(line: string): CurlRequest {
   const header = (raw: string): void => {
     const colon = raw.indexOf(':');
     if (colon <= 0) {
-      if (raw.endsWith(';')) headers[raw.slice(0, -1).toLowerCase()] = '';
+      if (raw.endsWith(';')) setOwn<string | string[]>(headers, raw.slice(0, -1).toLowerCase(), '');
       return;
     }
     const name = raw.slice(0, colon).trim().toLowerCase();
     const value = raw.slice(colon + 1).trim();
     if (value === '') return; // "-H 'Name:'" removes a header in curl
-    const prev = headers[name];
-    headers[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+    // Own members only: "constructor" or "__proto__" would otherwise read Object.prototype's.
+    const prev = Object.hasOwn(headers, name) ? headers[name] : undefined;
+    setOwn(headers, name, prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value]);
   };
   for (let i = 1; i < words.length; i++) {
     let w = words[i] as string;
@@ -196,7 +199,7 @@ export function parseCurl(line: string): CurlRequest {
       case '--data':
       case '--data-ascii':
       case '--data-binary':
-        if ((value ?? '').startsWith('@')) fail(`${w} ${value ?? ''} reads the body from a file; paste the body itself (or use --request-body @file)`);
+        if ((value ?? '').startsWith('@')) fail(`${w} ${clip(value ?? '', 200)} reads the body from a file; paste the body itself (or use --request-body @file)`);
         data.push(w === '--data-binary' ? (value ?? '') : (value ?? '').replace(/\r?\n/g, ''));
         break;
       case '--data-raw':
@@ -206,7 +209,7 @@ export function parseCurl(line: string): CurlRequest {
         data.push(urlencodeData(value ?? ''));
         break;
       case '--json':
-        if ((value ?? '').startsWith('@')) fail(`--json ${value ?? ''} reads the body from a file; paste the body itself`);
+        if ((value ?? '').startsWith('@')) fail(`--json ${clip(value ?? '', 200)} reads the body from a file; paste the body itself`);
         data.push(value ?? '');
         headers['content-type'] ??= 'application/json';
         headers['accept'] ??= 'application/json';

@@ -2,6 +2,8 @@
 // (launch, token, discover, a HAR) or from what a user saved (explain). Rules read only this.
 import { headerValue, isExchange, type HeaderMap, type TraceEntry } from '../report/trace.js';
 import { parseOAuthError, parseWwwAuthenticate, type BearerChallenge, type OAuthError } from '../protocol/oauth-error.js';
+import { setOwn } from '../protocol/own-property.js';
+import { withoutTags } from './html-text.js';
 import { observeFailures, type ObservedFailure } from './failure.js';
 import { specificPhrasesIn } from './vendors/index.js';
 
@@ -148,7 +150,7 @@ export function grantTypeOf(r: Pick<ResponseEvidence, 'requestBody'>): string | 
 
 function callbackFrom(url: string, exchangeId?: number): CallbackEvidence {
   const params: Record<string, string> = {};
-  for (const [k, v] of queryOf(url) ?? []) if (!Object.hasOwn(params, k)) params[k] = v;
+  for (const [k, v] of queryOf(url) ?? []) if (!Object.hasOwn(params, k)) setOwn(params, k, v);
   return { url, params, exchangeId };
 }
 
@@ -318,7 +320,7 @@ export function statusOfUnstatedAnswer(body: string | undefined, oauthError: OAu
   // A FHIR OperationOutcome with an error issue is an error answer too (which one, 401 or 403, it does not say).
   const outcome = parseObject(body);
   if (outcome?.['resourceType'] === 'OperationOutcome' && Array.isArray(outcome['issue']) && outcome['issue'].some((i: unknown) => typeof i === 'object' && i !== null && ['error', 'fatal'].includes(String((i as Record<string, unknown>)['severity'])))) return 400;
-  const text = /<[a-z!]/i.test(body) ? body.replace(/<[^>]*>/g, ' ') : body;
+  const text = /<[a-z!]/i.test(body) ? withoutTags(body) : body;
   return specificPhrasesIn(text).length > 0 ? 400 : 0;
 }
 

@@ -3,6 +3,7 @@
 // granted, an error the app's own library printed. The ranking asks whether some rule
 // explains the first of these; if none does, the report says it cannot tell.
 import type { OAuthError } from '../protocol/oauth-error.js';
+import { withoutTags } from './html-text.js';
 import { parseScopes } from '../protocol/scopes/parse.js';
 import { parseObject, statusText, type Endpoint, type Evidence, type ResponseEvidence } from './evidence.js';
 
@@ -36,7 +37,7 @@ function quote(text: string, max = 200): string {
 function describe(r: ResponseEvidence): string {
   const err = r.oauthError;
   const where = r.url !== undefined ? `${r.method ?? 'GET'} ${r.url.length > 160 ? `${r.url.slice(0, 160)}…` : r.url}` : `the ${r.endpoint === 'other' ? 'server' : `${r.endpoint} endpoint`}`;
-  const what = err !== undefined ? `${err.error}${err.error_description !== undefined ? ` ${quote(err.error_description)}` : ''}${err.error_uri !== undefined ? ` (error_uri ${err.error_uri})` : ''}` : r.responseBody !== undefined && r.responseBody.trim() !== '' ? `body ${quote(r.responseBody.replace(/<[^>]*>/g, ' '), 120)}` : 'no body';
+  const what = err !== undefined ? `${err.error}${err.error_description !== undefined ? ` ${quote(err.error_description)}` : ''}${err.error_uri !== undefined ? ` (error_uri ${err.error_uri})` : ''}` : r.responseBody !== undefined && r.responseBody.trim() !== '' ? `body ${quote(withoutTags(r.responseBody), 120)}` : 'no body';
   return `${where} answered ${statusText(r)}: ${what}`;
 }
 

@@ -1,6 +1,7 @@
 // A diagnosis rule: matches evidence and explains one problem (one finding id).
 import type { Finding } from '../report/finding.js';
 import { statusText, type Evidence, type ResponseEvidence } from './evidence.js';
+import { pageText } from './html-text.js';
 import { clientPhrasesIn, phrasesIn, specificPhrasesIn, type VendorPhrase } from './vendors/index.js';
 
 export interface RuleOptions {
@@ -74,20 +75,8 @@ export function exchangeIdOf(r: ResponseEvidence): number[] | undefined {
 /** Where a rule sits in the flow; rule files live in rules/<phase>/. */
 export type Phase = 'discovery' | 'authorize' | 'token' | 'client-assertion' | 'id-token' | 'refresh' | 'fhir' | 'scopes';
 
-/** Text of an HTML page without its tags, scripts and styles. */
-export function pageText(html: string): string {
-  return html
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;|&apos;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
+/** Text of an HTML page without its tags, scripts and styles (html-text.ts). */
+export { pageText };
 
 const WORDS_LIMIT = 20_000;
 

@@ -4,6 +4,7 @@
 // can still judge the token's header and non-secret claims (kid, aud, iss, time claims). The
 // token rebuilt here has no signature (the client-assertion preflight reads that as "sub and
 // jti withheld") and never leaves the diagnosis. Pure.
+import { setOwn } from '../protocol/own-property.js';
 
 /** Characters a marker value never holds: they would end a JSON string, a parameter, a header or the marker. */
 const UNSAFE = /[\u0000-\u001f\u007f"\\&#<>{}]/g;
@@ -34,8 +35,7 @@ function parseMembers(text: string): Record<string, unknown> {
     const raw = member.slice(colon + 2);
     // Only the time claims are numbers: a kid or an aud of "0" stays a string.
     if (TIME_CLAIMS.has(name) && /^-?\d+(?:\.\d+)?$/.test(raw)) out[name] = Number(raw);
-    else if (raw.startsWith('[') && raw.endsWith(']')) out[name] = raw.slice(1, -1) === '' ? [] : raw.slice(1, -1).split(', ');
-    else out[name] = raw;
+    else setOwn(out, name, raw.startsWith('[') && raw.endsWith(']') ? (raw.slice(1, -1) === '' ? [] : raw.slice(1, -1).split(', ')) : raw);
   }
   return out;
 }

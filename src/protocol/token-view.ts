@@ -36,5 +36,5 @@ export function accessTokenRow(token: string, tokenType: unknown, now: Date): [s
 export function jwtClaimSections(name: string, token: string, now: Date, title = `${name}: claims`): ReportSection[] {
   const decoded = tryDecode(token);
   if (decoded?.kind !== 'jwt') return [];
-  return [{ title, rows: readableClaimRows(decoded.payload, now) }];
+  return [{ title, rows: readableClaimRows(decoded.payload, now), memberRows: true }];
 }

@@ -64,8 +64,62 @@ const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie'
 /** JWK members that make a key private (RFC 7518 §6.2.2, §6.3.2, §6.4). */
 const PRIVATE_JWK_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);
 
-const JWT_SHAPE = /\beyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?/g;
-const PEM_PRIVATE = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----[\s\S]*?-----END \1-----/g;
+// A JWT is looked for at each "eyJ" that starts a word (JWT_START), matched there (JWT_AT).
+// Where a try fails, every later "eyJ" of the same run of base64url characters fails too
+// (its first part can only end where the run does), so the rest of the run is skipped:
+// a global replace tried each one, and each scanned to the run's end, so "eyJ-" x 12 500
+// took a second and grew with the square of the length.
+const JWT_START = /\beyJ/g;
+const JWT_AT = /eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)?/y;
+const BASE64URL_RUN = /[A-Za-z0-9_-]*/y;
+// Likewise a PEM block: once a label has no END line after a BEGIN, no later BEGIN of it has one.
+const PEM_BEGIN = /-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----/g;
+
+/** Every match of find in text replaced, where find gives the match at an index (or undefined, and where to look next). */
+function replaceFound(text: string, starts: RegExp, find: (at: number, start: RegExpExecArray) => { end: number; replacement: string } | { skipTo: number }): string {
+  let out = '';
+  let from = 0;
+  let skipTo = -1;
+  const start = new RegExp(starts);
+  for (let m = start.exec(text); m !== null; m = start.exec(text)) {
+    if (m.index < skipTo) continue;
+    const found = find(m.index, m);
+    if ('skipTo' in found) {
+      skipTo = found.skipTo;
+      continue;
+    }
+    out += text.slice(from, m.index) + found.replacement;
+    from = found.end;
+    start.lastIndex = from;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+function maskJwts(text: string, mask: Mask): string {
+  const at = new RegExp(JWT_AT);
+  const run = new RegExp(BASE64URL_RUN);
+  return replaceFound(text, JWT_START, (index) => {
+    at.lastIndex = index;
+    const jwt = at.exec(text);
+    if (jwt !== null) return { end: index + jwt[0].length, replacement: mask(jwt[0]) };
+    run.lastIndex = index;
+    return { skipTo: index + (run.exec(text)?.[0].length ?? 0) };
+  });
+}
+
+function maskPemKeys(text: string, mask: Mask): string {
+  const unclosed = new Set<string>();
+  return replaceFound(text, PEM_BEGIN, (index, begin) => {
+    const label = begin[1] ?? '';
+    const end = unclosed.has(label) ? -1 : text.indexOf(`-----END ${label}-----`, index + begin[0].length);
+    if (end < 0) {
+      unclosed.add(label);
+      return { skipTo: index + 1 };
+    }
+    const stop = end + `-----END ${label}-----`.length;
+    return { end: stop, replacement: `-----BEGIN ${label}-----\n${mask(text.slice(index, stop))}\n-----END ${label}-----` };
+  });
+}
 /** A scheme and what follows it; whether that is a credential is decided by isCredential. */
 // A word followed by "(" is prose ("Basic base64(id:secret)"); a sentence's final "." is kept.
 const SCHEME_VALUE = /\b(Bearer|Basic|DPoP)(\s+)([A-Za-z0-9._~+/-]+=*\.*)(?![A-Za-z0-9._~+/=(-])/gi;
@@ -97,6 +151,9 @@ const SECRET_JSON_IN_TEXT = new RegExp(`((?:^|[{,\\s])\\\\?"(?:${SECRET_NAME_ALT
 const SECRET_NAMES = [...SECRET_PARAMS];
 const SECRET_NAME_QUOTED = SECRET_NAMES.flatMap((name) => [`${name}"`, `${name}\\"`]);
 const SECRET_NAME_EQUALS = SECRET_NAMES.map((name) => `${name}=`);
+// A URL's password (https://client:secret@host/) in free text: a finding quoting the URL of a
+// request. The scheme is tried only where a run of scheme characters starts (linear).
+const URL_PASSWORD_IN_TEXT = /((?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:]*:)([^\s/?#@]+)@/g;
 const V2_SCOPE_BEFORE = /(?:patient|user|system)\/[A-Za-z*]+\.[cruds]+\?[^\s]*$/;
 
 export function redactString(text: string, mask: Mask = PLAIN): string {
@@ -104,8 +161,8 @@ export function redactString(text: string, mask: Mask = PLAIN): string {
   // a scheme name, a quote, an "="): most report text has none of them, and a pattern V8 never
   // runs is never compiled. Skipping a pattern that cannot match changes nothing.
   let out = text;
-  if (out.includes('-----BEGIN ')) out = out.replace(PEM_PRIVATE, (m, label: string) => `-----BEGIN ${label}-----\n${mask(m)}\n-----END ${label}-----`);
-  if (out.includes('eyJ')) out = out.replace(JWT_SHAPE, (m) => mask(m));
+  if (out.includes('-----BEGIN ')) out = maskPemKeys(out, mask);
+  if (out.includes('eyJ')) out = maskJwts(out, mask);
   let lower = out.toLowerCase();
   if (SCHEME_NAMES.some((name) => lower.includes(name))) {
     const before = out;
@@ -124,6 +181,11 @@ export function redactString(text: string, mask: Mask = PLAIN): string {
       if (name !== undefined && AMBIGUOUS_KEYS.has(name) && !looksLikeIssuedSecret(value)) return match;
       return `${prefix}${mask(value)}`;
     });
+    if (out !== before) lower = out.toLowerCase();
+  }
+  if (out.includes('://') && out.includes('@')) {
+    const before = out;
+    out = out.replace(URL_PASSWORD_IN_TEXT, (match, prefix: string, password: string) => (isMasked(password) ? match : `${prefix}${mask(password)}@`));
     if (out !== before) lower = out.toLowerCase();
   }
   if (out.includes('=') && SECRET_NAME_EQUALS.some((needle) => lower.includes(needle))) {
@@ -247,7 +309,9 @@ function redactSection(section: ReportSection): ReportSection {
           lines: rest.lines?.map(mask),
           code: rest.code === undefined ? undefined : mask(rest.code),
         };
-  return redactValue(masked) as ReportSection;
+  const out = redactValue(masked) as ReportSection;
+  if (section.memberRows === true) out.rows = masked.rows?.map(([label, value]): [string, string] => [redactString(label), String(redactValue(value, label))]);
+  return out;
 }
 
 /** The report as every renderer receives it. With showSecrets it is returned unchanged. */

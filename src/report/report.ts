@@ -24,6 +24,12 @@ export interface ReportSection {
   lineCount?: number | undefined;
   /** A verbatim block (JSON, a token, a form body): shown as is. */
   code?: string | undefined;
+  /**
+   * The rows are the members of a server's object (a JWT's header or claims), labelled by
+   * member name: redaction masks a row by its name as it masks that member in --json (a
+   * "client_secret" or "password" claim), not only by its value's shape.
+   */
+  memberRows?: boolean | undefined;
   /** Set only for what the user asked the command to produce (jwt-assert's assertion): kept out of redaction. */
   reveal?: boolean | undefined;
   /**

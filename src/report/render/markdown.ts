@@ -342,9 +342,18 @@ function tokenBlock(t: TokenView, now: Date): string {
   return details(`${t.name} — ${t.kind}${t.length !== undefined ? `, ${t.length} characters` : ''} (${t.from})`, parts.join('\n\n'));
 }
 
+/**
+ * A JWT header member as text. Its value is the server's JSON: String() of an object whose
+ * own "toString" member is not a function ({"kid":{"toString":""}}) throws, so anything but
+ * a string is shown as JSON.
+ */
+function memberText(value: unknown): string {
+  return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+}
+
 function tokensSection(tokens: readonly TokenView[], now: Date): string | undefined {
   if (tokens.length === 0) return undefined;
-  const rows = tokens.map((t) => [mdInline(t.name), mdInline(t.from), t.kind, t.length === undefined ? '' : String(t.length), mdInline([t.header?.['alg'], t.header?.['kid']].filter((v) => v !== undefined).map((v) => String(v)).join(' / ')), mdInline(typeof t.claims?.['exp'] === 'number' ? (isoTime(t.claims['exp']) ?? String(t.claims['exp'])) : '')]);
+  const rows = tokens.map((t) => [mdInline(t.name), mdInline(t.from), t.kind, t.length === undefined ? '' : String(t.length), mdInline([t.header?.['alg'], t.header?.['kid']].filter((v) => v !== undefined).map(memberText).join(' / ')), mdInline(typeof t.claims?.['exp'] === 'number' ? (isoTime(t.claims['exp']) ?? String(t.claims['exp'])) : '')]);
   return `## Tokens\n\n${table(['Token', 'From', 'Kind', 'Length', 'alg / kid', 'exp (UTC)'], rows)}\n\n${tokens.map((t) => tokenBlock(t, now)).join('\n\n')}`;
 }
 
