@@ -17,12 +17,16 @@ export interface CliIo {
   stderr: Writable & { isTTY?: boolean };
 }
 
-/** Error messages can quote server text (an error_description, a URL): control characters are shown escaped. */
-export function formatError(error: SmartctlError, debug: boolean): string {
+/**
+ * Error messages can quote server text (an error_description, a URL) and the user's input:
+ * control characters are shown escaped, and `redact` (redactString, unless --show-secrets)
+ * masks the secrets they quote, as in every other output.
+ */
+export function formatError(error: SmartctlError, debug: boolean, redact: (text: string) => string = (t) => t): string {
   const lines = [`smartctl: ${error.message}`];
   if (error.hint !== undefined) lines.push(`  hint: ${error.hint}`);
   if (debug && error.stack !== undefined) lines.push(error.stack);
-  return `${safeText(lines.join('\n'))}\n`;
+  return `${safeText(redact(lines.join('\n')))}\n`;
 }
 
 /**
@@ -70,7 +74,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return state.exitCode;
   } catch (error) {
     if (isSmartctlError(error)) {
-      io.stderr.write(formatError(error, debug));
+      const redact = argv.includes('--show-secrets') ? undefined : (await import('../report/redact.js')).redactString;
+      io.stderr.write(formatError(error, debug, redact === undefined ? undefined : (t) => redact(t)));
       return fail(exitCodeForError(error.kind), { kind: error.kind, code: error.code, message: error.message, hint: error.hint });
     }
     if (isPromptExit(error)) {

@@ -60,8 +60,13 @@ function readGlobals(opts: Options, io: CliIo): GlobalOptions {
   };
 }
 
-/** Narration quotes server strings (issuers, URLs, error texts): control characters are shown escaped. */
-export function makeNarrator(globals: GlobalOptions, io: Pick<CliIo, 'stderr'> & Partial<Pick<CliIo, 'stdout' | 'env'>>): Narrator {
+/**
+ * Narration quotes server strings (issuers, URLs, error texts): control characters are shown
+ * escaped, and secrets in them (a URL's password, a token in a quoted error) go through
+ * `redact` (redactString, unless --show-secrets) like every other output.
+ */
+export function makeNarrator(globals: GlobalOptions, io: Pick<CliIo, 'stderr'> & Partial<Pick<CliIo, 'stdout' | 'env'>>, redact: (text: string) => string = (t) => t): Narrator {
+  const say = (m: string): string => safeText(redact(m));
   const dim = (s: string): string => (globals.color && io.stderr.isTTY === true ? `\u001b[2m${s}\u001b[22m` : s);
   const chatty = !globals.quiet && (!globals.json || globals.verbose);
   const ci = isSet(io.env?.['CI']);
@@ -71,26 +76,26 @@ export function makeNarrator(globals: GlobalOptions, io: Pick<CliIo, 'stderr'> &
     progress,
     step: (m) => {
       progress?.settle();
-      if (chatty) io.stderr.write(`${dim('→')} ${safeText(m)}\n`);
+      if (chatty) io.stderr.write(`${dim('→')} ${say(m)}\n`);
     },
     info: (m) => {
       progress?.settle();
-      if (chatty) io.stderr.write(`  ${safeText(m)}\n`);
+      if (chatty) io.stderr.write(`  ${say(m)}\n`);
     },
     warn: (m) => {
       progress?.settle();
-      if (!globals.quiet) io.stderr.write(`! ${safeText(m)}\n`);
+      if (!globals.quiet) io.stderr.write(`! ${say(m)}\n`);
     },
     action: (m) => {
       progress?.settle();
-      io.stderr.write(`» ${safeText(m)}\n`);
+      io.stderr.write(`» ${say(m)}\n`);
     },
     countdown: (m, ms) => {
       if (io.stderr.isTTY !== true || globals.quiet || globals.json || ci) return () => undefined;
       progress?.settle();
       const end = Date.now() + ms;
       const draw = (): void => {
-        io.stderr.write(`\r\u001b[2K  ${m}: ${Math.max(0, Math.ceil((end - Date.now()) / 1000))} s left (Ctrl-C to stop)`);
+        io.stderr.write(`\r\u001b[2K  ${say(m)}: ${Math.max(0, Math.ceil((end - Date.now()) / 1000))} s left (Ctrl-C to stop)`);
       };
       draw();
       const timer = setInterval(draw, 1000);
@@ -112,17 +117,17 @@ function readAll(stream: CliIo['stdin']): Promise<string> {
   });
 }
 
-type Render = (report: Report, globals: GlobalOptions, compactJson?: boolean) => string;
+type Render = ((report: Report, globals: GlobalOptions, compactJson?: boolean) => string) & { redactText?: (text: string) => string };
 
 /** Redaction and the one renderer asked for (the human one brings chalk) load only when a command runs, not for --version or --help. */
 async function loadRender(json: boolean): Promise<Render> {
   // Both at once: each import is a chain of file reads, and the second need not wait for the first.
   if (json) {
-    const [{ redactReport }, { renderJson }] = await Promise.all([import('../report/redact.js'), import('../report/render/json.js')]);
-    return (report, globals, compactJson = false) => renderJson(redactReport(report, globals.showSecrets), { compact: compactJson });
+    const [{ redactReport, redactString }, { renderJson }] = await Promise.all([import('../report/redact.js'), import('../report/render/json.js')]);
+    return Object.assign((report: Report, globals: GlobalOptions, compactJson = false) => renderJson(redactReport(report, globals.showSecrets), { compact: compactJson }), { redactText: (t: string) => redactString(t) });
   }
-  const [{ redactReport }, { renderHuman }] = await Promise.all([import('../report/redact.js'), import('../report/render/human.js')]);
-  return (report, globals) => renderHuman(redactReport(report, globals.showSecrets), globals);
+  const [{ redactReport, redactString }, { renderHuman }] = await Promise.all([import('../report/redact.js'), import('../report/render/human.js')]);
+  return Object.assign((report: Report, globals: GlobalOptions) => renderHuman(redactReport(report, globals.showSecrets), globals), { redactText: (t: string) => redactString(t) });
 }
 
 export function makeContext(globals: GlobalOptions, io: CliIo, render: Render): CommandContext {
@@ -131,7 +136,7 @@ export function makeContext(globals: GlobalOptions, io: CliIo, render: Render): 
     env: io.env,
     cwd: process.cwd(),
     cacheDir: userCacheDir(io.env, homedir(), process.platform),
-    narrate: makeNarrator(globals, io),
+    narrate: makeNarrator(globals, io, globals.showSecrets ? undefined : render.redactText),
     now: () => new Date(),
     interactive: !globals.noInput,
     stdinIsTTY: stdinIsTTY(io),
@@ -216,7 +221,7 @@ function defineProgram(io: CliIo, state: ProgramState, only: string | undefined)
       const globals = readGlobals(cmd.optsWithGlobals(), io);
       state.command = cmd.name();
       const loaded = await loadRender(globals.json);
-      const render: Render = (...a) => ((state.printed = true), loaded(...a));
+      const render: Render = Object.assign((...a: Parameters<Render>) => ((state.printed = true), loaded(...a)), { redactText: loaded.redactText });
       const ctx = makeContext(globals, io, render);
       if (globals.insecure) io.stderr.write('! --insecure: TLS certificates are not verified; anyone on the network path can read and change this traffic. Never use it against production.\n');
       const har = cmd.name() === 'explain' ? undefined : cmd.opts()['har'];
