@@ -2,6 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tokenCommand } from '../../src/commands/token.js';
+import { basicCredentials } from '../../src/protocol/client-auth/index.js';
 import { explainCommand } from '../../src/commands/explain.js';
 import { parseAuthParams, parseOAuthError } from '../../src/protocol/oauth-error.js';
 import { pageText, withoutTags } from '../../src/diagnose/html-text.js';
@@ -288,5 +292,28 @@ test('regression: a refusal quotes at most a couple of hundred characters of the
       assert.match(error.message, /more characters\)/, 'says how much was left out');
       return true;
     });
+  }
+});
+
+// ---- client_secret_basic: a client id with a lone surrogate -----------------------------
+
+test('regression: client_secret_basic with a client id holding a lone surrogate is encoded, not a URIError (exit 70)', async () => {
+  // Fuzz counterexample (servers.test.ts): token --grant client_credentials --client-id $'\udfff'
+  // --client-secret … --auth-method client_secret_basic threw "URIError: URI malformed".
+  const [id, rest] = Buffer.from(basicCredentials('\udfff', 'a\ud800b'), 'base64').toString('utf8').split(':');
+  assert.equal(id, '%EF%BF%BD');
+  assert.equal(rest, 'a%EF%BF%BDb');
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid_client"}'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const tokenUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
+    const report = await tokenCommand(fuzzContext(), { grant: 'client_credentials', clientId: '\udfff', clientSecret: 'Zk9q__AA_-A0a-a__-0_a-A_-_A0', authMethod: 'client_secret_basic', tokenUrl });
+    assert.equal(report.data['status'], 401);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });
