@@ -80,6 +80,10 @@ export function classifyNetworkError(error: unknown, url: URL, timeoutMs: number
       hint: 'The certificate is not trusted for this host. Fix the certificate, set NODE_EXTRA_CA_CERTS, or pass --insecure to skip verification (never in production).',
     };
   }
+  if (code === 'ERR_ASSERTION') {
+    // undici's own assert() (an unsolicited "101 Switching Protocols" trips it): its message is source code, not a cause.
+    return { code: 'network-failure', message: `request to ${host} failed: the response broke the HTTP client's expectations (an HTTP 101 Switching Protocols to a request that asked for no upgrade does this)`, hint: 'Check what the server answers with curl -v; a proxy or a server speaking another protocol on this port can cause it.' };
+  }
   const detail = error instanceof Error ? error.message : String(error);
   return { code: 'network-failure', message: `request to ${host} failed: ${detail}${code ? ` (${code})` : ''}`, hint: 'Check the URL and your network.' };
 }

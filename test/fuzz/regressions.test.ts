@@ -4,6 +4,9 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import net from 'node:net';
+import { discoverCommand } from '../../src/commands/discover.js';
+import { isSmartctlError } from '../../src/errors.js';
 import { tokenCommand } from '../../src/commands/token.js';
 import { basicCredentials } from '../../src/protocol/client-auth/index.js';
 import { explainCommand } from '../../src/commands/explain.js';
@@ -314,6 +317,27 @@ test('regression: client_secret_basic with a client id holding a lone surrogate 
     assert.equal(report.data['status'], 401);
   } finally {
     server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
+
+// ---- an unsolicited 101 Switching Protocols ----------------------------------------------
+
+test('regression: a server answering "101 Switching Protocols" gives a one-line network error, not undici\'s assert() source', async () => {
+  // Fuzz counterexample (servers.test.ts): every discovery answer "HTTP/1.1 101 X". The error
+  // was network-failure "… failed: The expression evaluated to a falsy value:\n\n  assert(upgrade)\n (ERR_ASSERTION)".
+  const server = net.createServer((s) => s.once('data', () => s.end('HTTP/1.1 101 X\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}')));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`;
+    await assert.rejects(discoverCommand(fuzzContext(), base), (e: unknown) => {
+      assert.ok(isSmartctlError(e));
+      assert.equal(e.code, 'network-failure');
+      assert.doesNotMatch(e.message, /\n|assert\(|falsy/);
+      assert.match(e.message, /101 Switching Protocols/);
+      return true;
+    });
+  } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });
