@@ -341,3 +341,14 @@ test('regression: a server answering "101 Switching Protocols" gives a one-line 
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });
+
+test('regression: an @-argument of 200 000 characters is quoted, not echoed whole, when the file cannot be read (found by the long-input property: --body of "@" repeated)', async () => {
+  const body = '@'.repeat(200_000);
+  await assert.rejects(explainCommand(fuzzContext(), { status: 400, body }), (error: unknown) => {
+    assert.ok(isSmartctlError(error));
+    assert.equal(error.code, 'file-unreadable');
+    assert.ok(error.message.length < 400, `a ${error.message.length}-character message`);
+    assert.match(error.message, /^cannot read response body "@{200}… \(199 799 more characters\)"/);
+    return true;
+  });
+});
