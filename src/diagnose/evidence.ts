@@ -319,7 +319,7 @@ export function statusOfUnstatedAnswer(body: string | undefined, oauthError: OAu
   if (body === undefined || body.trim() === '') return 0;
   // A FHIR OperationOutcome with an error issue is an error answer too (which one, 401 or 403, it does not say).
   const outcome = parseObject(body);
-  if (outcome?.['resourceType'] === 'OperationOutcome' && Array.isArray(outcome['issue']) && outcome['issue'].some((i: unknown) => typeof i === 'object' && i !== null && ['error', 'fatal'].includes(String((i as Record<string, unknown>)['severity'])))) return 400;
+  if (outcome?.['resourceType'] === 'OperationOutcome' && Array.isArray(outcome['issue']) && outcome['issue'].some((i: unknown) => typeof i === 'object' && i !== null && ['error', 'fatal'].includes((i as Record<string, unknown>)['severity'] as string))) return 400;
   const text = /<[a-z!]/i.test(body) ? withoutTags(body) : body;
   return specificPhrasesIn(text).length > 0 ? 400 : 0;
 }

@@ -352,3 +352,9 @@ test('regression: an @-argument of 200 000 characters is quoted, not echoed whol
     return true;
   });
 });
+
+test('regression: an OperationOutcome whose issue severity is not a string is read, not a TypeError (found by the explain fuzz property in CI, seed 1705477251)', async () => {
+  const body = '{"resourceType":"OperationOutcome","issue":[{"severity":[{"toString":""}]}]}';
+  const report = await explainCommand(fuzzContext(), { body });
+  assert.ok(report.findings.length > 0);
+});
